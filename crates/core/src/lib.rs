@@ -1,0 +1,12 @@
+//! The functional core of Credinet: domain values and rules, with no I/O, no clock and no database.
+//!
+//! Every value that comes from outside (a slug, a time zone, a phone, a CURP, an amount) has a type with a
+//! private field and a `parse` constructor; code past the edge trusts the type.
+
+pub mod ids;
+pub mod masked;
+pub mod money;
+pub mod rate;
+pub mod role;
+pub mod slug;
+pub mod zone;
