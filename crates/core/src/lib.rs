@@ -3,9 +3,11 @@
 //! Every value that comes from outside (a slug, a time zone, a phone, a CURP, an amount) has a type with a
 //! private field and a `parse` constructor; code past the edge trusts the type.
 
+pub mod curp;
 pub mod ids;
 pub mod masked;
 pub mod money;
+pub mod phone;
 pub mod rate;
 pub mod role;
 pub mod slug;
