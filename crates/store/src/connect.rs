@@ -1,0 +1,116 @@
+//! Opening the database chosen by `DATABASE_URL`, with each backend's settings for correctness.
+
+use crate::StoreError;
+use sea_orm::sqlx::mysql::MySqlConnectOptions;
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
+use std::time::Duration;
+
+/// A connection pool plus what the code needs to know about its backend.
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: DatabaseConnection,
+}
+
+impl Store {
+    /// Connects to `url`. A `sqlite://` file and its directory are created when missing.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        let mut opts = ConnectOptions::new(url.to_string());
+        opts.sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(5))
+            .acquire_timeout(Duration::from_secs(10));
+        if url.starts_with("sqlite:") {
+            ensure_sqlite_dir(url)?;
+            // SQLite has one writer: write transactions begin IMMEDIATE (see `write`), readers share the pool.
+            opts.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {
+                o.create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true)
+            });
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            opts.max_connections(16).min_connections(1);
+        } else if url.starts_with("mysql:") || url.starts_with("mariadb:") {
+            // Instants are stored as DATETIME(6) in UTC; the session zone must be UTC on every connection.
+            opts.max_connections(16)
+                .min_connections(1)
+                .map_sqlx_mysql_opts(|o: MySqlConnectOptions| o.timezone(Some("+00:00".to_string())));
+        } else {
+            return Err(StoreError::UnsupportedUrl(redact_url(url)));
+        }
+        let db = Database::connect(opts)
+            .await
+            .map_err(|e| StoreError::Connect { url: redact_url(url), reason: first_line(&e.to_string()) })?;
+        Ok(Store { db })
+    }
+
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+
+    /// Begins a transaction that will write. On SQLite it is `BEGIN IMMEDIATE`, so two writers queue on the
+    /// busy timeout instead of failing with "database is locked" when a read lock is upgraded.
+    pub async fn write(&self) -> Result<DatabaseTransaction, StoreError> {
+        let options = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        };
+        Ok(self.db.begin_with_options(options).await?)
+    }
+
+    /// A cheap round trip, for `/readyz`.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        Ok(self.db.ping().await?)
+    }
+
+    pub async fn close(self) -> Result<(), StoreError> {
+        Ok(self.db.close().await?)
+    }
+}
+
+fn ensure_sqlite_dir(url: &str) -> Result<(), StoreError> {
+    let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError::DataDir { path: dir.display().to_string(), reason: e.to_string() })?;
+    }
+    Ok(())
+}
+
+/// A database URL with its password replaced, fit for logs and error messages.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or_default().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_in_the_url_never_reaches_an_error_message() {
+        assert_eq!(redact_url("postgres://app:s3cret@db:5432/credinet"), "postgres://app:***@db:5432/credinet");
+        assert_eq!(redact_url("sqlite://data/credinet.db"), "sqlite://data/credinet.db");
+    }
+}

@@ -1,0 +1,16 @@
+//! Persistence for Credinet: one code path for SQLite, PostgreSQL and MySQL/MariaDB.
+//!
+//! Every query of tenant data takes a [`TenantId`](credinet_core::ids::TenantId); there is no function
+//! here that reads or writes a tenant's rows without one.
+
+mod connect;
+pub mod entities;
+mod error;
+pub mod migrations;
+pub mod repo;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use connect::{Store, redact_url};
+pub use error::StoreError;
+pub use sea_orm;

@@ -1,0 +1,305 @@
+//! The audit log: append-only, hash-chained per tenant.
+//!
+//! An entry is written unsealed inside the business transaction that it describes, so nothing is lost and
+//! business writes never wait on the chain. The sealer then takes a tenant's unsealed entries in id order,
+//! gives each the next position and a SHA-256 over its content and the previous hash. It holds the chain
+//! head row locked while it seals (a row lock on PostgreSQL/MySQL, the single writer on SQLite), so two
+//! sealers on two servers never interleave.
+
+use super::micros;
+use super::tenants::GENESIS_HASH;
+use crate::entities::{audit_chain, audit_entry};
+use crate::{Store, StoreError};
+use chrono::{DateTime, Duration, Utc};
+use credinet_core::ids::{AuditEntryId, TenantId};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use sha2::{Digest, Sha256};
+
+/// Who did it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub kind: ActorKind,
+    pub id: Option<i64>,
+    /// A readable name: the user's email, the key's name, `cli`, `system`.
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActorKind {
+    User,
+    ApiKey,
+    Cli,
+    System,
+}
+
+impl ActorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActorKind::User => "user",
+            ActorKind::ApiKey => "api_key",
+            ActorKind::Cli => "cli",
+            ActorKind::System => "system",
+        }
+    }
+}
+
+impl Actor {
+    pub fn cli() -> Self {
+        Actor { kind: ActorKind::Cli, id: None, label: "cli".into() }
+    }
+    pub fn system() -> Self {
+        Actor { kind: ActorKind::System, id: None, label: "system".into() }
+    }
+}
+
+/// Where the request came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// What happened, with the state before and after for changes of money or configuration.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub actor: Actor,
+    pub origin: Origin,
+    pub action: &'static str,
+    pub entity: &'static str,
+    pub entity_id: Option<String>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AuditEntry {
+    pub id: AuditEntryId,
+    pub seq: Option<i64>,
+    pub at: DateTime<Utc>,
+    pub actor_kind: String,
+    pub actor_id: Option<i64>,
+    pub actor_label: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<String>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub hash: Option<String>,
+}
+
+/// Appends an unsealed entry; call it with the transaction of the change it records.
+pub async fn append<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    record: Record,
+    at: DateTime<Utc>,
+) -> Result<AuditEntryId, StoreError> {
+    let row = audit_entry::ActiveModel {
+        id: NotSet,
+        tenant_id: Set(tenant.get()),
+        seq: Set(None),
+        at: Set(micros(at)),
+        actor_kind: Set(record.actor.kind.as_str().to_string()),
+        actor_id: Set(record.actor.id),
+        actor_label: Set(record.actor.label.chars().take(254).collect()),
+        action: Set(record.action.to_string()),
+        entity: Set(record.entity.to_string()),
+        entity_id: Set(record.entity_id),
+        ip: Set(record.origin.ip),
+        user_agent: Set(record.origin.user_agent.map(|ua| ua.chars().take(512).collect())),
+        before_json: Set(record.before.map(|v| v.to_string())),
+        after_json: Set(record.after.map(|v| v.to_string())),
+        prev_hash: Set(None),
+        hash: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok(AuditEntryId::new(row.id))
+}
+
+const SEAL_BATCH: u64 = 500;
+
+/// Seals every unsealed entry of `tenant`; returns how many it sealed.
+pub async fn seal(store: &Store, tenant: TenantId) -> Result<u64, StoreError> {
+    let mut sealed = 0;
+    loop {
+        let tx = store.write().await?;
+        let head = audit_chain::Entity::find_by_id(tenant.get())
+            .lock_exclusive()
+            .one(&tx)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("tenant {tenant} has no audit chain head")))?;
+        let batch = audit_entry::Entity::find()
+            .filter(audit_entry::Column::TenantId.eq(tenant.get()))
+            .filter(audit_entry::Column::Seq.is_null())
+            .order_by_asc(audit_entry::Column::Id)
+            .limit(SEAL_BATCH)
+            .all(&tx)
+            .await?;
+        if batch.is_empty() {
+            tx.commit().await?;
+            return Ok(sealed);
+        }
+        let (mut seq, mut prev) = (head.last_seq, head.last_hash.clone());
+        for row in batch {
+            seq += 1;
+            let hash = entry_hash(&row, seq, &prev);
+            audit_entry::Entity::update_many()
+                .col_expr(audit_entry::Column::Seq, seq.into())
+                .col_expr(audit_entry::Column::PrevHash, prev.clone().into())
+                .col_expr(audit_entry::Column::Hash, hash.clone().into())
+                .filter(audit_entry::Column::Id.eq(row.id))
+                .exec(&tx)
+                .await?;
+            prev = hash;
+            sealed += 1;
+        }
+        let mut head: audit_chain::ActiveModel = head.into();
+        head.last_seq = Set(seq);
+        head.last_hash = Set(prev);
+        head.sealed_at = Set(micros(Utc::now()));
+        head.update(&tx).await?;
+        tx.commit().await?;
+    }
+}
+
+/// The hash of an entry at position `seq` after `prev_hash`: SHA-256 of a JSON array of every stored
+/// field, so changing any of them, or the order, breaks the chain.
+fn entry_hash(row: &audit_entry::Model, seq: i64, prev_hash: &str) -> String {
+    let canonical = serde_json::json!([
+        row.tenant_id,
+        seq,
+        row.at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
+        row.actor_kind,
+        row.actor_id,
+        row.actor_label,
+        row.action,
+        row.entity,
+        row.entity_id,
+        row.ip,
+        row.user_agent,
+        row.before_json,
+        row.after_json,
+        prev_hash,
+    ]);
+    hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
+}
+
+/// The outcome of checking one tenant's chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verification {
+    pub sealed: u64,
+    pub first_broken: Option<BrokenLink>,
+    /// Entries still unsealed a minute after they were written: the sealer is not running.
+    pub stale_unsealed: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenLink {
+    pub seq: i64,
+    pub entry_id: i64,
+    pub reason: String,
+}
+
+const VERIFY_PAGE: u64 = 1000;
+
+/// Walks the sealed chain of `tenant` in order and reports the first entry whose position, previous hash
+/// or content hash does not match, then whether the head agrees with the last entry.
+pub async fn verify<C: ConnectionTrait>(db: &C, tenant: TenantId, now: DateTime<Utc>) -> Result<Verification, StoreError> {
+    let mut expected_seq = 1;
+    let mut prev = GENESIS_HASH.to_string();
+    let mut first_broken = None;
+    'pages: loop {
+        let page = audit_entry::Entity::find()
+            .filter(audit_entry::Column::TenantId.eq(tenant.get()))
+            .filter(audit_entry::Column::Seq.gte(expected_seq))
+            .order_by_asc(audit_entry::Column::Seq)
+            .limit(VERIFY_PAGE)
+            .all(db)
+            .await?;
+        if page.is_empty() {
+            break;
+        }
+        for row in page {
+            let seq = row.seq.unwrap_or_default();
+            let broken = |reason: String| Some(BrokenLink { seq: expected_seq, entry_id: row.id, reason });
+            if seq != expected_seq {
+                first_broken = broken(format!("entry at position {expected_seq} is missing (next found is {seq})"));
+            } else if row.prev_hash.as_deref() != Some(prev.as_str()) {
+                first_broken = broken("its previous hash does not match the entry before it".into());
+            } else if row.hash.as_deref() != Some(entry_hash(&row, seq, &prev).as_str()) {
+                first_broken = broken("its content does not match its hash (the row was changed)".into());
+            }
+            if first_broken.is_some() {
+                break 'pages;
+            }
+            prev = row.hash.unwrap_or_default();
+            expected_seq += 1;
+        }
+    }
+    let sealed = (expected_seq - 1) as u64;
+    if first_broken.is_none() {
+        let head = audit_chain::Entity::find_by_id(tenant.get()).one(db).await?;
+        if let Some(head) = head.filter(|h| h.last_seq != sealed as i64 || h.last_hash != prev) {
+            first_broken = Some(BrokenLink {
+                seq: head.last_seq,
+                entry_id: 0,
+                reason: format!("the chain head says {} entries but {} were found in order", head.last_seq, sealed),
+            });
+        }
+    }
+    let stale_unsealed = audit_entry::Entity::find()
+        .filter(audit_entry::Column::TenantId.eq(tenant.get()))
+        .filter(audit_entry::Column::Seq.is_null())
+        .filter(audit_entry::Column::At.lt(now - Duration::minutes(1)))
+        .count(db)
+        .await?;
+    Ok(Verification { sealed, first_broken, stale_unsealed })
+}
+
+/// Entries of `tenant`, newest first, `limit` at most, older than `before` when given.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    before: Option<AuditEntryId>,
+    limit: u64,
+) -> Result<Vec<AuditEntry>, StoreError> {
+    let mut query = audit_entry::Entity::find().filter(audit_entry::Column::TenantId.eq(tenant.get()));
+    if let Some(before) = before {
+        query = query.filter(audit_entry::Column::Id.lt(before.get()));
+    }
+    Ok(query.order_by_desc(audit_entry::Column::Id).limit(limit).all(db).await?.into_iter().map(to_domain).collect())
+}
+
+pub async fn get<C: ConnectionTrait>(db: &C, tenant: TenantId, id: AuditEntryId) -> Result<Option<AuditEntry>, StoreError> {
+    Ok(audit_entry::Entity::find()
+        .filter(audit_entry::Column::TenantId.eq(tenant.get()))
+        .filter(audit_entry::Column::Id.eq(id.get()))
+        .one(db)
+        .await?
+        .map(to_domain))
+}
+
+fn to_domain(row: audit_entry::Model) -> AuditEntry {
+    AuditEntry {
+        id: AuditEntryId::new(row.id),
+        seq: row.seq,
+        at: row.at,
+        actor_kind: row.actor_kind,
+        actor_id: row.actor_id,
+        actor_label: row.actor_label,
+        action: row.action,
+        entity: row.entity,
+        entity_id: row.entity_id,
+        ip: row.ip,
+        user_agent: row.user_agent,
+        before: row.before_json,
+        after: row.after_json,
+        hash: row.hash,
+    }
+}

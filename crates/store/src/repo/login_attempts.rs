@@ -1,0 +1,62 @@
+//! Login attempts are rows, so the lockout counts failures across every instance.
+
+use super::micros;
+use crate::StoreError;
+use crate::entities::login_attempt;
+use chrono::{DateTime, Utc};
+use credinet_core::ids::TenantId;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait, QueryFilter,
+    QueryOrder,
+};
+
+pub async fn record<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    email: &str,
+    succeeded: bool,
+    ip: Option<String>,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    login_attempt::ActiveModel {
+        id: NotSet,
+        tenant_id: Set(tenant.get()),
+        email: Set(email.to_string()),
+        succeeded: Set(succeeded),
+        ip: Set(ip),
+        at: Set(micros(at)),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Failed attempts for `email` since `since` and after the last successful login, and the time of the
+/// oldest of them (the lockout ends when it leaves the window).
+pub async fn recent_failures<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    email: &str,
+    since: DateTime<Utc>,
+) -> Result<(u64, Option<DateTime<Utc>>), StoreError> {
+    let last_success = login_attempt::Entity::find()
+        .filter(login_attempt::Column::TenantId.eq(tenant.get()))
+        .filter(login_attempt::Column::Email.eq(email))
+        .filter(login_attempt::Column::Succeeded.eq(true))
+        .filter(login_attempt::Column::At.gte(since))
+        .order_by_desc(login_attempt::Column::At)
+        .one(db)
+        .await?
+        .map(|r| r.at);
+    let from = last_success.map_or(since, |t| t.max(since));
+    let failures = || {
+        login_attempt::Entity::find()
+            .filter(login_attempt::Column::TenantId.eq(tenant.get()))
+            .filter(login_attempt::Column::Email.eq(email))
+            .filter(login_attempt::Column::Succeeded.eq(false))
+            .filter(login_attempt::Column::At.gt(from))
+    };
+    let count = failures().count(db).await?;
+    let oldest = failures().order_by_asc(login_attempt::Column::At).one(db).await?.map(|r| r.at);
+    Ok((count, oldest))
+}

@@ -1,0 +1,97 @@
+//! Browser sessions are rows, so every instance behind a load balancer sees the same sessions.
+
+use super::micros;
+use crate::StoreError;
+use crate::entities::web_session;
+use chrono::{DateTime, Utc};
+use credinet_core::ids::{TenantId, UserId};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebSession {
+    pub id_hash: String,
+    pub tenant_id: TenantId,
+    pub user_id: UserId,
+    pub csrf_token: String,
+    pub expires_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+pub struct NewSession<'a> {
+    pub id_hash: &'a str,
+    pub tenant: TenantId,
+    pub user: UserId,
+    pub csrf_token: &'a str,
+    pub expires_at: DateTime<Utc>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+pub async fn create<C: ConnectionTrait>(db: &C, new: NewSession<'_>, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let now = micros(now);
+    web_session::ActiveModel {
+        id: Set(new.id_hash.to_string()),
+        tenant_id: Set(new.tenant.get()),
+        user_id: Set(new.user.get()),
+        csrf_token: Set(new.csrf_token.to_string()),
+        created_at: Set(now),
+        expires_at: Set(micros(new.expires_at)),
+        last_seen_at: Set(now),
+        ip: Set(new.ip),
+        user_agent: Set(new.user_agent.map(|ua| ua.chars().take(512).collect())),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// The live session whose token hashes to `id_hash`, if it has not expired.
+pub async fn find_live<C: ConnectionTrait>(
+    db: &C,
+    id_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<WebSession>, StoreError> {
+    let row = web_session::Entity::find_by_id(id_hash.to_string())
+        .filter(web_session::Column::ExpiresAt.gt(now))
+        .one(db)
+        .await?;
+    Ok(row.map(|r| WebSession {
+        id_hash: r.id,
+        tenant_id: TenantId::new(r.tenant_id),
+        user_id: UserId::new(r.user_id),
+        csrf_token: r.csrf_token,
+        expires_at: r.expires_at,
+        last_seen_at: r.last_seen_at,
+    }))
+}
+
+/// Slides the expiry of an active session forward.
+pub async fn touch<C: ConnectionTrait>(
+    db: &C,
+    id_hash: &str,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    web_session::Entity::update_many()
+        .col_expr(web_session::Column::LastSeenAt, now.into())
+        .col_expr(web_session::Column::ExpiresAt, micros(expires_at).into())
+        .filter(web_session::Column::Id.eq(id_hash))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete<C: ConnectionTrait>(db: &C, id_hash: &str) -> Result<(), StoreError> {
+    web_session::Entity::delete_by_id(id_hash.to_string()).exec(db).await?;
+    Ok(())
+}
+
+/// Ends every session of one user (password change, deactivation).
+pub async fn delete_for_user<C: ConnectionTrait>(db: &C, tenant: TenantId, user: UserId) -> Result<u64, StoreError> {
+    let result = web_session::Entity::delete_many()
+        .filter(web_session::Column::TenantId.eq(tenant.get()))
+        .filter(web_session::Column::UserId.eq(user.get()))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}

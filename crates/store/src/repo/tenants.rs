@@ -1,0 +1,91 @@
+use super::micros;
+use crate::entities::{audit_chain, tenant};
+use crate::{StoreError, error::is_unique_violation};
+use chrono::{DateTime, Utc};
+use credinet_core::ids::TenantId;
+use credinet_core::slug::TenantSlug;
+use credinet_core::zone::Zone;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder};
+
+/// A lending company, as the rest of the code sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tenant {
+    pub id: TenantId,
+    pub slug: TenantSlug,
+    pub legal_name: String,
+    pub zone: Zone,
+    pub currency: String,
+    pub settings: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewTenant {
+    pub slug: TenantSlug,
+    pub legal_name: String,
+    pub zone: Zone,
+    pub currency: String,
+    pub settings: serde_json::Value,
+}
+
+/// The hash that precedes the first entry of every tenant's audit chain.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+pub async fn create<C: ConnectionTrait>(db: &C, new: NewTenant, now: DateTime<Utc>) -> Result<Tenant, StoreError> {
+    let now = micros(now);
+    let row = tenant::ActiveModel {
+        id: NotSet,
+        slug: Set(new.slug.as_str().to_string()),
+        legal_name: Set(new.legal_name.trim().to_string()),
+        time_zone: Set(new.zone.name().to_string()),
+        currency: Set(new.currency.clone()),
+        settings: Set(Some(new.settings.to_string())),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            StoreError::Conflict(format!("tenant '{}'", new.slug))
+        } else {
+            e.into()
+        }
+    })?;
+    audit_chain::ActiveModel {
+        tenant_id: Set(row.id),
+        last_seq: Set(0),
+        last_hash: Set(GENESIS_HASH.to_string()),
+        sealed_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    to_domain(row)
+}
+
+pub async fn by_slug<C: ConnectionTrait>(db: &C, slug: &str) -> Result<Option<Tenant>, StoreError> {
+    tenant::Entity::find().filter(tenant::Column::Slug.eq(slug)).one(db).await?.map(to_domain).transpose()
+}
+
+pub async fn by_id<C: ConnectionTrait>(db: &C, id: TenantId) -> Result<Option<Tenant>, StoreError> {
+    tenant::Entity::find_by_id(id.get()).one(db).await?.map(to_domain).transpose()
+}
+
+pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<Tenant>, StoreError> {
+    tenant::Entity::find().order_by_asc(tenant::Column::Id).all(db).await?.into_iter().map(to_domain).collect()
+}
+
+fn to_domain(row: tenant::Model) -> Result<Tenant, StoreError> {
+    let corrupt = |what: String| StoreError::Corrupt(format!("tenant {}: {what}", row.id));
+    Ok(Tenant {
+        id: TenantId::new(row.id),
+        slug: TenantSlug::parse(&row.slug).map_err(|e| corrupt(e.to_string()))?,
+        zone: Zone::parse(&row.time_zone).map_err(|e| corrupt(e.to_string()))?,
+        settings: match &row.settings {
+            Some(s) => serde_json::from_str(s).map_err(|e| corrupt(format!("settings: {e}")))?,
+            None => serde_json::Value::Object(Default::default()),
+        },
+        legal_name: row.legal_name,
+        currency: row.currency,
+        created_at: row.created_at,
+    })
+}

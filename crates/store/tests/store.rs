@@ -1,0 +1,146 @@
+//! The store on every backend: migrations, tenant scoping and the audit chain.
+
+use chrono::Utc;
+use credinet_core::ids::{TenantId, UserId};
+use credinet_core::role::Role;
+use credinet_core::slug::TenantSlug;
+use credinet_core::zone::Zone;
+use credinet_store::repo::audit::{self, Actor, Origin, Record};
+use credinet_store::repo::{tenants, users};
+use credinet_store::sea_orm::ConnectionTrait;
+use credinet_store::testing::TestDb;
+use credinet_store::{Store, each_backend, migrations};
+
+async fn migrated(db: &TestDb) -> Store {
+    let store = Store::connect(&db.url).await.expect("connect");
+    migrations::run(&store).await.expect("migrate");
+    store
+}
+
+async fn tenant(store: &Store, slug: &str) -> tenants::Tenant {
+    let new = tenants::NewTenant {
+        slug: TenantSlug::parse(slug).unwrap(),
+        legal_name: format!("Financiera {slug} SA de CV"),
+        zone: Zone::mexico_city(),
+        currency: "MXN".into(),
+        settings: serde_json::json!({"cut_days": [8, 23]}),
+    };
+    tenants::create(store.db(), new, Utc::now()).await.expect("create tenant")
+}
+
+fn new_user(email: &str) -> users::NewUser {
+    users::NewUser {
+        email: email.into(),
+        full_name: "Ana Pérez".into(),
+        role: Role::Cashier,
+        password_hash: "not-a-real-hash".into(),
+        must_change_password: false,
+    }
+}
+
+fn record(action: &'static str, n: i64) -> Record {
+    Record {
+        actor: Actor::cli(),
+        origin: Origin { ip: Some("127.0.0.1".into()), user_agent: Some("test".into()) },
+        action,
+        entity: "thing",
+        entity_id: Some(n.to_string()),
+        before: None,
+        after: Some(serde_json::json!({"n": n, "amount": "1234.56"})),
+    }
+}
+
+each_backend!(
+    migrations_are_idempotent,
+    a_tenant_cannot_see_or_change_another_tenants_users,
+    a_sealed_chain_verifies_and_a_tampered_row_is_found,
+    a_deleted_audit_row_breaks_the_chain,
+    instants_round_trip_to_the_microsecond,
+);
+
+async fn migrations_are_idempotent(db: TestDb) {
+    let store = Store::connect(&db.url).await.unwrap();
+    let first = migrations::run(&store).await.unwrap();
+    assert!(!first.applied.is_empty(), "{}: the first run applies the schema", db.backend);
+    let second = migrations::run(&store).await.unwrap();
+    assert!(second.applied.is_empty(), "{}: a second run applies nothing, got {:?}", db.backend, second.applied);
+    assert_eq!(second.already_current, first.applied.len());
+    assert!(migrations::pending(&store).await.unwrap().is_empty());
+}
+
+async fn a_tenant_cannot_see_or_change_another_tenants_users(db: TestDb) {
+    let store = migrated(&db).await;
+    let a = tenant(&store, "caja-a").await;
+    let b = tenant(&store, "caja-b").await;
+    let ana = users::create(store.db(), a.id, new_user("ana@a.mx"), Utc::now()).await.unwrap();
+
+    assert!(users::get(store.db(), b.id, ana.id).await.unwrap().is_none(), "B reads A's user by id");
+    assert!(users::list(store.db(), b.id).await.unwrap().is_empty(), "B lists A's users");
+    let change = users::UserChange { role: Some(Role::Admin), ..Default::default() };
+    assert!(users::update(store.db(), b.id, ana.id, change, Utc::now()).await.unwrap().is_none(), "B changes A's user");
+    assert_eq!(users::get(store.db(), a.id, ana.id).await.unwrap().unwrap().role, Role::Cashier);
+    assert!(users::credentials(store.db(), b.id, "ana@a.mx").await.unwrap().is_none());
+
+    // The same email may exist in both tenants, but not twice in one.
+    users::create(store.db(), b.id, new_user("ANA@a.mx"), Utc::now()).await.unwrap();
+    let duplicate = users::create(store.db(), a.id, new_user(" Ana@A.mx "), Utc::now()).await.unwrap_err();
+    assert!(duplicate.is_unique_violation(), "{duplicate}");
+    assert!(users::get(store.db(), a.id, UserId::new(999_999)).await.unwrap().is_none());
+}
+
+async fn a_sealed_chain_verifies_and_a_tampered_row_is_found(db: TestDb) {
+    let store = migrated(&db).await;
+    let a = tenant(&store, "caja-a").await;
+    let b = tenant(&store, "caja-b").await;
+    for n in 0..7 {
+        audit::append(store.db(), a.id, record("payment_registered", n), Utc::now()).await.unwrap();
+        audit::append(store.db(), b.id, record("user_login", n), Utc::now()).await.unwrap();
+    }
+    assert_eq!(audit::seal(&store, a.id).await.unwrap(), 7);
+    assert_eq!(audit::seal(&store, a.id).await.unwrap(), 0, "sealing again seals nothing");
+    let ok = audit::verify(store.db(), a.id, Utc::now()).await.unwrap();
+    assert_eq!((ok.sealed, ok.first_broken.clone()), (7, None));
+
+    // B's entries are not in A's chain or listing, and are still unsealed.
+    assert!(audit::list(store.db(), a.id, None, 100).await.unwrap().iter().all(|e| e.action == "payment_registered"));
+    let b_entry = audit::list(store.db(), b.id, None, 1).await.unwrap()[0].id;
+    assert!(audit::get(store.db(), a.id, b_entry).await.unwrap().is_none());
+
+    // Someone edits the amount of the fourth entry directly in the database.
+    store
+        .db()
+        .execute_unprepared(&format!(
+            "UPDATE audit_entry SET after_json = '{{\"n\":3,\"amount\":\"9999.99\"}}' WHERE tenant_id = {} AND seq = 4",
+            a.id
+        ))
+        .await
+        .unwrap();
+    let broken = audit::verify(store.db(), a.id, Utc::now()).await.unwrap();
+    let link = broken.first_broken.expect("the tampered row is found");
+    assert_eq!(link.seq, 4);
+    assert!(link.reason.contains("content"), "{}", link.reason);
+    assert_eq!(audit::verify(store.db(), b.id, Utc::now()).await.unwrap().sealed, 0);
+    let _ = TenantId::new(0);
+}
+
+async fn a_deleted_audit_row_breaks_the_chain(db: TestDb) {
+    let store = migrated(&db).await;
+    let a = tenant(&store, "caja-a").await;
+    for n in 0..5 {
+        audit::append(store.db(), a.id, record("loan_approved", n), Utc::now()).await.unwrap();
+    }
+    audit::seal(&store, a.id).await.unwrap();
+    store.db().execute_unprepared("DELETE FROM audit_entry WHERE seq = 2").await.unwrap();
+    let link = audit::verify(store.db(), a.id, Utc::now()).await.unwrap().first_broken.expect("a gap is found");
+    assert_eq!(link.seq, 2);
+    assert!(link.reason.contains("missing"), "{}", link.reason);
+}
+
+async fn instants_round_trip_to_the_microsecond(db: TestDb) {
+    let store = migrated(&db).await;
+    let a = tenant(&store, "caja-a").await;
+    let at = chrono::DateTime::parse_from_rfc3339("2026-03-07T23:59:59.123456-06:00").unwrap().with_timezone(&Utc);
+    let id = audit::append(store.db(), a.id, record("x", 1), at).await.unwrap();
+    let entry = audit::get(store.db(), a.id, id).await.unwrap().unwrap();
+    assert_eq!(entry.at, at, "{}: instants must not shift or lose precision", db.backend);
+}
