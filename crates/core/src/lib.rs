@@ -9,6 +9,7 @@ pub mod masked;
 pub mod money;
 pub mod phone;
 pub mod rate;
+pub mod rfc;
 pub mod role;
 pub mod slug;
 pub mod zone;
