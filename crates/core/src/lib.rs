@@ -5,6 +5,7 @@
 
 pub mod curp;
 pub mod ids;
+pub mod lending;
 pub mod masked;
 pub mod money;
 pub mod phone;
