@@ -117,8 +117,10 @@ pub enum TermsError {
 pub const MAX_TERM_PERIODS: u32 = 1040;
 pub const MAX_MIN_DAYS: u32 = 366;
 
-/// A product's terms. Built with [`ProductTerms::new`] and the `with_*` methods, which validate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A product's terms. Built with [`ProductTerms::new`] and the `with_*` methods, which validate; read back
+/// from storage through the same checks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "StoredTerms")]
 pub struct ProductTerms {
     periodicity: Periodicity,
     term_periods: u32,
@@ -229,6 +231,37 @@ impl ProductTerms {
     }
 }
 
+/// The serialized shape of [`ProductTerms`], validated on the way in.
+#[derive(Deserialize)]
+struct StoredTerms {
+    periodicity: Periodicity,
+    term_periods: u32,
+    method: InterestMethod,
+    rate_per_period: Rate,
+    opening_commission: Rate,
+    iva_rate: Rate,
+    late_fee: Money,
+    min_days_to_first_due: u32,
+    allocation_order: AllocationOrder,
+    rounding: Rounding,
+}
+
+impl TryFrom<StoredTerms> for ProductTerms {
+    type Error = TermsError;
+
+    fn try_from(s: StoredTerms) -> Result<Self, TermsError> {
+        Ok(
+            ProductTerms::new(s.periodicity, s.term_periods, s.method, s.rate_per_period)?
+                .with_opening_commission(s.opening_commission)
+                .with_iva_rate(s.iva_rate)
+                .with_late_fee(s.late_fee)?
+                .with_min_days_to_first_due(s.min_days_to_first_due)?
+                .with_allocation_order(s.allocation_order)
+                .with_rounding(s.rounding),
+        )
+    }
+}
+
 fn default_iva() -> Rate {
     Rate::from_percent(rust_decimal::Decimal::from(16)).unwrap_or(Rate::ZERO)
 }
@@ -301,6 +334,25 @@ mod tests {
             terms.with_min_days_to_first_due(400),
             Err(TermsError::MinDaysTooLarge(400))
         );
+    }
+
+    #[test]
+    fn terms_round_trip_through_storage_and_invalid_stored_terms_are_refused() {
+        let terms = ProductTerms::new(
+            Periodicity::Monthly,
+            12,
+            InterestMethod::Declining,
+            Rate::parse("0.035").unwrap(),
+        )
+        .unwrap()
+        .with_late_fee(Money::from_centavos(15_000))
+        .unwrap();
+        let json = serde_json::to_string(&terms).unwrap();
+        assert!(json.contains("\"rate_per_period\":\"0.035\""), "{json}");
+        assert!(json.contains("\"late_fee\":\"150.00\""), "{json}");
+        assert_eq!(serde_json::from_str::<ProductTerms>(&json).unwrap(), terms);
+        let zero_term = json.replace("\"term_periods\":12", "\"term_periods\":0");
+        assert!(serde_json::from_str::<ProductTerms>(&zero_term).is_err());
     }
 
     proptest! {
