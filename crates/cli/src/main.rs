@@ -1,1 +1,123 @@
-fn main() {}
+//! `credinet`: one binary for the web back office, the API and the operations commands.
+
+mod commands;
+
+use clap::{Parser, Subcommand};
+use commands::{apikey, audit, demo, serve, tenant, user};
+use credinet_web::config::{Config, Overrides};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "credinet",
+    version,
+    about = "Back office y asistente de WhatsApp para financieras y cajas"
+)]
+struct Cli {
+    /// Configuration file (default: ./credinet.toml when present).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Database URL; overrides DATABASE_URL and the file.
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the back office, the API and the webhooks.
+    Serve(serve::ServeArgs),
+    /// Apply pending database migrations (safe to run again).
+    Migrate,
+    /// Create or refresh the demo tenant and its staff, and print how to sign in.
+    Demo(demo::DemoArgs),
+    /// Lending companies served by this installation.
+    #[command(subcommand)]
+    Tenant(tenant::Command),
+    /// Staff users of a tenant.
+    #[command(subcommand)]
+    User(user::Command),
+    /// API keys of a tenant.
+    #[command(subcommand)]
+    Apikey(apikey::Command),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(audit::Command),
+}
+
+fn main() -> ExitCode {
+    let _ = dotenvy_load();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Reads `.env` from the working directory when present; a malformed file is reported, not ignored.
+fn dotenvy_load() -> anyhow::Result<()> {
+    match credinet_web::config::load_dotenv() {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            eprintln!("warning: {e}");
+            Err(anyhow::anyhow!(e))
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let mut overrides = Overrides {
+        database_url: cli.database_url.clone(),
+        ..Default::default()
+    };
+    if let Command::Serve(args) = &cli.command {
+        overrides.bind = args.bind;
+        overrides.migrate_on_start = args.no_migrate.then_some(false);
+    }
+    let config = Config::load(cli.config.as_deref(), overrides)?;
+    init_tracing(&config);
+    match cli.command {
+        Command::Serve(args) => serve::run(config, args).await,
+        Command::Migrate => commands::migrate(&config).await,
+        Command::Demo(args) => demo::run(&config, args).await,
+        Command::Tenant(cmd) => tenant::run(&config, cmd).await,
+        Command::User(cmd) => user::run(&config, cmd).await,
+        Command::Apikey(cmd) => apikey::run(&config, cmd).await,
+        Command::Audit(cmd) => audit::run(&config, cmd).await,
+    }
+}
+
+fn init_tracing(config: &Config) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&config.log));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

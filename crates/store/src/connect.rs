@@ -4,8 +4,8 @@ use crate::StoreError;
 use sea_orm::sqlx::mysql::MySqlConnectOptions;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use std::time::Duration;
 
@@ -25,26 +25,33 @@ impl Store {
         if url.starts_with("sqlite:") {
             ensure_sqlite_dir(url)?;
             // SQLite has one writer: write transactions begin IMMEDIATE (see `write`), readers share the pool.
-            opts.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {
-                o.create_if_missing(true)
-                    .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
-                    .busy_timeout(Duration::from_secs(10))
-                    .foreign_keys(true)
-            });
+            opts.max_connections(8)
+                .min_connections(1)
+                .map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {
+                    o.create_if_missing(true)
+                        .journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Normal)
+                        .busy_timeout(Duration::from_secs(10))
+                        .foreign_keys(true)
+                });
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             opts.max_connections(16).min_connections(1);
         } else if url.starts_with("mysql:") || url.starts_with("mariadb:") {
             // Instants are stored as DATETIME(6) in UTC; the session zone must be UTC on every connection.
             opts.max_connections(16)
                 .min_connections(1)
-                .map_sqlx_mysql_opts(|o: MySqlConnectOptions| o.timezone(Some("+00:00".to_string())));
+                .map_sqlx_mysql_opts(|o: MySqlConnectOptions| {
+                    o.timezone(Some("+00:00".to_string()))
+                });
         } else {
             return Err(StoreError::UnsupportedUrl(redact_url(url)));
         }
         let db = Database::connect(opts)
             .await
-            .map_err(|e| StoreError::Connect { url: redact_url(url), reason: first_line(&e.to_string()) })?;
+            .map_err(|e| StoreError::Connect {
+                url: redact_url(url),
+                reason: first_line(&e.to_string()),
+            })?;
         Ok(Store { db })
     }
 
@@ -82,9 +89,14 @@ fn ensure_sqlite_dir(url: &str) -> Result<(), StoreError> {
     if path.is_empty() || path == ":memory:" {
         return Ok(());
     }
-    if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| StoreError::DataDir { path: dir.display().to_string(), reason: e.to_string() })?;
+    if let Some(dir) = std::path::Path::new(path)
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::DataDir {
+            path: dir.display().to_string(),
+            reason: e.to_string(),
+        })?;
     }
     Ok(())
 }
@@ -110,7 +122,13 @@ mod tests {
 
     #[test]
     fn a_password_in_the_url_never_reaches_an_error_message() {
-        assert_eq!(redact_url("postgres://app:s3cret@db:5432/credinet"), "postgres://app:***@db:5432/credinet");
-        assert_eq!(redact_url("sqlite://data/credinet.db"), "sqlite://data/credinet.db");
+        assert_eq!(
+            redact_url("postgres://app:s3cret@db:5432/credinet"),
+            "postgres://app:***@db:5432/credinet"
+        );
+        assert_eq!(
+            redact_url("sqlite://data/credinet.db"),
+            "sqlite://data/credinet.db"
+        );
     }
 }

@@ -2,14 +2,20 @@ use sea_orm::DbErr;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("cannot connect to the database {url}: {reason} (check DATABASE_URL and that the server is running)")]
+    #[error(
+        "cannot connect to the database {url}: {reason} (check DATABASE_URL and that the server is running)"
+    )]
     Connect { url: String, reason: String },
     #[error("unsupported database URL '{0}': use sqlite://path, postgres://… or mysql://…")]
     UnsupportedUrl(String),
     #[error("cannot create the data directory {path}: {reason}")]
     DataDir { path: String, reason: String },
     #[error("migration {version} ({name}) failed: {source}")]
-    Migration { version: i64, name: &'static str, source: DbErr },
+    Migration {
+        version: i64,
+        name: &'static str,
+        source: DbErr,
+    },
     #[error("{0} already exists")]
     Conflict(String),
     #[error("{0} not found")]
@@ -32,5 +38,8 @@ impl StoreError {
 }
 
 pub(crate) fn is_unique_violation(e: &DbErr) -> bool {
-    matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+    matches!(
+        e.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
 }

@@ -58,9 +58,17 @@ async fn create_server_db(var: &str, name: &str) -> Option<String> {
     };
     let admin = sea_orm::Database::connect(&admin_url)
         .await
-        .unwrap_or_else(|e| panic!("cannot reach the test server {}: {e}", crate::redact_url(&admin_url)));
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot reach the test server {}: {e}",
+                crate::redact_url(&admin_url)
+            )
+        });
     use sea_orm::ConnectionTrait;
-    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create test database");
     admin.close().await.ok();
     let mut url = url::Url::parse(&admin_url).expect("test server URL");
     url.set_path(&format!("/{name}"));

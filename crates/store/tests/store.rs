@@ -25,7 +25,9 @@ async fn tenant(store: &Store, slug: &str) -> tenants::Tenant {
         currency: "MXN".into(),
         settings: serde_json::json!({"cut_days": [8, 23]}),
     };
-    tenants::create(store.db(), new, Utc::now()).await.expect("create tenant")
+    tenants::create(store.db(), new, Utc::now())
+        .await
+        .expect("create tenant")
 }
 
 fn new_user(email: &str) -> users::NewUser {
@@ -41,7 +43,10 @@ fn new_user(email: &str) -> users::NewUser {
 fn record(action: &'static str, n: i64) -> Record {
     Record {
         actor: Actor::cli(),
-        origin: Origin { ip: Some("127.0.0.1".into()), user_agent: Some("test".into()) },
+        origin: Origin {
+            ip: Some("127.0.0.1".into()),
+            user_agent: Some("test".into()),
+        },
         action,
         entity: "thing",
         entity_id: Some(n.to_string()),
@@ -61,9 +66,18 @@ each_backend!(
 async fn migrations_are_idempotent(db: TestDb) {
     let store = Store::connect(&db.url).await.unwrap();
     let first = migrations::run(&store).await.unwrap();
-    assert!(!first.applied.is_empty(), "{}: the first run applies the schema", db.backend);
+    assert!(
+        !first.applied.is_empty(),
+        "{}: the first run applies the schema",
+        db.backend
+    );
     let second = migrations::run(&store).await.unwrap();
-    assert!(second.applied.is_empty(), "{}: a second run applies nothing, got {:?}", db.backend, second.applied);
+    assert!(
+        second.applied.is_empty(),
+        "{}: a second run applies nothing, got {:?}",
+        db.backend,
+        second.applied
+    );
     assert_eq!(second.already_current, first.applied.len());
     assert!(migrations::pending(&store).await.unwrap().is_empty());
 }
@@ -72,20 +86,61 @@ async fn a_tenant_cannot_see_or_change_another_tenants_users(db: TestDb) {
     let store = migrated(&db).await;
     let a = tenant(&store, "caja-a").await;
     let b = tenant(&store, "caja-b").await;
-    let ana = users::create(store.db(), a.id, new_user("ana@a.mx"), Utc::now()).await.unwrap();
+    let ana = users::create(store.db(), a.id, new_user("ana@a.mx"), Utc::now())
+        .await
+        .unwrap();
 
-    assert!(users::get(store.db(), b.id, ana.id).await.unwrap().is_none(), "B reads A's user by id");
-    assert!(users::list(store.db(), b.id).await.unwrap().is_empty(), "B lists A's users");
-    let change = users::UserChange { role: Some(Role::Admin), ..Default::default() };
-    assert!(users::update(store.db(), b.id, ana.id, change, Utc::now()).await.unwrap().is_none(), "B changes A's user");
-    assert_eq!(users::get(store.db(), a.id, ana.id).await.unwrap().unwrap().role, Role::Cashier);
-    assert!(users::credentials(store.db(), b.id, "ana@a.mx").await.unwrap().is_none());
+    assert!(
+        users::get(store.db(), b.id, ana.id)
+            .await
+            .unwrap()
+            .is_none(),
+        "B reads A's user by id"
+    );
+    assert!(
+        users::list(store.db(), b.id).await.unwrap().is_empty(),
+        "B lists A's users"
+    );
+    let change = users::UserChange {
+        role: Some(Role::Admin),
+        ..Default::default()
+    };
+    assert!(
+        users::update(store.db(), b.id, ana.id, change, Utc::now())
+            .await
+            .unwrap()
+            .is_none(),
+        "B changes A's user"
+    );
+    assert_eq!(
+        users::get(store.db(), a.id, ana.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .role,
+        Role::Cashier
+    );
+    assert!(
+        users::credentials(store.db(), b.id, "ana@a.mx")
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     // The same email may exist in both tenants, but not twice in one.
-    users::create(store.db(), b.id, new_user("ANA@a.mx"), Utc::now()).await.unwrap();
-    let duplicate = users::create(store.db(), a.id, new_user(" Ana@A.mx "), Utc::now()).await.unwrap_err();
+    users::create(store.db(), b.id, new_user("ANA@a.mx"), Utc::now())
+        .await
+        .unwrap();
+    let duplicate = users::create(store.db(), a.id, new_user(" Ana@A.mx "), Utc::now())
+        .await
+        .unwrap_err();
     assert!(duplicate.is_unique_violation(), "{duplicate}");
-    assert!(users::get(store.db(), a.id, UserId::new(999_999)).await.unwrap().is_none());
+    assert!(
+        users::get(store.db(), a.id, UserId::new(999_999))
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 async fn a_sealed_chain_verifies_and_a_tampered_row_is_found(db: TestDb) {
@@ -93,18 +148,42 @@ async fn a_sealed_chain_verifies_and_a_tampered_row_is_found(db: TestDb) {
     let a = tenant(&store, "caja-a").await;
     let b = tenant(&store, "caja-b").await;
     for n in 0..7 {
-        audit::append(store.db(), a.id, record("payment_registered", n), Utc::now()).await.unwrap();
-        audit::append(store.db(), b.id, record("user_login", n), Utc::now()).await.unwrap();
+        audit::append(
+            store.db(),
+            a.id,
+            record("payment_registered", n),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        audit::append(store.db(), b.id, record("user_login", n), Utc::now())
+            .await
+            .unwrap();
     }
     assert_eq!(audit::seal(&store, a.id).await.unwrap(), 7);
-    assert_eq!(audit::seal(&store, a.id).await.unwrap(), 0, "sealing again seals nothing");
+    assert_eq!(
+        audit::seal(&store, a.id).await.unwrap(),
+        0,
+        "sealing again seals nothing"
+    );
     let ok = audit::verify(store.db(), a.id, Utc::now()).await.unwrap();
     assert_eq!((ok.sealed, ok.first_broken.clone()), (7, None));
 
     // B's entries are not in A's chain or listing, and are still unsealed.
-    assert!(audit::list(store.db(), a.id, None, 100).await.unwrap().iter().all(|e| e.action == "payment_registered"));
+    assert!(
+        audit::list(store.db(), a.id, None, 100)
+            .await
+            .unwrap()
+            .iter()
+            .all(|e| e.action == "payment_registered")
+    );
     let b_entry = audit::list(store.db(), b.id, None, 1).await.unwrap()[0].id;
-    assert!(audit::get(store.db(), a.id, b_entry).await.unwrap().is_none());
+    assert!(
+        audit::get(store.db(), a.id, b_entry)
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     // Someone edits the amount of the fourth entry directly in the database.
     store
@@ -119,7 +198,13 @@ async fn a_sealed_chain_verifies_and_a_tampered_row_is_found(db: TestDb) {
     let link = broken.first_broken.expect("the tampered row is found");
     assert_eq!(link.seq, 4);
     assert!(link.reason.contains("content"), "{}", link.reason);
-    assert_eq!(audit::verify(store.db(), b.id, Utc::now()).await.unwrap().sealed, 0);
+    assert_eq!(
+        audit::verify(store.db(), b.id, Utc::now())
+            .await
+            .unwrap()
+            .sealed,
+        0
+    );
     let _ = TenantId::new(0);
 }
 
@@ -127,11 +212,21 @@ async fn a_deleted_audit_row_breaks_the_chain(db: TestDb) {
     let store = migrated(&db).await;
     let a = tenant(&store, "caja-a").await;
     for n in 0..5 {
-        audit::append(store.db(), a.id, record("loan_approved", n), Utc::now()).await.unwrap();
+        audit::append(store.db(), a.id, record("loan_approved", n), Utc::now())
+            .await
+            .unwrap();
     }
     audit::seal(&store, a.id).await.unwrap();
-    store.db().execute_unprepared("DELETE FROM audit_entry WHERE seq = 2").await.unwrap();
-    let link = audit::verify(store.db(), a.id, Utc::now()).await.unwrap().first_broken.expect("a gap is found");
+    store
+        .db()
+        .execute_unprepared("DELETE FROM audit_entry WHERE seq = 2")
+        .await
+        .unwrap();
+    let link = audit::verify(store.db(), a.id, Utc::now())
+        .await
+        .unwrap()
+        .first_broken
+        .expect("a gap is found");
     assert_eq!(link.seq, 2);
     assert!(link.reason.contains("missing"), "{}", link.reason);
 }
@@ -139,8 +234,16 @@ async fn a_deleted_audit_row_breaks_the_chain(db: TestDb) {
 async fn instants_round_trip_to_the_microsecond(db: TestDb) {
     let store = migrated(&db).await;
     let a = tenant(&store, "caja-a").await;
-    let at = chrono::DateTime::parse_from_rfc3339("2026-03-07T23:59:59.123456-06:00").unwrap().with_timezone(&Utc);
-    let id = audit::append(store.db(), a.id, record("x", 1), at).await.unwrap();
+    let at = chrono::DateTime::parse_from_rfc3339("2026-03-07T23:59:59.123456-06:00")
+        .unwrap()
+        .with_timezone(&Utc);
+    let id = audit::append(store.db(), a.id, record("x", 1), at)
+        .await
+        .unwrap();
     let entry = audit::get(store.db(), a.id, id).await.unwrap().unwrap();
-    assert_eq!(entry.at, at, "{}: instants must not shift or lose precision", db.backend);
+    assert_eq!(
+        entry.at, at,
+        "{}: instants must not shift or lose precision",
+        db.backend
+    );
 }

@@ -1,0 +1,16 @@
+//! The HTTP edge of Credinet: back-office pages, the `/v1` JSON API, authentication, health.
+//! Handlers are thin: parse, authorize, call a service, render.
+
+pub mod accounts;
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod origin;
+pub mod pages;
+pub mod routes;
+pub mod sealer;
+pub mod startup;
+pub mod state;
+
+pub use config::Config;
+pub use startup::Application;

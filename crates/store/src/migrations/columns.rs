@@ -16,12 +16,20 @@ pub fn instant(backend: DbBackend, name: &'static str) -> ColumnDef {
 
 /// An auto-incremented 64-bit primary key.
 pub fn id() -> ColumnDef {
-    ColumnDef::new("id").big_integer().not_null().auto_increment().primary_key().to_owned()
+    ColumnDef::new("id")
+        .big_integer()
+        .not_null()
+        .auto_increment()
+        .primary_key()
+        .to_owned()
 }
 
 /// The tenant that owns the row: every tenant table has it, it is the future shard key.
 pub fn tenant_id() -> ColumnDef {
-    ColumnDef::new("tenant_id").big_integer().not_null().to_owned()
+    ColumnDef::new("tenant_id")
+        .big_integer()
+        .not_null()
+        .to_owned()
 }
 
 pub fn string(name: &'static str, len: u32) -> ColumnDef {
@@ -54,6 +62,9 @@ pub fn table(name: &'static str) -> TableCreateStatement {
 }
 
 /// Renders a schema statement for `backend`; takes `&mut` so builder chains can be passed directly.
-pub fn sql<S: sea_orm::StatementBuilder>(backend: DbBackend, statement: &mut S) -> sea_orm::Statement {
+pub fn sql<S: sea_orm::StatementBuilder>(
+    backend: DbBackend,
+    statement: &mut S,
+) -> sea_orm::Statement {
     backend.build(&*statement)
 }

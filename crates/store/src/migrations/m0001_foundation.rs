@@ -1,15 +1,23 @@
 //! Tenants, staff users, browser sessions, login attempts, API keys and the audit log.
 
-use super::columns::{sql, big_int, big_int_null, boolean, id, instant, string, string_null, table, tenant_id, text_null};
+use super::columns::{
+    big_int, big_int_null, boolean, id, instant, sql, string, string_null, table, tenant_id,
+    text_null,
+};
 use sea_orm::sea_query::{ForeignKey, ForeignKeyAction, Index};
 use sea_orm::{DbBackend, Statement};
 
 pub fn statements(b: DbBackend) -> Vec<Statement> {
     let tenant_fk = |from: &'static str| {
-        ForeignKey::create().from(from, "tenant_id").to("tenant", "id").on_delete(ForeignKeyAction::Restrict).to_owned()
+        ForeignKey::create()
+            .from(from, "tenant_id")
+            .to("tenant", "id")
+            .on_delete(ForeignKeyAction::Restrict)
+            .to_owned()
     };
     vec![
-        sql(b, 
+        sql(
+            b,
             table("tenant")
                 .col(id())
                 .col(string("slug", 40).unique_key())
@@ -19,7 +27,8 @@ pub fn statements(b: DbBackend) -> Vec<Statement> {
                 .col(text_null("settings"))
                 .col(instant(b, "created_at").not_null()),
         ),
-        sql(b, 
+        sql(
+            b,
             table("staff_user")
                 .col(id())
                 .col(tenant_id())
@@ -33,8 +42,17 @@ pub fn statements(b: DbBackend) -> Vec<Statement> {
                 .col(instant(b, "updated_at").not_null())
                 .foreign_key(&mut tenant_fk("staff_user")),
         ),
-        sql(b, Index::create().name("ux_staff_user_tenant_email").table("staff_user").col("tenant_id").col("email").unique()),
-        sql(b, 
+        sql(
+            b,
+            Index::create()
+                .name("ux_staff_user_tenant_email")
+                .table("staff_user")
+                .col("tenant_id")
+                .col("email")
+                .unique(),
+        ),
+        sql(
+            b,
             table("web_session")
                 .col(string("id", 64).primary_key())
                 .col(tenant_id())
@@ -47,8 +65,15 @@ pub fn statements(b: DbBackend) -> Vec<Statement> {
                 .col(string_null("user_agent", 512))
                 .foreign_key(&mut tenant_fk("web_session")),
         ),
-        sql(b, Index::create().name("ix_web_session_expires").table("web_session").col("expires_at")),
-        sql(b, 
+        sql(
+            b,
+            Index::create()
+                .name("ix_web_session_expires")
+                .table("web_session")
+                .col("expires_at"),
+        ),
+        sql(
+            b,
             table("login_attempt")
                 .col(id())
                 .col(tenant_id())
@@ -58,10 +83,17 @@ pub fn statements(b: DbBackend) -> Vec<Statement> {
                 .col(instant(b, "at").not_null())
                 .foreign_key(&mut tenant_fk("login_attempt")),
         ),
-        sql(b, 
-            Index::create().name("ix_login_attempt_lookup").table("login_attempt").col("tenant_id").col("email").col("at"),
+        sql(
+            b,
+            Index::create()
+                .name("ix_login_attempt_lookup")
+                .table("login_attempt")
+                .col("tenant_id")
+                .col("email")
+                .col("at"),
         ),
-        sql(b, 
+        sql(
+            b,
             table("api_key")
                 .col(id())
                 .col(tenant_id())
@@ -75,7 +107,8 @@ pub fn statements(b: DbBackend) -> Vec<Statement> {
                 .col(instant(b, "revoked_at").null())
                 .foreign_key(&mut tenant_fk("api_key")),
         ),
-        sql(b, 
+        sql(
+            b,
             table("audit_entry")
                 .col(id())
                 .col(tenant_id())
@@ -95,9 +128,25 @@ pub fn statements(b: DbBackend) -> Vec<Statement> {
                 .col(string_null("hash", 64))
                 .foreign_key(&mut tenant_fk("audit_entry")),
         ),
-        sql(b, Index::create().name("ux_audit_entry_tenant_seq").table("audit_entry").col("tenant_id").col("seq").unique()),
-        sql(b, Index::create().name("ix_audit_entry_tenant_id").table("audit_entry").col("tenant_id").col("id")),
-        sql(b, 
+        sql(
+            b,
+            Index::create()
+                .name("ux_audit_entry_tenant_seq")
+                .table("audit_entry")
+                .col("tenant_id")
+                .col("seq")
+                .unique(),
+        ),
+        sql(
+            b,
+            Index::create()
+                .name("ix_audit_entry_tenant_id")
+                .table("audit_entry")
+                .col("tenant_id")
+                .col("id"),
+        ),
+        sql(
+            b,
             table("audit_chain")
                 .col(big_int("tenant_id").primary_key())
                 .col(big_int("last_seq"))

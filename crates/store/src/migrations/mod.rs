@@ -11,7 +11,6 @@ use chrono::Utc;
 use sea_orm::sea_query::{ColumnDef, Expr, ExprTrait, Query, Table};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement};
 
-
 pub(crate) type Step = fn(DbBackend) -> Vec<Statement>;
 
 /// A migration: its version, a name for humans, and the statements it runs.
@@ -22,7 +21,11 @@ pub struct Migration {
 }
 
 fn all() -> Vec<Migration> {
-    vec![Migration { version: 1, name: "foundation", statements: m0001_foundation::statements }]
+    vec![Migration {
+        version: 1,
+        name: "foundation",
+        statements: m0001_foundation::statements,
+    }]
 }
 
 /// The versions known to this binary.
@@ -42,7 +45,10 @@ pub async fn run(store: &Store) -> Result<MigrationReport, StoreError> {
     ensure_ledger(store).await?;
     let done = applied_versions(store).await?;
     let backend = store.backend();
-    let mut report = MigrationReport { applied: Vec::new(), already_current: 0 };
+    let mut report = MigrationReport {
+        applied: Vec::new(),
+        already_current: 0,
+    };
     for migration in all() {
         if done.contains(&migration.version) {
             report.already_current += 1;
@@ -51,9 +57,17 @@ pub async fn run(store: &Store) -> Result<MigrationReport, StoreError> {
         let tx = store.write().await?;
         apply(&tx, backend, &migration)
             .await
-            .map_err(|source| StoreError::Migration { version: migration.version, name: migration.name, source })?;
+            .map_err(|source| StoreError::Migration {
+                version: migration.version,
+                name: migration.name,
+                source,
+            })?;
         tx.commit().await?;
-        tracing::info!(version = migration.version, name = migration.name, "migration applied");
+        tracing::info!(
+            version = migration.version,
+            name = migration.name,
+            "migration applied"
+        );
         report.applied.push((migration.version, migration.name));
     }
     Ok(report)
@@ -63,17 +77,29 @@ pub async fn run(store: &Store) -> Result<MigrationReport, StoreError> {
 pub async fn pending(store: &Store) -> Result<Vec<i64>, StoreError> {
     ensure_ledger(store).await?;
     let done = applied_versions(store).await?;
-    Ok(all().into_iter().map(|m| m.version).filter(|v| !done.contains(v)).collect())
+    Ok(all()
+        .into_iter()
+        .map(|m| m.version)
+        .filter(|v| !done.contains(v))
+        .collect())
 }
 
-async fn apply(tx: &DatabaseTransaction, backend: DbBackend, migration: &Migration) -> Result<(), sea_orm::DbErr> {
+async fn apply(
+    tx: &DatabaseTransaction,
+    backend: DbBackend,
+    migration: &Migration,
+) -> Result<(), sea_orm::DbErr> {
     for statement in (migration.statements)(backend) {
         tx.execute_raw(statement).await?;
     }
     let insert = Query::insert()
         .into_table("schema_migration")
         .columns(["version", "name", "applied_at"])
-        .values_panic([migration.version.into(), migration.name.into(), Utc::now().into()])
+        .values_panic([
+            migration.version.into(),
+            migration.name.into(),
+            Utc::now().into(),
+        ])
         .to_owned();
     tx.execute(&insert).await?;
     Ok(())
@@ -84,7 +110,12 @@ async fn ensure_ledger(store: &Store) -> Result<(), StoreError> {
     let create = Table::create()
         .table("schema_migration")
         .if_not_exists()
-        .col(ColumnDef::new("version").big_integer().not_null().primary_key())
+        .col(
+            ColumnDef::new("version")
+                .big_integer()
+                .not_null()
+                .primary_key(),
+        )
         .col(ColumnDef::new("name").string_len(100).not_null())
         .col(columns::instant(backend, "applied_at").not_null())
         .to_owned();
@@ -93,7 +124,13 @@ async fn ensure_ledger(store: &Store) -> Result<(), StoreError> {
 }
 
 async fn applied_versions(store: &Store) -> Result<Vec<i64>, StoreError> {
-    let select = Query::select().column("version").from("schema_migration").and_where(Expr::col("version").gt(0)).to_owned();
+    let select = Query::select()
+        .column("version")
+        .from("schema_migration")
+        .and_where(Expr::col("version").gt(0))
+        .to_owned();
     let rows = store.db().query_all(&select).await?;
-    rows.iter().map(|r| r.try_get::<i64>("", "version").map_err(StoreError::from)).collect()
+    rows.iter()
+        .map(|r| r.try_get::<i64>("", "version").map_err(StoreError::from))
+        .collect()
 }

@@ -4,7 +4,10 @@ use crate::entities::api_key;
 use chrono::{DateTime, Utc};
 use credinet_core::ids::{ApiKeyId, TenantId, UserId};
 use credinet_core::role::Role;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet,
+    QueryFilter, QueryOrder,
+};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ApiKey {
@@ -60,7 +63,11 @@ pub async fn list<C: ConnectionTrait>(db: &C, tenant: TenantId) -> Result<Vec<Ap
         .collect()
 }
 
-pub async fn get<C: ConnectionTrait>(db: &C, tenant: TenantId, id: ApiKeyId) -> Result<Option<ApiKey>, StoreError> {
+pub async fn get<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    id: ApiKeyId,
+) -> Result<Option<ApiKey>, StoreError> {
     api_key::Entity::find()
         .filter(api_key::Column::TenantId.eq(tenant.get()))
         .filter(api_key::Column::Id.eq(id.get()))
@@ -88,7 +95,10 @@ pub async fn revoke<C: ConnectionTrait>(
 }
 
 /// The live (not revoked) key whose SHA-256 is `key_hash`: the key itself names its tenant.
-pub async fn find_live_by_hash<C: ConnectionTrait>(db: &C, key_hash: &str) -> Result<Option<ApiKey>, StoreError> {
+pub async fn find_live_by_hash<C: ConnectionTrait>(
+    db: &C,
+    key_hash: &str,
+) -> Result<Option<ApiKey>, StoreError> {
     api_key::Entity::find()
         .filter(api_key::Column::KeyHash.eq(key_hash))
         .filter(api_key::Column::RevokedAt.is_null())
@@ -98,7 +108,11 @@ pub async fn find_live_by_hash<C: ConnectionTrait>(db: &C, key_hash: &str) -> Re
         .transpose()
 }
 
-pub async fn mark_used<C: ConnectionTrait>(db: &C, id: ApiKeyId, now: DateTime<Utc>) -> Result<(), StoreError> {
+pub async fn mark_used<C: ConnectionTrait>(
+    db: &C,
+    id: ApiKeyId,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     api_key::Entity::update_many()
         .col_expr(api_key::Column::LastUsedAt, micros(now).into())
         .filter(api_key::Column::Id.eq(id.get()))
@@ -111,7 +125,10 @@ fn to_domain(row: api_key::Model) -> Result<ApiKey, StoreError> {
     Ok(ApiKey {
         id: ApiKeyId::new(row.id),
         tenant_id: TenantId::new(row.tenant_id),
-        role: row.role.parse().map_err(|e| StoreError::Corrupt(format!("api key {}: {e}", row.id)))?,
+        role: row
+            .role
+            .parse()
+            .map_err(|e| StoreError::Corrupt(format!("api key {}: {e}", row.id)))?,
         name: row.name,
         prefix: row.prefix,
         created_at: row.created_at,

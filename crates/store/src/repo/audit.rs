@@ -13,8 +13,8 @@ use crate::{Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
 use credinet_core::ids::{AuditEntryId, TenantId};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use sha2::{Digest, Sha256};
 
@@ -48,10 +48,18 @@ impl ActorKind {
 
 impl Actor {
     pub fn cli() -> Self {
-        Actor { kind: ActorKind::Cli, id: None, label: "cli".into() }
+        Actor {
+            kind: ActorKind::Cli,
+            id: None,
+            label: "cli".into(),
+        }
     }
     pub fn system() -> Self {
-        Actor { kind: ActorKind::System, id: None, label: "system".into() }
+        Actor {
+            kind: ActorKind::System,
+            id: None,
+            label: "system".into(),
+        }
     }
 }
 
@@ -111,7 +119,10 @@ pub async fn append<C: ConnectionTrait>(
         entity: Set(record.entity.to_string()),
         entity_id: Set(record.entity_id),
         ip: Set(record.origin.ip),
-        user_agent: Set(record.origin.user_agent.map(|ua| ua.chars().take(512).collect())),
+        user_agent: Set(record
+            .origin
+            .user_agent
+            .map(|ua| ua.chars().take(512).collect())),
         before_json: Set(record.before.map(|v| v.to_string())),
         after_json: Set(record.after.map(|v| v.to_string())),
         prev_hash: Set(None),
@@ -133,7 +144,9 @@ pub async fn seal(store: &Store, tenant: TenantId) -> Result<u64, StoreError> {
             .lock_exclusive()
             .one(&tx)
             .await?
-            .ok_or_else(|| StoreError::Corrupt(format!("tenant {tenant} has no audit chain head")))?;
+            .ok_or_else(|| {
+                StoreError::Corrupt(format!("tenant {tenant} has no audit chain head"))
+            })?;
         let batch = audit_entry::Entity::find()
             .filter(audit_entry::Column::TenantId.eq(tenant.get()))
             .filter(audit_entry::Column::Seq.is_null())
@@ -210,7 +223,11 @@ const VERIFY_PAGE: u64 = 1000;
 
 /// Walks the sealed chain of `tenant` in order and reports the first entry whose position, previous hash
 /// or content hash does not match, then whether the head agrees with the last entry.
-pub async fn verify<C: ConnectionTrait>(db: &C, tenant: TenantId, now: DateTime<Utc>) -> Result<Verification, StoreError> {
+pub async fn verify<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    now: DateTime<Utc>,
+) -> Result<Verification, StoreError> {
     let mut expected_seq = 1;
     let mut prev = GENESIS_HASH.to_string();
     let mut first_broken = None;
@@ -227,13 +244,23 @@ pub async fn verify<C: ConnectionTrait>(db: &C, tenant: TenantId, now: DateTime<
         }
         for row in page {
             let seq = row.seq.unwrap_or_default();
-            let broken = |reason: String| Some(BrokenLink { seq: expected_seq, entry_id: row.id, reason });
+            let broken = |reason: String| {
+                Some(BrokenLink {
+                    seq: expected_seq,
+                    entry_id: row.id,
+                    reason,
+                })
+            };
             if seq != expected_seq {
-                first_broken = broken(format!("entry at position {expected_seq} is missing (next found is {seq})"));
+                first_broken = broken(format!(
+                    "entry at position {expected_seq} is missing (next found is {seq})"
+                ));
             } else if row.prev_hash.as_deref() != Some(prev.as_str()) {
-                first_broken = broken("its previous hash does not match the entry before it".into());
+                first_broken =
+                    broken("its previous hash does not match the entry before it".into());
             } else if row.hash.as_deref() != Some(entry_hash(&row, seq, &prev).as_str()) {
-                first_broken = broken("its content does not match its hash (the row was changed)".into());
+                first_broken =
+                    broken("its content does not match its hash (the row was changed)".into());
             }
             if first_broken.is_some() {
                 break 'pages;
@@ -244,12 +271,17 @@ pub async fn verify<C: ConnectionTrait>(db: &C, tenant: TenantId, now: DateTime<
     }
     let sealed = (expected_seq - 1) as u64;
     if first_broken.is_none() {
-        let head = audit_chain::Entity::find_by_id(tenant.get()).one(db).await?;
+        let head = audit_chain::Entity::find_by_id(tenant.get())
+            .one(db)
+            .await?;
         if let Some(head) = head.filter(|h| h.last_seq != sealed as i64 || h.last_hash != prev) {
             first_broken = Some(BrokenLink {
                 seq: head.last_seq,
                 entry_id: 0,
-                reason: format!("the chain head says {} entries but {} were found in order", head.last_seq, sealed),
+                reason: format!(
+                    "the chain head says {} entries but {} were found in order",
+                    head.last_seq, sealed
+                ),
             });
         }
     }
@@ -259,7 +291,11 @@ pub async fn verify<C: ConnectionTrait>(db: &C, tenant: TenantId, now: DateTime<
         .filter(audit_entry::Column::At.lt(now - Duration::minutes(1)))
         .count(db)
         .await?;
-    Ok(Verification { sealed, first_broken, stale_unsealed })
+    Ok(Verification {
+        sealed,
+        first_broken,
+        stale_unsealed,
+    })
 }
 
 /// Entries of `tenant`, newest first, `limit` at most, older than `before` when given.
@@ -269,14 +305,26 @@ pub async fn list<C: ConnectionTrait>(
     before: Option<AuditEntryId>,
     limit: u64,
 ) -> Result<Vec<AuditEntry>, StoreError> {
-    let mut query = audit_entry::Entity::find().filter(audit_entry::Column::TenantId.eq(tenant.get()));
+    let mut query =
+        audit_entry::Entity::find().filter(audit_entry::Column::TenantId.eq(tenant.get()));
     if let Some(before) = before {
         query = query.filter(audit_entry::Column::Id.lt(before.get()));
     }
-    Ok(query.order_by_desc(audit_entry::Column::Id).limit(limit).all(db).await?.into_iter().map(to_domain).collect())
+    Ok(query
+        .order_by_desc(audit_entry::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_domain)
+        .collect())
 }
 
-pub async fn get<C: ConnectionTrait>(db: &C, tenant: TenantId, id: AuditEntryId) -> Result<Option<AuditEntry>, StoreError> {
+pub async fn get<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    id: AuditEntryId,
+) -> Result<Option<AuditEntry>, StoreError> {
     Ok(audit_entry::Entity::find()
         .filter(audit_entry::Column::TenantId.eq(tenant.get()))
         .filter(audit_entry::Column::Id.eq(id.get()))
@@ -302,4 +350,28 @@ fn to_domain(row: audit_entry::Model) -> AuditEntry {
         after: row.after_json,
         hash: row.hash,
     }
+}
+
+/// Entries of `tenant` written at or after `since`.
+pub async fn count_since<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    since: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    Ok(audit_entry::Entity::find()
+        .filter(audit_entry::Column::TenantId.eq(tenant.get()))
+        .filter(audit_entry::Column::At.gte(since))
+        .count(db)
+        .await?)
+}
+
+/// How many entries of `tenant` are sealed, and when the chain last moved.
+pub async fn chain_head<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+) -> Result<Option<(i64, DateTime<Utc>)>, StoreError> {
+    Ok(audit_chain::Entity::find_by_id(tenant.get())
+        .one(db)
+        .await?
+        .map(|h| (h.last_seq, h.sealed_at)))
 }

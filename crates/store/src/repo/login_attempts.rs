@@ -6,8 +6,8 @@ use crate::entities::login_attempt;
 use chrono::{DateTime, Utc};
 use credinet_core::ids::TenantId;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait, QueryFilter,
-    QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet,
+    PaginatorTrait, QueryFilter, QueryOrder,
 };
 
 pub async fn record<C: ConnectionTrait>(
@@ -57,6 +57,10 @@ pub async fn recent_failures<C: ConnectionTrait>(
             .filter(login_attempt::Column::At.gt(from))
     };
     let count = failures().count(db).await?;
-    let oldest = failures().order_by_asc(login_attempt::Column::At).one(db).await?.map(|r| r.at);
+    let oldest = failures()
+        .order_by_asc(login_attempt::Column::At)
+        .one(db)
+        .await?
+        .map(|r| r.at);
     Ok((count, oldest))
 }

@@ -5,7 +5,9 @@ use crate::StoreError;
 use crate::entities::web_session;
 use chrono::{DateTime, Utc};
 use credinet_core::ids::{TenantId, UserId};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebSession {
@@ -27,7 +29,11 @@ pub struct NewSession<'a> {
     pub user_agent: Option<String>,
 }
 
-pub async fn create<C: ConnectionTrait>(db: &C, new: NewSession<'_>, now: DateTime<Utc>) -> Result<(), StoreError> {
+pub async fn create<C: ConnectionTrait>(
+    db: &C,
+    new: NewSession<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     let now = micros(now);
     web_session::ActiveModel {
         id: Set(new.id_hash.to_string()),
@@ -82,12 +88,18 @@ pub async fn touch<C: ConnectionTrait>(
 }
 
 pub async fn delete<C: ConnectionTrait>(db: &C, id_hash: &str) -> Result<(), StoreError> {
-    web_session::Entity::delete_by_id(id_hash.to_string()).exec(db).await?;
+    web_session::Entity::delete_by_id(id_hash.to_string())
+        .exec(db)
+        .await?;
     Ok(())
 }
 
 /// Ends every session of one user (password change, deactivation).
-pub async fn delete_for_user<C: ConnectionTrait>(db: &C, tenant: TenantId, user: UserId) -> Result<u64, StoreError> {
+pub async fn delete_for_user<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    user: UserId,
+) -> Result<u64, StoreError> {
     let result = web_session::Entity::delete_many()
         .filter(web_session::Column::TenantId.eq(tenant.get()))
         .filter(web_session::Column::UserId.eq(user.get()))

@@ -5,7 +5,10 @@ use chrono::{DateTime, Utc};
 use credinet_core::ids::TenantId;
 use credinet_core::slug::TenantSlug;
 use credinet_core::zone::Zone;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet,
+    QueryFilter, QueryOrder,
+};
 
 /// A lending company, as the rest of the code sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,7 +34,11 @@ pub struct NewTenant {
 /// The hash that precedes the first entry of every tenant's audit chain.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-pub async fn create<C: ConnectionTrait>(db: &C, new: NewTenant, now: DateTime<Utc>) -> Result<Tenant, StoreError> {
+pub async fn create<C: ConnectionTrait>(
+    db: &C,
+    new: NewTenant,
+    now: DateTime<Utc>,
+) -> Result<Tenant, StoreError> {
     let now = micros(now);
     let row = tenant::ActiveModel {
         id: NotSet,
@@ -63,15 +70,30 @@ pub async fn create<C: ConnectionTrait>(db: &C, new: NewTenant, now: DateTime<Ut
 }
 
 pub async fn by_slug<C: ConnectionTrait>(db: &C, slug: &str) -> Result<Option<Tenant>, StoreError> {
-    tenant::Entity::find().filter(tenant::Column::Slug.eq(slug)).one(db).await?.map(to_domain).transpose()
+    tenant::Entity::find()
+        .filter(tenant::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+        .map(to_domain)
+        .transpose()
 }
 
 pub async fn by_id<C: ConnectionTrait>(db: &C, id: TenantId) -> Result<Option<Tenant>, StoreError> {
-    tenant::Entity::find_by_id(id.get()).one(db).await?.map(to_domain).transpose()
+    tenant::Entity::find_by_id(id.get())
+        .one(db)
+        .await?
+        .map(to_domain)
+        .transpose()
 }
 
 pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<Tenant>, StoreError> {
-    tenant::Entity::find().order_by_asc(tenant::Column::Id).all(db).await?.into_iter().map(to_domain).collect()
+    tenant::Entity::find()
+        .order_by_asc(tenant::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_domain)
+        .collect()
 }
 
 fn to_domain(row: tenant::Model) -> Result<Tenant, StoreError> {

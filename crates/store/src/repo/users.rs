@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use credinet_core::ids::{TenantId, UserId};
 use credinet_core::role::Role;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet, QueryFilter,
-    QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    NotSet, QueryFilter, QueryOrder,
 };
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -57,15 +57,28 @@ pub async fn create<C: ConnectionTrait>(
     }
     .insert(db)
     .await
-    .map_err(|e| if is_unique_violation(&e) { StoreError::Conflict(format!("user '{email}'")) } else { e.into() })?;
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            StoreError::Conflict(format!("user '{email}'"))
+        } else {
+            e.into()
+        }
+    })?;
     to_domain(row)
 }
 
-pub async fn get<C: ConnectionTrait>(db: &C, tenant: TenantId, id: UserId) -> Result<Option<StaffUser>, StoreError> {
+pub async fn get<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    id: UserId,
+) -> Result<Option<StaffUser>, StoreError> {
     find_row(db, tenant, id).await?.map(to_domain).transpose()
 }
 
-pub async fn list<C: ConnectionTrait>(db: &C, tenant: TenantId) -> Result<Vec<StaffUser>, StoreError> {
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+) -> Result<Vec<StaffUser>, StoreError> {
     staff_user::Entity::find()
         .filter(staff_user::Column::TenantId.eq(tenant.get()))
         .order_by_asc(staff_user::Column::Id)
@@ -111,7 +124,9 @@ pub async fn update<C: ConnectionTrait>(
     change: UserChange,
     now: DateTime<Utc>,
 ) -> Result<Option<StaffUser>, StoreError> {
-    let Some(row) = find_row(db, tenant, id).await? else { return Ok(None) };
+    let Some(row) = find_row(db, tenant, id).await? else {
+        return Ok(None);
+    };
     let mut active = row.into_active_model();
     if let Some(name) = change.full_name {
         active.full_name = Set(name.trim().to_string());
@@ -132,7 +147,11 @@ pub async fn update<C: ConnectionTrait>(
     Ok(Some(to_domain(active.update(db).await?)?))
 }
 
-async fn find_row<C: ConnectionTrait>(db: &C, tenant: TenantId, id: UserId) -> Result<Option<staff_user::Model>, StoreError> {
+async fn find_row<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    id: UserId,
+) -> Result<Option<staff_user::Model>, StoreError> {
     Ok(staff_user::Entity::find()
         .filter(staff_user::Column::TenantId.eq(tenant.get()))
         .filter(staff_user::Column::Id.eq(id.get()))
@@ -144,7 +163,10 @@ fn to_domain(row: staff_user::Model) -> Result<StaffUser, StoreError> {
     Ok(StaffUser {
         id: UserId::new(row.id),
         tenant_id: TenantId::new(row.tenant_id),
-        role: row.role.parse().map_err(|e| StoreError::Corrupt(format!("user {}: {e}", row.id)))?,
+        role: row
+            .role
+            .parse()
+            .map_err(|e| StoreError::Corrupt(format!("user {}: {e}", row.id)))?,
         email: row.email,
         full_name: row.full_name,
         active: row.active,

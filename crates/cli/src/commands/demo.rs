@@ -1,0 +1,92 @@
+//! `credinet demo` and `serve --demo`: a demo tenant with one user per role.
+
+use super::{generated_password, guard_production, open, seal};
+use credinet_core::role::Role;
+use credinet_core::zone::DEFAULT_ZONE;
+use credinet_store::Store;
+use credinet_store::repo::{tenants, users};
+use credinet_web::Config;
+use credinet_web::accounts::{Accounts, Requester, TenantInput, UserInput};
+use credinet_web::sealer::Sealer;
+use std::process::ExitCode;
+
+pub const DEMO_SLUG: &str = "demo";
+
+#[derive(clap::Args, Clone, Default)]
+pub struct DemoArgs {
+    /// Password for every demo user (default: a new random one, printed).
+    #[arg(long, env = "CREDINET_DEMO_PASSWORD", hide_env_values = true)]
+    pub demo_password: Option<String>,
+    /// In production, the name of the database, to confirm.
+    #[arg(long)]
+    pub confirm: Option<String>,
+}
+
+const STAFF: [(&str, &str, Role); 5] = [
+    ("admin@demo.mx", "Adriana Admin", Role::Admin),
+    ("gerente@demo.mx", "Gerardo Gerente", Role::Manager),
+    ("cajero@demo.mx", "Carmen Cajera", Role::Cashier),
+    ("agente@demo.mx", "Agustín Agente", Role::Agent),
+    ("consulta@demo.mx", "Consuelo Consulta", Role::Viewer),
+];
+
+pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
+    let store = open(config).await?;
+    seed(config, &store, &args, &format!("http://{}", config.bind)).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Creates the demo tenant and staff when missing, sets every demo user's password, prints how to sign in.
+pub async fn seed(
+    config: &Config,
+    store: &Store,
+    args: &DemoArgs,
+    base_url: &str,
+) -> anyhow::Result<()> {
+    guard_production(config, args.confirm.as_deref(), "loading demo data")?;
+    let sealer = Sealer::detached();
+    let accounts = Accounts::new(store, &sealer);
+    let by = Requester::cli();
+    let tenant = match tenants::by_slug(store.db(), DEMO_SLUG).await? {
+        Some(t) => t,
+        None => {
+            let input = TenantInput {
+                slug: DEMO_SLUG.into(),
+                legal_name: "Financiera Demo, S.A. de C.V., SOFOM E.N.R.".into(),
+                time_zone: DEFAULT_ZONE.into(),
+            };
+            accounts.create_tenant(input, &by).await?
+        }
+    };
+    let password = args
+        .demo_password
+        .clone()
+        .unwrap_or_else(generated_password);
+    for (email, name, role) in STAFF {
+        match users::credentials(store.db(), tenant.id, email).await? {
+            Some((user, _)) => {
+                accounts
+                    .set_password(tenant.id, user.id, password.clone(), &by)
+                    .await?;
+            }
+            None => {
+                let input = UserInput {
+                    email: email.into(),
+                    full_name: name.into(),
+                    role,
+                    password: password.clone(),
+                };
+                accounts.create_user(tenant.id, input, &by).await?;
+            }
+        }
+    }
+    seal(store, tenant.id).await?;
+    println!();
+    println!("Demo data ready. Sign in at {base_url}/login?tenant={DEMO_SLUG}");
+    println!("  Empresa: {DEMO_SLUG}    Contraseña (todos): {password}");
+    for (email, _, role) in STAFF {
+        println!("  {:<18} {}", email, role.label_es());
+    }
+    println!();
+    Ok(())
+}

@@ -1,0 +1,94 @@
+//! One module per command group. Each opens the store, calls the same services the web uses, and seals
+//! the audit entries it wrote before it exits (there is no background sealer in a CLI process).
+
+pub mod apikey;
+pub mod audit;
+pub mod demo;
+pub mod serve;
+pub mod tenant;
+pub mod user;
+
+use anyhow::{Context, bail};
+use credinet_core::ids::TenantId;
+use credinet_store::repo::audit as audit_log;
+use credinet_store::repo::tenants::{self, Tenant};
+use credinet_store::{Store, migrations};
+use credinet_web::Config;
+use std::process::ExitCode;
+
+/// Connects and brings the schema up to date (unless `migrate_on_start` is off, then refuses a stale one).
+pub async fn open(config: &Config) -> anyhow::Result<Store> {
+    let store = Store::connect(&config.database_url).await?;
+    if config.migrate_on_start {
+        migrations::run(&store).await?;
+    } else if !migrations::pending(&store).await?.is_empty() {
+        bail!("the database has pending migrations: run `credinet migrate`");
+    }
+    Ok(store)
+}
+
+pub async fn migrate(config: &Config) -> anyhow::Result<ExitCode> {
+    let store = Store::connect(&config.database_url).await?;
+    let report = migrations::run(&store).await?;
+    if report.applied.is_empty() {
+        println!(
+            "Database is current ({} migrations already applied).",
+            report.already_current
+        );
+    } else {
+        for (version, name) in &report.applied {
+            println!("applied {version:04} {name}");
+        }
+        println!("Database is current.");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn tenant_by_slug(store: &Store, slug: &str) -> anyhow::Result<Tenant> {
+    tenants::by_slug(store.db(), slug)
+        .await?
+        .with_context(|| format!("no tenant '{slug}' (see `credinet tenant list`)"))
+}
+
+/// Chains what this command wrote into the tenant's audit log.
+pub async fn seal(store: &Store, tenant: TenantId) -> anyhow::Result<()> {
+    audit_log::seal(store, tenant).await?;
+    Ok(())
+}
+
+/// A random password for a new account, printed once.
+pub fn generated_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rngs::OsRng;
+    (0..16)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+/// Refuses a destructive command in production unless `confirm` names the database it will touch.
+pub fn guard_production(
+    config: &Config,
+    confirm: Option<&str>,
+    action: &str,
+) -> anyhow::Result<()> {
+    if std::env::var("CREDINET_ENV").as_deref() != Ok("production") {
+        return Ok(());
+    }
+    let name = database_name(&config.database_url);
+    if confirm == Some(name.as_str()) {
+        return Ok(());
+    }
+    bail!(
+        "CREDINET_ENV=production: {action} would change database '{name}'; repeat with --confirm {name}"
+    )
+}
+
+fn database_name(url: &str) -> String {
+    let without_query = url.split('?').next().unwrap_or(url);
+    without_query
+        .rsplit('/')
+        .next()
+        .unwrap_or(without_query)
+        .to_string()
+}

@@ -1,0 +1,112 @@
+//! API keys for `/v1`: `Authorization: Bearer cn_…`. A key belongs to one tenant and carries a role.
+
+use super::token;
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::header;
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use chrono::{Duration, Utc};
+use credinet_core::role::Role;
+use credinet_store::repo::api_keys::{self, ApiKey};
+use credinet_store::repo::tenants::{self, Tenant};
+use std::sync::Arc;
+
+/// The visible start of every key, so a leaked key is recognisable in a secret scanner.
+pub const KEY_PREFIX: &str = "cn_";
+
+/// The integration calling `/v1`.
+#[derive(Clone, Debug)]
+pub struct ApiCaller {
+    pub tenant: Arc<Tenant>,
+    pub key: ApiKey,
+}
+
+impl ApiCaller {
+    pub fn role(&self) -> Role {
+        self.key.role
+    }
+
+    pub fn require(&self, allowed: bool, what: &str) -> Result<(), ApiError> {
+        if allowed {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(format!(
+                "an API key with role '{}' cannot {what}",
+                self.key.role
+            )))
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<ApiCaller>()
+            .cloned()
+            .ok_or_else(|| ApiError::unauthorized("an API key is required"))
+    }
+}
+
+/// A new key: what to show once, and what to store.
+pub struct NewKey {
+    pub plaintext: String,
+    pub prefix: String,
+    pub hash: String,
+}
+
+pub fn generate() -> NewKey {
+    let plaintext = format!("{KEY_PREFIX}{}", token::random_token());
+    NewKey {
+        prefix: plaintext.chars().take(11).collect(),
+        hash: token::digest(&plaintext),
+        plaintext,
+    }
+}
+
+/// Middleware: admits requests with a live key and records which key called.
+pub async fn gate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let bearer = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|v| v.trim().to_string());
+    match authenticate(&state, bearer).await {
+        Ok(caller) => {
+            request.extensions_mut().insert(caller);
+            next.run(request).await
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn authenticate(state: &AppState, bearer: Option<String>) -> Result<ApiCaller, ApiError> {
+    let given = bearer.ok_or_else(|| {
+        ApiError::unauthorized("send the API key as 'Authorization: Bearer cn_…'")
+    })?;
+    let db = state.store().db();
+    let key = api_keys::find_live_by_hash(db, &token::digest(&given))
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("the API key is unknown or revoked"))?;
+    let tenant = tenants::by_id(db, key.tenant_id)
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("the API key's tenant is gone"))?;
+    // Record use at most once a minute per key: a write per request would cap the API at the write rate.
+    let now = Utc::now();
+    if key
+        .last_used_at
+        .is_none_or(|t| now - t > Duration::minutes(1))
+    {
+        api_keys::mark_used(db, key.id, now).await?;
+    }
+    Ok(ApiCaller {
+        tenant: Arc::new(tenant),
+        key,
+    })
+}

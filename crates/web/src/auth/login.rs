@@ -1,0 +1,189 @@
+//! Signing in and out, with lockout after repeated failures. Every outcome is audited.
+
+use super::{password, token};
+use crate::state::AppState;
+use chrono::{DateTime, Duration, Utc};
+use credinet_store::StoreError;
+use credinet_store::repo::audit::{self, Actor, ActorKind, Origin, Record};
+use credinet_store::repo::tenants::{self, Tenant};
+use credinet_store::repo::users::{self, StaffUser, normalize_email};
+use credinet_store::repo::{login_attempts, sessions};
+
+pub enum LoginOutcome {
+    /// Signed in: the cookie value to set.
+    SignedIn {
+        user: StaffUser,
+        session_token: String,
+    },
+    /// Unknown tenant, unknown email, wrong password or inactive user: one answer for all, so the form
+    /// does not reveal which emails exist.
+    Refused,
+    /// Too many failures: try again after this instant.
+    Locked { until: DateTime<Utc> },
+}
+
+pub struct Attempt<'a> {
+    pub tenant_slug: &'a str,
+    pub email: &'a str,
+    pub password: &'a str,
+    pub origin: Origin,
+}
+
+pub async fn login(
+    state: &AppState,
+    attempt: Attempt<'_>,
+    now: DateTime<Utc>,
+) -> Result<LoginOutcome, StoreError> {
+    let store = state.store();
+    let config = state.config();
+    let email = normalize_email(attempt.email);
+    let Some(tenant) = tenants::by_slug(store.db(), attempt.tenant_slug.trim()).await? else {
+        let _ = verify_off_thread(
+            attempt.password.to_string(),
+            password::decoy_hash().to_string(),
+        )
+        .await;
+        tracing::info!(
+            tenant = attempt.tenant_slug,
+            "login refused: unknown tenant"
+        );
+        return Ok(LoginOutcome::Refused);
+    };
+    let window = Duration::minutes(i64::from(config.lockout_window_minutes));
+    let (failures, oldest) =
+        login_attempts::recent_failures(store.db(), tenant.id, &email, now - window).await?;
+    if failures >= u64::from(config.lockout_max_failures) {
+        let until = oldest.unwrap_or(now) + window;
+        let tx = store.write().await?;
+        audit::append(
+            &tx,
+            tenant.id,
+            failed_record(&email, None, attempt.origin, "locked"),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        state.sealer().nudge(tenant.id);
+        return Ok(LoginOutcome::Locked { until });
+    }
+
+    let credentials = users::credentials(store.db(), tenant.id, &email).await?;
+    let stored = credentials
+        .as_ref()
+        .map_or_else(|| password::decoy_hash().to_string(), |(_, h)| h.clone());
+    let matches = verify_off_thread(attempt.password.to_string(), stored).await;
+    let user = credentials.map(|(u, _)| u);
+
+    let tx = store.write().await?;
+    let outcome = match user {
+        Some(user) if matches && user.active => {
+            login_attempts::record(&tx, tenant.id, &email, true, attempt.origin.ip.clone(), now)
+                .await?;
+            let session_token = token::random_token();
+            let expires_at = now + Duration::minutes(i64::from(config.session_idle_minutes));
+            let new = sessions::NewSession {
+                id_hash: &token::digest(&session_token),
+                tenant: tenant.id,
+                user: user.id,
+                csrf_token: &token::random_token(),
+                expires_at,
+                ip: attempt.origin.ip.clone(),
+                user_agent: attempt.origin.user_agent.clone(),
+            };
+            sessions::create(&tx, new, now).await?;
+            audit::append(
+                &tx,
+                tenant.id,
+                signed_in_record(&user, "user_login", attempt.origin),
+                now,
+            )
+            .await?;
+            LoginOutcome::SignedIn {
+                user,
+                session_token,
+            }
+        }
+        other => {
+            let reason = match &other {
+                None => "unknown_user",
+                Some(u) if !u.active => "inactive_user",
+                Some(_) => "wrong_password",
+            };
+            login_attempts::record(
+                &tx,
+                tenant.id,
+                &email,
+                false,
+                attempt.origin.ip.clone(),
+                now,
+            )
+            .await?;
+            let record = failed_record(&email, other.map(|u| u.id.get()), attempt.origin, reason);
+            audit::append(&tx, tenant.id, record, now).await?;
+            LoginOutcome::Refused
+        }
+    };
+    tx.commit().await?;
+    state.sealer().nudge(tenant.id);
+    Ok(outcome)
+}
+
+/// Ends a session and audits the logout.
+pub async fn logout(
+    state: &AppState,
+    tenant: &Tenant,
+    user: &StaffUser,
+    session_hash: &str,
+    origin: Origin,
+) -> Result<(), StoreError> {
+    let tx = state.store().write().await?;
+    sessions::delete(&tx, session_hash).await?;
+    audit::append(
+        &tx,
+        tenant.id,
+        signed_in_record(user, "user_logout", origin),
+        Utc::now(),
+    )
+    .await?;
+    tx.commit().await?;
+    state.sealer().nudge(tenant.id);
+    Ok(())
+}
+
+async fn verify_off_thread(password: String, stored: String) -> bool {
+    tokio::task::spawn_blocking(move || password::verify(&password, &stored))
+        .await
+        .unwrap_or(false)
+}
+
+fn signed_in_record(user: &StaffUser, action: &'static str, origin: Origin) -> Record {
+    Record {
+        actor: Actor {
+            kind: ActorKind::User,
+            id: Some(user.id.get()),
+            label: user.email.clone(),
+        },
+        origin,
+        action,
+        entity: "staff_user",
+        entity_id: Some(user.id.to_string()),
+        before: None,
+        after: None,
+    }
+}
+
+fn failed_record(email: &str, user_id: Option<i64>, origin: Origin, reason: &str) -> Record {
+    Record {
+        actor: Actor {
+            kind: ActorKind::User,
+            id: user_id,
+            label: email.to_string(),
+        },
+        origin,
+        action: "user_login_failed",
+        entity: "staff_user",
+        entity_id: user_id.map(|id| id.to_string()),
+        before: None,
+        after: Some(serde_json::json!({ "reason": reason })),
+    }
+}

@@ -1,0 +1,11 @@
+//! Who is calling: staff in a browser (session cookie + CSRF token) or an integration (API key).
+
+pub mod api_key;
+pub mod csrf;
+pub mod login;
+pub mod password;
+pub mod session;
+pub mod token;
+
+pub use api_key::ApiCaller;
+pub use session::Staff;

@@ -1,0 +1,176 @@
+//! Browser sessions: the gate in front of every back-office page, and the [`Staff`] it hands to handlers.
+//!
+//! The gate loads the session row named by the cookie, the user (who must still be active) and the
+//! tenant; for every state-changing request it also checks the CSRF token, from the `X-CSRF-Token` header
+//! (htmx) or the `csrf_token` field of a form. Handlers behind it cannot forget either check.
+
+use super::{csrf, token};
+use crate::error::PageError;
+use crate::state::AppState;
+use axum::body::{Body, to_bytes};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use chrono::{Duration, Utc};
+use credinet_core::role::Role;
+use credinet_store::repo::tenants::Tenant;
+use credinet_store::repo::users::StaffUser;
+use credinet_store::repo::{sessions, tenants, users};
+use std::sync::Arc;
+
+pub const SESSION_COOKIE: &str = "credinet_session";
+
+/// A signed-in staff member, for handlers of back-office pages.
+#[derive(Clone, Debug)]
+pub struct Staff {
+    pub tenant: Arc<Tenant>,
+    pub user: StaffUser,
+    pub session_hash: String,
+    pub csrf_token: String,
+}
+
+impl Staff {
+    pub fn role(&self) -> Role {
+        self.user.role
+    }
+
+    /// Refuses with a page that says what the role does not allow.
+    pub fn require(&self, allowed: bool, what: &str) -> Result<(), PageError> {
+        if allowed {
+            Ok(())
+        } else {
+            Err(PageError::Forbidden(format!(
+                "Su rol ({}) no permite {what}.",
+                self.user.role.label_es()
+            )))
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Staff {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Staff>()
+            .cloned()
+            .ok_or(PageError::SignIn)
+    }
+}
+
+/// Middleware: admits only requests with a live session and, for changes, a valid CSRF token.
+pub async fn gate(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    request: Request,
+    next: Next,
+) -> Response {
+    let staff = match load(&state, &jar).await {
+        Ok(Some(staff)) => staff,
+        Ok(None) => return sign_in_again(&request),
+        Err(e) => return e.into_response(),
+    };
+    let request = if request.method().is_safe() {
+        request
+    } else {
+        match verify_csrf(request, &staff.csrf_token, state.config().body_limit_bytes).await {
+            Ok(request) => request,
+            Err(response) => return response,
+        }
+    };
+    let mut request = request;
+    request.extensions_mut().insert(staff);
+    next.run(request).await
+}
+
+async fn load(state: &AppState, jar: &CookieJar) -> Result<Option<Staff>, PageError> {
+    let Some(cookie) = jar.get(SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let id_hash = token::digest(cookie.value());
+    let db = state.store().db();
+    let now = Utc::now();
+    let Some(session) = sessions::find_live(db, &id_hash, now).await? else {
+        return Ok(None);
+    };
+    let Some(user) = users::get(db, session.tenant_id, session.user_id)
+        .await?
+        .filter(|u| u.active)
+    else {
+        sessions::delete(db, &id_hash).await?;
+        return Ok(None);
+    };
+    let Some(tenant) = tenants::by_id(db, session.tenant_id).await? else {
+        return Ok(None);
+    };
+    // Slide the idle expiry, but write at most once a minute per session.
+    if now - session.last_seen_at > Duration::minutes(1) {
+        let expires = now + Duration::minutes(i64::from(state.config().session_idle_minutes));
+        sessions::touch(db, &id_hash, now, expires).await?;
+    }
+    Ok(Some(Staff {
+        tenant: Arc::new(tenant),
+        user,
+        session_hash: id_hash,
+        csrf_token: session.csrf_token,
+    }))
+}
+
+fn sign_in_again(request: &Request) -> Response {
+    if request.method().is_safe() {
+        let next = request
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
+        let target = format!(
+            "/login?next={}",
+            url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        );
+        Redirect::to(&target).into_response()
+    } else {
+        PageError::Forbidden("Su sesión terminó. Vuelva a iniciar sesión.".into()).into_response()
+    }
+}
+
+/// Checks the token of a state-changing request and hands the request on with its body intact.
+async fn verify_csrf(request: Request, expected: &str, limit: usize) -> Result<Request, Response> {
+    let refuse = || PageError::Forbidden(csrf::REFUSAL.into()).into_response();
+    if let Some(header) = request.headers().get("x-csrf-token") {
+        return if header
+            .to_str()
+            .is_ok_and(|v| token::same_secret(v, expected))
+        {
+            Ok(request)
+        } else {
+            Err(refuse())
+        };
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = to_bytes(body, limit).await.map_err(|_| {
+        PageError::BadRequest("El formulario es demasiado grande.".into()).into_response()
+    })?;
+    let given = url::form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == csrf::FIELD)
+        .map(|(_, v)| v.into_owned());
+    match given {
+        Some(v) if token::same_secret(&v, expected) => {
+            Ok(Request::from_parts(parts, Body::from(bytes)))
+        }
+        _ => Err(refuse()),
+    }
+}
+
+/// The session cookie: HttpOnly, SameSite=Lax, Secure behind https.
+pub fn session_cookie(value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, value))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .path("/")
+        .build()
+}

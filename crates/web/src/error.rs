@@ -1,0 +1,153 @@
+//! Errors at the HTTP edge: RFC 9457 problem details for `/v1`, an error page for the back office.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use credinet_store::StoreError;
+use serde::Serialize;
+
+/// A problem detail (`application/problem+json`).
+#[derive(Debug, Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// An error answered by the JSON API.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub detail: Option<String>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            detail: Some(detail.into()),
+        }
+    }
+    pub fn not_found(what: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            format!("{what} not found"),
+        )
+    }
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", detail)
+    }
+    pub fn unauthorized(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", detail)
+    }
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad-request", detail)
+    }
+    pub fn unprocessable(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-input", detail)
+    }
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "conflict", detail)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(what) => ApiError::conflict(format!("{what} already exists")),
+            StoreError::NotFound(what) => ApiError::not_found(&what),
+            other => {
+                tracing::error!(error = %other, "store error");
+                ApiError {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    code: "internal",
+                    detail: None,
+                }
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        problem_response(self.status, self.code, self.detail)
+    }
+}
+
+/// Builds a problem-details response; also used for errors raised by the framework (bad JSON, body
+/// too large) so every `/v1` error has the same shape.
+pub fn problem_response(status: StatusCode, code: &str, detail: Option<String>) -> Response {
+    let problem = Problem {
+        kind: format!("https://credinet.dev/problems/{code}"),
+        title: status.canonical_reason().unwrap_or("Error").to_string(),
+        status: status.as_u16(),
+        detail,
+    };
+    let mut response = (status, axum::Json(problem)).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    if status == StatusCode::UNAUTHORIZED {
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    response
+}
+
+/// An error answered by a back-office page.
+#[derive(Debug)]
+pub enum PageError {
+    /// Not signed in: go to the login page.
+    SignIn,
+    Forbidden(String),
+    NotFound,
+    BadRequest(String),
+    Internal,
+}
+
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(_) => PageError::NotFound,
+            StoreError::Conflict(what) => PageError::BadRequest(format!("{what} ya existe")),
+            other => {
+                tracing::error!(error = %other, "store error");
+                PageError::Internal
+            }
+        }
+    }
+}
+
+impl From<askama::Error> for PageError {
+    fn from(e: askama::Error) -> Self {
+        tracing::error!(error = %e, "template error");
+        PageError::Internal
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, message) = match self {
+            PageError::SignIn => return Redirect::to("/login").into_response(),
+            PageError::Forbidden(m) => (StatusCode::FORBIDDEN, m),
+            PageError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "No encontramos lo que busca.".to_string(),
+            ),
+            PageError::BadRequest(m) => (StatusCode::BAD_REQUEST, m),
+            PageError::Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Ocurrió un error interno; quedó registrado.".to_string(),
+            ),
+        };
+        let body = crate::pages::error_page(status, &message);
+        (status, Html(body)).into_response()
+    }
+}

@@ -1,0 +1,137 @@
+//! `/claves`: the tenant's API keys (admins only). A new key is shown once.
+
+use super::users::{explain, requester};
+use super::{Chrome, local, render};
+use crate::accounts::Accounts;
+use crate::auth::Staff;
+use crate::error::PageError;
+use crate::origin::ClientOrigin;
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use credinet_core::ids::ApiKeyId;
+use credinet_core::role::Role;
+use credinet_store::repo::api_keys;
+use serde::Deserialize;
+
+pub struct Row {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub role_label: &'static str,
+    pub created: String,
+    pub last_used: String,
+    pub revoked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "api_keys.html")]
+struct KeysPage {
+    chrome: Chrome,
+    rows: Vec<Row>,
+    roles: Vec<(&'static str, &'static str)>,
+    created: Option<String>,
+    error: Option<String>,
+}
+
+pub async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
+    page(&state, &staff, None, None, StatusCode::OK).await
+}
+
+async fn page(
+    state: &AppState,
+    staff: &Staff,
+    created: Option<String>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    staff.require(staff.role().can_administer(), "administrar claves API")?;
+    let rows = api_keys::list(state.store().db(), staff.tenant.id)
+        .await?
+        .into_iter()
+        .map(|k| Row {
+            id: k.id.get(),
+            created: local(staff, k.created_at),
+            last_used: k
+                .last_used_at
+                .map(|t| local(staff, t))
+                .unwrap_or_else(|| "nunca".into()),
+            revoked: k.revoked_at.is_some(),
+            role_label: k.role.label_es(),
+            name: k.name,
+            prefix: k.prefix,
+        })
+        .collect();
+    let roles = Role::ALL
+        .iter()
+        .map(|r| (r.as_str(), r.label_es()))
+        .collect();
+    let page = KeysPage {
+        chrome: Chrome::new(staff, "/claves"),
+        rows,
+        roles,
+        created,
+        error,
+    };
+    render(&page).map(|r| (status, r).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct NewKeyForm {
+    name: String,
+    role: String,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    ClientOrigin(origin): ClientOrigin,
+    Form(form): Form<NewKeyForm>,
+) -> Result<Response, PageError> {
+    staff.require(staff.role().can_administer(), "administrar claves API")?;
+    let role = form
+        .role
+        .parse::<Role>()
+        .map_err(|e| PageError::BadRequest(e.to_string()))?;
+    let by = requester(&staff, origin);
+    let accounts = Accounts::new(state.store(), state.sealer());
+    match accounts
+        .create_api_key(staff.tenant.id, &form.name, role, Some(staff.user.id), &by)
+        .await
+    {
+        Ok((_, plaintext)) => {
+            page(&state, &staff, Some(plaintext), None, StatusCode::CREATED).await
+        }
+        Err(e) => {
+            page(
+                &state,
+                &staff,
+                None,
+                Some(explain(e)?),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+pub async fn revoke(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    ClientOrigin(origin): ClientOrigin,
+) -> Result<Response, PageError> {
+    staff.require(staff.role().can_administer(), "administrar claves API")?;
+    let by = requester(&staff, origin);
+    match Accounts::new(state.store(), state.sealer())
+        .revoke_api_key(staff.tenant.id, ApiKeyId::new(id), &by)
+        .await
+    {
+        Ok(Some(_)) => Ok(Redirect::to("/claves").into_response()),
+        Ok(None) => Err(PageError::NotFound),
+        Err(e) => Err(PageError::BadRequest(explain(e)?)),
+    }
+}

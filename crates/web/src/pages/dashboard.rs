@@ -1,0 +1,97 @@
+//! `GET /`: a dashboard per role. It shows only figures that exist; the lending figures (portfolio,
+//! PAR, collections) join it with the lending core.
+
+use super::{Chrome, render};
+use crate::auth::Staff;
+use crate::error::PageError;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use chrono::{Duration, Utc};
+use credinet_core::role::Role;
+use credinet_store::repo::{api_keys, audit, users};
+
+pub struct Card {
+    pub label: &'static str,
+    pub value: Option<String>,
+    pub note: Option<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    chrome: Chrome,
+    role_title: &'static str,
+    today: String,
+    cards: Vec<Card>,
+}
+
+pub async fn show(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
+    let db = state.store().db();
+    let tenant = staff.tenant.id;
+    let now = Utc::now();
+    let mut cards = Vec::new();
+    if staff.role().can_administer() {
+        let people = users::list(db, tenant).await?;
+        let keys = api_keys::list(db, tenant).await?;
+        cards.push(count(
+            "Usuarios activos",
+            people.iter().filter(|u| u.active).count(),
+        ));
+        cards.push(count(
+            "Claves API vigentes",
+            keys.iter().filter(|k| k.revoked_at.is_none()).count(),
+        ));
+    }
+    if staff.role().can_read_audit() {
+        let recent = audit::count_since(db, tenant, now - Duration::hours(24)).await?;
+        cards.push(Card {
+            label: "Eventos auditados (24 h)",
+            value: Some(recent.to_string()),
+            note: None,
+        });
+        if let Some((sealed, _)) = audit::chain_head(db, tenant).await? {
+            cards.push(Card {
+                label: "Bitácora encadenada",
+                value: Some(sealed.to_string()),
+                note: Some("Entradas selladas en la cadena de hashes; verifíquela con «credinet audit verify»."),
+            });
+        }
+    }
+    cards.push(Card {
+        label: "Su función",
+        value: None,
+        note: Some(role_note(staff.role())),
+    });
+    let page = DashboardPage {
+        chrome: Chrome::new(&staff, "/"),
+        role_title: staff.role().label_es(),
+        today: staff
+            .tenant
+            .zone
+            .local_date(now)
+            .format("%d/%m/%Y")
+            .to_string(),
+        cards,
+    };
+    render(&page)
+}
+
+fn count(label: &'static str, n: usize) -> Card {
+    Card {
+        label,
+        value: Some(n.to_string()),
+        note: None,
+    }
+}
+
+fn role_note(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "Administra usuarios, claves API y la configuración de la empresa.",
+        Role::Manager => "Aprueba solicitudes de crédito y autoriza reversas de pagos.",
+        Role::Cashier => "Registra los pagos de los clientes.",
+        Role::Agent => "Atiende las conversaciones que el asistente transfiere a una persona.",
+        Role::Viewer => "Consulta la información sin modificarla.",
+    }
+}

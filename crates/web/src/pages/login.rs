@@ -1,0 +1,148 @@
+//! `GET /login`, `POST /login`, `POST /logout`.
+
+use crate::auth::login::{self, Attempt, LoginOutcome};
+use crate::auth::session::session_cookie;
+use crate::auth::{Staff, csrf};
+use crate::error::PageError;
+use crate::origin::ClientOrigin;
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::Cookie;
+use chrono::Utc;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    error: Option<String>,
+    csrf_token: String,
+    tenant: String,
+    email: String,
+    next: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct LoginQuery {
+    tenant: Option<String>,
+    next: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Query(q): Query<LoginQuery>,
+) -> Result<Response, PageError> {
+    let (jar, csrf_token) = csrf::login_token(jar, state.config().secure_cookies());
+    let page = LoginPage {
+        error: None,
+        csrf_token,
+        tenant: q.tenant.unwrap_or_default(),
+        email: String::new(),
+        next: safe_next(q.next.as_deref()),
+    };
+    Ok((jar, Html(page.render()?)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    tenant: String,
+    email: String,
+    password: String,
+    csrf_token: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    ClientOrigin(origin): ClientOrigin,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, PageError> {
+    let secure = state.config().secure_cookies();
+    let again =
+        |jar: CookieJar, status: StatusCode, message: String| -> Result<Response, PageError> {
+            let (jar, csrf_token) = csrf::login_token(jar, secure);
+            let page = LoginPage {
+                error: Some(message),
+                csrf_token,
+                tenant: form.tenant.clone(),
+                email: form.email.clone(),
+                next: safe_next(Some(&form.next)),
+            };
+            Ok((status, jar, Html(page.render()?)).into_response())
+        };
+    if !csrf::login_token_matches(&jar, &form.csrf_token) {
+        return again(jar, StatusCode::FORBIDDEN, csrf::REFUSAL.into());
+    }
+    let attempt = Attempt {
+        tenant_slug: &form.tenant,
+        email: &form.email,
+        password: &form.password,
+        origin,
+    };
+    match login::login(&state, attempt, Utc::now()).await? {
+        LoginOutcome::SignedIn { session_token, .. } => {
+            let jar = jar
+                .add(session_cookie(session_token, secure))
+                .remove(Cookie::build(csrf::LOGIN_COOKIE).path("/login"));
+            Ok((jar, Redirect::to(&safe_next(Some(&form.next)))).into_response())
+        }
+        LoginOutcome::Refused => again(
+            jar,
+            StatusCode::UNAUTHORIZED,
+            "Empresa, correo o contraseña incorrectos.".into(),
+        ),
+        LoginOutcome::Locked { until } => {
+            let minutes = (until - Utc::now()).num_minutes().max(1);
+            let message = format!(
+                "La cuenta está bloqueada por demasiados intentos fallidos. Intente de nuevo en {minutes} min."
+            );
+            again(jar, StatusCode::TOO_MANY_REQUESTS, message)
+        }
+    }
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    staff: Staff,
+    jar: CookieJar,
+    ClientOrigin(origin): ClientOrigin,
+) -> Result<Response, PageError> {
+    login::logout(
+        &state,
+        &staff.tenant,
+        &staff.user,
+        &staff.session_hash,
+        origin,
+    )
+    .await?;
+    let jar = jar.remove(Cookie::build(crate::auth::session::SESSION_COOKIE).path("/"));
+    Ok((jar, Redirect::to("/login")).into_response())
+}
+
+/// Only local paths are followed after login, never another site.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn after_login_only_local_paths_are_followed() {
+        assert_eq!(safe_next(Some("/usuarios")), "/usuarios");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

@@ -1,0 +1,93 @@
+//! Back-office pages (Spanish), server-rendered with askama; one module per screen.
+
+pub mod api_keys;
+pub mod audit;
+pub mod dashboard;
+pub mod login;
+pub mod users;
+
+use crate::auth::Staff;
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use chrono::{DateTime, Utc};
+
+/// What the layout shows around every page: navigation, tenant, user, CSRF token.
+pub struct Chrome {
+    pub nav: Vec<NavItem>,
+    pub tenant_name: String,
+    pub zone: String,
+    pub user_name: String,
+    pub role_label: &'static str,
+    pub csrf_token: String,
+}
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+impl Chrome {
+    /// The layout for `staff`, with `current` (a path) marked in the navigation. Links the role cannot
+    /// use are not shown.
+    pub fn new(staff: &Staff, current: &str) -> Chrome {
+        let role = staff.role();
+        let mut items = vec![("/", "Panel")];
+        if role.can_administer() {
+            items.push(("/usuarios", "Usuarios"));
+            items.push(("/claves", "Claves API"));
+        }
+        if role.can_read_audit() {
+            items.push(("/auditoria", "Auditoría"));
+        }
+        Chrome {
+            nav: items
+                .into_iter()
+                .map(|(href, label)| NavItem {
+                    href,
+                    label,
+                    current: href == current,
+                })
+                .collect(),
+            tenant_name: staff.tenant.legal_name.clone(),
+            zone: staff.tenant.zone.name().to_string(),
+            user_name: staff.user.full_name.clone(),
+            role_label: role.label_es(),
+            csrf_token: staff.csrf_token.clone(),
+        }
+    }
+}
+
+/// Renders a page template into a response.
+pub fn render<T: Template>(page: &T) -> Result<Response, crate::error::PageError> {
+    Ok(Html(page.render()?).into_response())
+}
+
+/// An instant as local time in the tenant's zone, with its UTC offset.
+pub fn local(staff: &Staff, at: DateTime<Utc>) -> String {
+    staff.tenant.zone.format_with_offset(at)
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    status: u16,
+    message: &'a str,
+}
+
+pub fn error_page(status: StatusCode, message: &str) -> String {
+    ErrorPage {
+        status: status.as_u16(),
+        message,
+    }
+    .render()
+    .unwrap_or_else(|_| message.to_string())
+}
+
+/// A status and a rendered error page.
+pub struct ErrorPageResponse(pub StatusCode, pub String);
+
+pub fn error_page_response(status: StatusCode, message: &str) -> Response {
+    ErrorPageResponse(status, error_page(status, message)).into_response()
+}

@@ -1,0 +1,73 @@
+//! The whole HTTP surface, in one table: public routes, back-office pages behind the session gate, and
+//! `/v1` behind the API-key gate.
+
+pub mod assets;
+pub mod health;
+pub mod v1;
+
+use crate::auth::{api_key, session};
+use crate::pages::{self, api_keys, audit, dashboard, login, users};
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::Request;
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+pub fn router(state: AppState) -> Router {
+    let back_office = Router::new()
+        .route("/", get(dashboard::show))
+        .route("/usuarios", get(users::list).post(users::create))
+        .route("/usuarios/{id}", post(users::update))
+        .route("/claves", get(api_keys::list).post(api_keys::create))
+        .route("/claves/{id}/revocar", post(api_keys::revoke))
+        .route("/auditoria", get(audit::list))
+        .route("/logout", post(login::logout))
+        .route_layer(middleware::from_fn_with_state(state.clone(), session::gate));
+
+    let api = Router::new()
+        .route("/v1/tenant", get(v1::tenant::get))
+        .route("/v1/users", get(v1::users::list).post(v1::users::create))
+        .route(
+            "/v1/users/{id}",
+            get(v1::users::get).patch(v1::users::update),
+        )
+        .route(
+            "/v1/api-keys",
+            get(v1::api_keys::list).post(v1::api_keys::create),
+        )
+        .route(
+            "/v1/api-keys/{id}",
+            get(v1::api_keys::get).delete(v1::api_keys::revoke),
+        )
+        .route("/v1/audit", get(v1::audit::list))
+        .route("/v1/audit/{id}", get(v1::audit::get))
+        .route_layer(middleware::from_fn_with_state(state.clone(), api_key::gate));
+
+    Router::new()
+        .route("/login", get(login::show).post(login::submit))
+        .route("/healthz", get(health::alive))
+        .route("/readyz", get(health::ready))
+        .route("/assets/{file}", get(assets::serve))
+        .merge(back_office)
+        .merge(api)
+        .fallback(not_found)
+        .with_state(state)
+}
+
+async fn not_found(request: Request) -> Response {
+    if request.uri().path().starts_with("/v1") {
+        v1::not_found().await
+    } else {
+        pages::error_page_response(
+            axum::http::StatusCode::NOT_FOUND,
+            "No encontramos esa página.",
+        )
+    }
+}
+
+impl IntoResponse for pages::ErrorPageResponse {
+    fn into_response(self) -> Response {
+        (self.0, axum::response::Html(self.1)).into_response()
+    }
+}

@@ -1,0 +1,128 @@
+//! `/v1/api-keys`: the caller's tenant's keys (admin keys only). The key itself is in the creation
+//! response and nowhere else.
+
+use super::{ApiJson, Page, requester};
+use crate::accounts::Accounts;
+use crate::auth::ApiCaller;
+use crate::error::ApiError;
+use crate::origin::ClientOrigin;
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use credinet_core::ids::ApiKeyId;
+use credinet_core::role::Role;
+use credinet_store::repo::api_keys::{self, ApiKey};
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize)]
+pub struct KeyView {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub role: Role,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl From<ApiKey> for KeyView {
+    fn from(k: ApiKey) -> Self {
+        KeyView {
+            id: k.id.get(),
+            name: k.name,
+            prefix: k.prefix,
+            role: k.role,
+            created_at: k.created_at,
+            last_used_at: k.last_used_at,
+            revoked_at: k.revoked_at,
+        }
+    }
+}
+
+fn admin(caller: &ApiCaller) -> Result<(), ApiError> {
+    caller.require(caller.role().can_administer(), "manage API keys")
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<ApiJson<Page<KeyView>>, ApiError> {
+    admin(&caller)?;
+    let items = api_keys::list(state.store().db(), caller.tenant.id)
+        .await?
+        .into_iter()
+        .map(KeyView::from)
+        .collect();
+    Ok(ApiJson(Page { items }))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<ApiJson<KeyView>, ApiError> {
+    admin(&caller)?;
+    let key = api_keys::get(state.store().db(), caller.tenant.id, ApiKeyId::new(id))
+        .await?
+        .ok_or_else(|| ApiError::not_found("API key"))?;
+    Ok(ApiJson(key.into()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewKey {
+    pub name: String,
+    pub role: Role,
+}
+
+#[derive(Serialize)]
+pub struct CreatedKey {
+    #[serde(flatten)]
+    pub key: KeyView,
+    /// The key; shown only in this response.
+    pub secret: String,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ClientOrigin(origin): ClientOrigin,
+    ApiJson(body): ApiJson<NewKey>,
+) -> Result<(StatusCode, ApiJson<CreatedKey>), ApiError> {
+    admin(&caller)?;
+    let (key, secret) = Accounts::new(state.store(), state.sealer())
+        .create_api_key(
+            caller.tenant.id,
+            &body.name,
+            body.role,
+            None,
+            &requester(&caller, origin),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(CreatedKey {
+            key: key.into(),
+            secret,
+        }),
+    ))
+}
+
+pub async fn revoke(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<i64>,
+    ClientOrigin(origin): ClientOrigin,
+) -> Result<ApiJson<KeyView>, ApiError> {
+    admin(&caller)?;
+    let key = Accounts::new(state.store(), state.sealer())
+        .revoke_api_key(
+            caller.tenant.id,
+            ApiKeyId::new(id),
+            &requester(&caller, origin),
+        )
+        .await?
+        .ok_or_else(|| ApiError::not_found("API key"))?;
+    Ok(ApiJson(key.into()))
+}

@@ -1,0 +1,128 @@
+//! `/v1/users`: staff users of the caller's tenant. Reading needs an admin key, like changing.
+
+use super::{ApiJson, Page, requester};
+use crate::accounts::{Accounts, UserInput, UserUpdate};
+use crate::auth::ApiCaller;
+use crate::error::ApiError;
+use crate::origin::ClientOrigin;
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use credinet_core::ids::UserId;
+use credinet_core::role::Role;
+use credinet_store::repo::users::{self, StaffUser};
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize)]
+pub struct UserView {
+    pub id: i64,
+    pub email: String,
+    pub full_name: String,
+    pub role: Role,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<StaffUser> for UserView {
+    fn from(u: StaffUser) -> Self {
+        UserView {
+            id: u.id.get(),
+            email: u.email,
+            full_name: u.full_name,
+            role: u.role,
+            active: u.active,
+            created_at: u.created_at,
+        }
+    }
+}
+
+fn admin(caller: &ApiCaller) -> Result<(), ApiError> {
+    caller.require(caller.role().can_administer(), "manage users")
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<ApiJson<Page<UserView>>, ApiError> {
+    admin(&caller)?;
+    let items = users::list(state.store().db(), caller.tenant.id)
+        .await?
+        .into_iter()
+        .map(UserView::from)
+        .collect();
+    Ok(ApiJson(Page { items }))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<ApiJson<UserView>, ApiError> {
+    admin(&caller)?;
+    let user = users::get(state.store().db(), caller.tenant.id, UserId::new(id))
+        .await?
+        .ok_or_else(|| ApiError::not_found("user"))?;
+    Ok(ApiJson(user.into()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub email: String,
+    pub full_name: String,
+    pub role: Role,
+    pub password: String,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ClientOrigin(origin): ClientOrigin,
+    ApiJson(body): ApiJson<NewUser>,
+) -> Result<(StatusCode, ApiJson<UserView>), ApiError> {
+    admin(&caller)?;
+    let input = UserInput {
+        email: body.email,
+        full_name: body.full_name,
+        role: body.role,
+        password: body.password,
+    };
+    let user = Accounts::new(state.store(), state.sealer())
+        .create_user(caller.tenant.id, input, &requester(&caller, origin))
+        .await?;
+    Ok((StatusCode::CREATED, ApiJson(user.into())))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserPatch {
+    pub full_name: Option<String>,
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<i64>,
+    ClientOrigin(origin): ClientOrigin,
+    ApiJson(body): ApiJson<UserPatch>,
+) -> Result<ApiJson<UserView>, ApiError> {
+    admin(&caller)?;
+    let update = UserUpdate {
+        full_name: body.full_name,
+        role: body.role,
+        active: body.active,
+    };
+    let user = Accounts::new(state.store(), state.sealer())
+        .update_user(
+            caller.tenant.id,
+            UserId::new(id),
+            update,
+            &requester(&caller, origin),
+        )
+        .await?
+        .ok_or_else(|| ApiError::not_found("user"))?;
+    Ok(ApiJson(user.into()))
+}

@@ -1,0 +1,151 @@
+//! Builds the whole application from a [`Config`]; used by `credinet serve` and by the tests alike.
+
+use crate::config::Config;
+use crate::error::problem_response;
+use crate::routes;
+use crate::sealer::Sealer;
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Request, StatusCode};
+use credinet_store::{Store, StoreError, migrations};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// A bound, ready-to-serve application.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    store: Store,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(
+        "the database has {0} pending migration(s) and migrate_on_start is off: run `credinet migrate`"
+    )]
+    Pending(usize),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+impl Application {
+    /// Connects to the database, migrates (unless told not to), binds the address.
+    pub async fn build(config: Config) -> Result<Application, StartError> {
+        let store = Store::connect(&config.database_url).await?;
+        if config.migrate_on_start {
+            migrations::run(&store).await?;
+        } else {
+            let pending = migrations::pending(&store).await?;
+            if !pending.is_empty() {
+                return Err(StartError::Pending(pending.len()));
+            }
+        }
+        Self::build_with_store(config, store).await
+    }
+
+    pub async fn build_with_store(config: Config, store: Store) -> Result<Application, StartError> {
+        let listener = TcpListener::bind(config.bind)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: config.bind,
+                source,
+            })?;
+        let sealer = Sealer::spawn(store.clone());
+        let state = AppState::new(store.clone(), config, sealer);
+        let router = with_layers(routes::router(state.clone()), state.config());
+        Ok(Application {
+            listener,
+            router,
+            store,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Serves until `shutdown` completes, then finishes in-flight requests.
+    pub async fn serve(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}
+
+fn with_layers(router: Router, config: &Config) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    router
+        .layer(DefaultBodyLimit::max(config.body_limit_bytes))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(config.request_timeout_seconds),
+        ))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("http", method = %request.method(), path = %request.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(request_id, SequentialIds::default()))
+}
+
+/// Request ids: a per-process random prefix and a counter, unique enough to follow one request in logs.
+#[derive(Clone)]
+struct SequentialIds {
+    prefix: u32,
+    next: std::sync::Arc<AtomicU64>,
+}
+
+impl Default for SequentialIds {
+    fn default() -> Self {
+        SequentialIds {
+            prefix: rand::random(),
+            next: Default::default(),
+        }
+    }
+}
+
+impl MakeRequestId for SequentialIds {
+    fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        format!("{:08x}-{n}", self.prefix)
+            .parse()
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
+/// Kept for handlers that need a problem response outside `/v1` errors.
+pub fn service_unavailable(detail: &str) -> axum::response::Response {
+    problem_response(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "unavailable",
+        Some(detail.to_string()),
+    )
+}

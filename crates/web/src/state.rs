@@ -1,0 +1,37 @@
+use crate::config::Config;
+use crate::sealer::Sealer;
+use credinet_store::Store;
+use std::sync::Arc;
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    config: Config,
+    sealer: Sealer,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: Config, sealer: Sealer) -> Self {
+        AppState {
+            inner: Arc::new(Inner {
+                store,
+                config,
+                sealer,
+            }),
+        }
+    }
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+    pub fn sealer(&self) -> &Sealer {
+        &self.inner.sealer
+    }
+}
