@@ -9,7 +9,8 @@ use credinet_core::role::Role;
 use credinet_core::slug::TenantSlug;
 use credinet_core::zone::Zone;
 use credinet_store::repo::api_keys::{self, ApiKey, NewApiKey};
-use credinet_store::repo::audit::{self, Actor, Origin, Record};
+pub use credinet_store::repo::audit::Requester;
+use credinet_store::repo::audit::{self, Record};
 use credinet_store::repo::sessions;
 use credinet_store::repo::tenants::{self, NewTenant, Tenant};
 use credinet_store::repo::users::{self, NewUser, StaffUser, UserChange};
@@ -37,22 +38,6 @@ impl From<StoreError> for AccountError {
         match e {
             StoreError::Conflict(what) => AccountError::Conflict(what),
             other => AccountError::Store(other),
-        }
-    }
-}
-
-/// Who asks for the change and from where; written to the audit entry.
-#[derive(Debug, Clone)]
-pub struct Requester {
-    pub actor: Actor,
-    pub origin: Origin,
-}
-
-impl Requester {
-    pub fn cli() -> Self {
-        Requester {
-            actor: Actor::cli(),
-            origin: Origin::default(),
         }
     }
 }

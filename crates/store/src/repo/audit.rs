@@ -70,6 +70,22 @@ pub struct Origin {
     pub user_agent: Option<String>,
 }
 
+/// Who asks for a change and from where: what every audited service takes.
+#[derive(Debug, Clone)]
+pub struct Requester {
+    pub actor: Actor,
+    pub origin: Origin,
+}
+
+impl Requester {
+    pub fn cli() -> Self {
+        Requester {
+            actor: Actor::cli(),
+            origin: Origin::default(),
+        }
+    }
+}
+
 /// What happened, with the state before and after for changes of money or configuration.
 #[derive(Debug, Clone)]
 pub struct Record {
