@@ -43,3 +43,31 @@ entity_id!(
     /// An entry of the audit log.
     AuditEntryId
 );
+entity_id!(
+    /// A borrower of one tenant.
+    ClientId
+);
+entity_id!(
+    /// A loan product (terms) of one tenant.
+    ProductId
+);
+entity_id!(
+    /// A loan: its row id, not the human loan number.
+    LoanId
+);
+entity_id!(
+    /// One installment of a loan's schedule.
+    InstallmentId
+);
+entity_id!(
+    /// A registered payment.
+    PaymentId
+);
+entity_id!(
+    /// A reversal of a payment.
+    ReversalId
+);
+entity_id!(
+    /// A row of the domain-event outbox.
+    EventId
+);

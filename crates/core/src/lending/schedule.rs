@@ -66,9 +66,9 @@ impl From<MoneyError> for ScheduleError {
 
 /// Builds the schedule of a loan of `principal` disbursed on `disbursed_on` under `terms`.
 ///
-/// The CAT is computed on principal + interest of each installment against principal − opening commission:
-/// Banxico's CAT is "sin IVA", so the commission's IVA is left out of it as the installments' IVA is
-/// (decision; SPEC §3 names the net amount disbursed, which includes that IVA).
+/// The CAT is computed on principal + interest of each installment (IVA excluded, as Banxico's CAT is
+/// "sin IVA") against the net amount disbursed exactly as SPEC §3 defines it: principal − opening commission
+/// − IVA of the commission (the literal reading of SPEC §3, what the borrower actually receives).
 pub fn build_schedule(
     terms: &ProductTerms,
     principal: Money,
@@ -136,10 +136,12 @@ pub fn build_schedule(
                 .ok_or(ScheduleError::Overflow)
         })
         .collect::<Result<_, _>>()?;
-    let cat_base = principal
-        .checked_sub(opening_commission)
-        .ok_or(ScheduleError::Overflow)?;
-    let cat = cat_percent(&flows, cat_base, terms.periodicity().periods_per_year())?;
+    // SPEC §3: "… equal to the net amount disbursed" (principal − commission − its IVA).
+    let cat = cat_percent(
+        &flows,
+        net_disbursed,
+        terms.periodicity().periods_per_year(),
+    )?;
 
     Ok(Schedule {
         installments,
@@ -335,12 +337,13 @@ mod tests {
             s.installments,
             ten_thousand(&terms(InterestMethod::Declining, 12, "0.03")).installments
         );
-        // … but they now repay 9,800.00 (commission without IVA, as the CAT is): j ≈ 3.3401 %, 103.3 % → 120.0 %
-        assert_eq!(s.cat, dec!(120.0));
+        // … but they now repay the net amount disbursed, 9,768.00 (SPEC §3: principal − commission − its IVA,
+        // the literal reading): 103.3 % → 122.9 %
+        assert_eq!(s.cat, dec!(122.9));
 
         let flat = terms(InterestMethod::Flat, 6, "0.05")
             .with_opening_commission(Rate::parse("0.02").unwrap());
-        assert_eq!(ten_thousand(&flat).cat, dec!(644.4));
+        assert_eq!(ten_thousand(&flat).cat, dec!(662.6));
     }
 
     #[test]
