@@ -1,0 +1,9 @@
+//! The real application on a random port, spoken to over HTTP only, on SQLite, PostgreSQL and MariaDB.
+
+mod helpers;
+
+mod auth;
+mod errors;
+mod health;
+mod isolation;
+mod roles;
