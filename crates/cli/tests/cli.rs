@@ -1,0 +1,182 @@
+//! The `credinet` binary as an operator uses it: one-line errors and exit codes, idempotent migrations,
+//! `audit verify` finding a tampered row.
+
+use credinet_store::sea_orm::ConnectionTrait;
+use credinet_store::testing::{Backend, TestDb};
+use std::process::{Command, Output};
+
+fn credinet(db_url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_credinet"))
+        .args(["--database-url", db_url])
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env("CREDINET_LOG", "warn")
+        .output()
+        .expect("run credinet")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+fn assert_one_line_error(o: &Output, expect: &str) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(1), "exit code; stderr: {err}");
+    assert!(!err.contains("panicked"), "no panic: {err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert!(
+        err.starts_with("error: ") && err.contains(expect),
+        "'{expect}' in: {err}"
+    );
+}
+
+#[test]
+fn an_unreachable_database_gives_a_one_line_error_naming_it_without_the_password() {
+    let out = credinet(
+        "postgres://credinet:s3cret@127.0.0.1:1/credinet",
+        &["migrate"],
+    );
+    assert_one_line_error(
+        &out,
+        "cannot connect to the database postgres://credinet:***@127.0.0.1:1/credinet",
+    );
+    assert!(!stderr(&out).contains("s3cret"));
+}
+
+#[test]
+fn an_unknown_time_zone_in_the_configuration_is_refused_before_anything_runs() {
+    let out = Command::new(env!("CARGO_BIN_EXE_credinet"))
+        .args(["migrate"])
+        .env("CREDINET_DEFAULT_TIME_ZONE", "America/Mexico_Cty")
+        .env("DATABASE_URL", "sqlite::memory:")
+        .output()
+        .unwrap();
+    assert_one_line_error(&out, "unknown time zone 'America/Mexico_Cty'");
+}
+
+#[test]
+fn an_unknown_setting_and_a_malformed_url_are_named() {
+    let out = Command::new(env!("CARGO_BIN_EXE_credinet"))
+        .args(["migrate"])
+        .env("CREDINET_BINDD", "127.0.0.1:1")
+        .output()
+        .unwrap();
+    assert_one_line_error(&out, "bindd");
+    let out = credinet("redis://127.0.0.1/0", &["migrate"]);
+    assert_one_line_error(&out, "unsupported database URL");
+}
+
+#[tokio::test]
+async fn migrate_twice_applies_once_and_a_tenant_with_a_bad_zone_is_refused() {
+    let db = TestDb::create(Backend::Sqlite).await.unwrap();
+    let first = credinet(&db.url, &["migrate"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(stdout(&first).contains("applied 0001 foundation"));
+    let second = credinet(&db.url, &["migrate"]);
+    assert!(
+        stdout(&second).contains("already applied"),
+        "{}",
+        stdout(&second)
+    );
+
+    let bad = credinet(
+        &db.url,
+        &[
+            "tenant",
+            "add",
+            "--slug",
+            "caja",
+            "--name",
+            "Caja",
+            "--time-zone",
+            "Mexico/Ciudad",
+        ],
+    );
+    assert_one_line_error(&bad, "unknown time zone 'Mexico/Ciudad'");
+    let good = credinet(
+        &db.url,
+        &[
+            "tenant",
+            "add",
+            "--slug",
+            "caja",
+            "--name",
+            "Caja Popular",
+            "--time-zone",
+            "America/Tijuana",
+        ],
+    );
+    assert!(good.status.success(), "{}", stderr(&good));
+    let listed = stdout(&credinet(&db.url, &["tenant", "list"]));
+    assert!(
+        listed.contains("caja") && listed.contains("America/Tijuana"),
+        "{listed}"
+    );
+}
+
+#[tokio::test]
+async fn audit_verify_finds_the_first_tampered_row_and_exits_non_zero() {
+    let db = TestDb::create(Backend::Sqlite).await.unwrap();
+    assert!(
+        credinet(
+            &db.url,
+            &["tenant", "add", "--slug", "caja", "--name", "Caja"]
+        )
+        .status
+        .success()
+    );
+    for (email, role) in [
+        ("ana@caja.mx", "admin"),
+        ("beto@caja.mx", "cashier"),
+        ("ceci@caja.mx", "viewer"),
+    ] {
+        let out = credinet(
+            &db.url,
+            &[
+                "user", "add", "--tenant", "caja", "--email", email, "--name", "X", "--role", role,
+            ],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            stdout(&out).contains("password: "),
+            "a generated password is printed once"
+        );
+    }
+    let key = credinet(
+        &db.url,
+        &[
+            "apikey", "create", "--tenant", "caja", "--name", "erp", "--role", "viewer",
+        ],
+    );
+    assert!(
+        stdout(&key).lines().any(|l| l.starts_with("cn_")),
+        "{}",
+        stdout(&key)
+    );
+
+    let ok = credinet(&db.url, &["audit", "verify"]);
+    assert!(ok.status.success(), "{}{}", stdout(&ok), stderr(&ok));
+    assert!(
+        stdout(&ok).contains("caja: OK, 5 entries chained"),
+        "{}",
+        stdout(&ok)
+    );
+
+    let store = credinet_store::Store::connect(&db.url).await.unwrap();
+    store
+        .db()
+        .execute_unprepared("UPDATE audit_entry SET actor_label = 'someone-else' WHERE seq = 3")
+        .await
+        .unwrap();
+    let broken = credinet(&db.url, &["audit", "verify", "--tenant", "caja"]);
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(
+        stdout(&broken).contains("BROKEN at position 3"),
+        "{}",
+        stdout(&broken)
+    );
+}
