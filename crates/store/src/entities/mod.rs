@@ -4,7 +4,17 @@
 pub mod api_key;
 pub mod audit_chain;
 pub mod audit_entry;
+pub mod client;
+pub mod domain_event;
+pub mod holiday;
+pub mod installment;
+pub mod loan;
+pub mod loan_product;
 pub mod login_attempt;
+pub mod payment;
+pub mod payment_allocation;
+pub mod payment_reversal;
 pub mod staff_user;
 pub mod tenant;
+pub mod tenant_counter;
 pub mod web_session;

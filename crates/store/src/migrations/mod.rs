@@ -5,6 +5,7 @@
 
 mod columns;
 mod m0001_foundation;
+mod m0002_lending;
 
 use crate::{Store, StoreError};
 use chrono::Utc;
@@ -21,11 +22,18 @@ pub struct Migration {
 }
 
 fn all() -> Vec<Migration> {
-    vec![Migration {
-        version: 1,
-        name: "foundation",
-        statements: m0001_foundation::statements,
-    }]
+    vec![
+        Migration {
+            version: 1,
+            name: "foundation",
+            statements: m0001_foundation::statements,
+        },
+        Migration {
+            version: 2,
+            name: "lending",
+            statements: m0002_lending::statements,
+        },
+    ]
 }
 
 /// The versions known to this binary.

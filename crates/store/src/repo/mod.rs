@@ -3,7 +3,14 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod clients;
+pub mod counters;
+pub mod events;
+pub mod holidays;
+pub mod loans;
 pub mod login_attempts;
+pub mod payments;
+pub mod products;
 pub mod sessions;
 pub mod tenants;
 pub mod users;

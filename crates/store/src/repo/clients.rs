@@ -1,0 +1,220 @@
+//! Borrowers of a tenant. Rows are returned as stored; `credinet-lending` turns them into domain values.
+
+use super::micros;
+use crate::StoreError;
+use crate::entities::client;
+use chrono::{DateTime, NaiveDate, Utc};
+use credinet_core::ids::{ClientId, TenantId};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    IntoActiveModel, NotSet, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+/// What staff edit about a client; already validated and normalized by the service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientFields {
+    pub full_name: String,
+    pub phone: String,
+    pub curp: Option<String>,
+    pub rfc: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub address: Option<String>,
+    pub notes: Option<String>,
+}
+
+pub async fn insert<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    fields: ClientFields,
+    now: DateTime<Utc>,
+) -> Result<client::Model, StoreError> {
+    let now = micros(now);
+    Ok(client::ActiveModel {
+        id: NotSet,
+        tenant_id: Set(tenant.get()),
+        full_name: Set(fields.full_name),
+        phone: Set(fields.phone),
+        curp: Set(fields.curp),
+        rfc: Set(fields.rfc),
+        birth_date: Set(fields.birth_date),
+        address: Set(fields.address),
+        notes: Set(fields.notes),
+        pin_hash: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Replaces the editable fields; `None` when the tenant has no such client.
+pub async fn update<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    id: ClientId,
+    fields: ClientFields,
+    now: DateTime<Utc>,
+) -> Result<Option<client::Model>, StoreError> {
+    let Some(row) = get(db, tenant, id).await? else {
+        return Ok(None);
+    };
+    let mut active = row.into_active_model();
+    active.full_name = Set(fields.full_name);
+    active.phone = Set(fields.phone);
+    active.curp = Set(fields.curp);
+    active.rfc = Set(fields.rfc);
+    active.birth_date = Set(fields.birth_date);
+    active.address = Set(fields.address);
+    active.notes = Set(fields.notes);
+    active.updated_at = Set(micros(now));
+    Ok(Some(active.update(db).await?))
+}
+
+/// Sets or clears the assistant PIN hash; false when the tenant has no such client.
+pub async fn set_pin_hash<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    id: ClientId,
+    pin_hash: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let done = client::Entity::update_many()
+        .col_expr(client::Column::PinHash, pin_hash.into())
+        .col_expr(client::Column::UpdatedAt, micros(now).into())
+        .filter(client::Column::TenantId.eq(tenant.get()))
+        .filter(client::Column::Id.eq(id.get()))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected > 0)
+}
+
+pub async fn get<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    id: ClientId,
+) -> Result<Option<client::Model>, StoreError> {
+    Ok(client::Entity::find()
+        .filter(client::Column::TenantId.eq(tenant.get()))
+        .filter(client::Column::Id.eq(id.get()))
+        .one(db)
+        .await?)
+}
+
+/// Clients of the tenant among `ids` (for naming the clients of a page of loans).
+pub async fn by_ids<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    ids: &[i64],
+) -> Result<Vec<client::Model>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(client::Entity::find()
+        .filter(client::Column::TenantId.eq(tenant.get()))
+        .filter(client::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?)
+}
+
+/// Other clients of the tenant with the same phone or the same CURP.
+pub async fn same_phone_or_curp<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    phone: &str,
+    curp: Option<&str>,
+    except: Option<ClientId>,
+) -> Result<Vec<client::Model>, StoreError> {
+    let mut any = Condition::any().add(client::Column::Phone.eq(phone));
+    if let Some(curp) = curp {
+        any = any.add(client::Column::Curp.eq(curp));
+    }
+    let mut query = client::Entity::find()
+        .filter(client::Column::TenantId.eq(tenant.get()))
+        .filter(any);
+    if let Some(except) = except {
+        query = query.filter(client::Column::Id.ne(except.get()));
+    }
+    Ok(query
+        .order_by_asc(client::Column::Id)
+        .limit(20)
+        .all(db)
+        .await?)
+}
+
+/// Clients whose phone is exactly `phone` (the assistant's lookup).
+pub async fn by_phone<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    phone: &str,
+) -> Result<Vec<client::Model>, StoreError> {
+    Ok(client::Entity::find()
+        .filter(client::Column::TenantId.eq(tenant.get()))
+        .filter(client::Column::Phone.eq(phone))
+        .order_by_asc(client::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// How to narrow a list of clients. `text` matches the name (case-insensitive, anywhere), the phone's
+/// digits or the CURP's beginning.
+#[derive(Debug, Clone, Default)]
+pub struct ClientQuery {
+    pub text: Option<String>,
+    pub offset: u64,
+    pub limit: u64,
+}
+
+/// One page of the tenant's clients in name order, and how many match in all.
+pub async fn search<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    query: &ClientQuery,
+) -> Result<(Vec<client::Model>, u64), StoreError> {
+    let mut select = client::Entity::find().filter(client::Column::TenantId.eq(tenant.get()));
+    if let Some(text) = query
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let pattern = format!("%{}%", escape_like(&text.to_lowercase()));
+        let mut any = Condition::any().add(
+            Expr::expr(Func::lower(Expr::col((
+                client::Entity,
+                client::Column::FullName,
+            ))))
+            .like(pattern),
+        );
+        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+        if digits.len() >= 4 {
+            any = any.add(client::Column::Phone.like(format!("%{digits}%")));
+        }
+        let upper = text.to_uppercase();
+        if upper.len() >= 4 && upper.chars().all(|c| c.is_ascii_alphanumeric() || c == 'Ñ') {
+            any = any.add(client::Column::Curp.like(format!("{}%", escape_like(&upper))));
+        }
+        select = select.filter(any);
+    }
+    let total = select.clone().count(db).await?;
+    let rows = select
+        .order_by_asc(client::Column::FullName)
+        .order_by_asc(client::Column::Id)
+        .offset(query.offset)
+        .limit(query.limit)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
+/// `%` and `_` typed by a user are literal characters, not wildcards.
+pub(crate) fn escape_like(text: &str) -> String {
+    text.replace('\\', "").replace(['%', '_'], "")
+}
+
+pub async fn count<C: ConnectionTrait>(db: &C, tenant: TenantId) -> Result<u64, StoreError> {
+    Ok(client::Entity::find()
+        .filter(client::Column::TenantId.eq(tenant.get()))
+        .count(db)
+        .await?)
+}

@@ -1,0 +1,89 @@
+//! The domain-event outbox: written in the business transaction, delivered later by the notifier.
+
+use super::micros;
+use crate::StoreError;
+use crate::entities::domain_event;
+use chrono::{DateTime, Utc};
+use credinet_core::ids::{EventId, TenantId};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub kind: &'static str,
+    pub entity: &'static str,
+    pub entity_id: Option<String>,
+    pub payload: serde_json::Value,
+}
+
+/// Appends an event; call it with the transaction of the change it announces.
+pub async fn append<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    event: NewEvent,
+    now: DateTime<Utc>,
+) -> Result<EventId, StoreError> {
+    let row = domain_event::ActiveModel {
+        id: NotSet,
+        tenant_id: Set(tenant.get()),
+        kind: Set(event.kind.to_string()),
+        entity: Set(event.entity.to_string()),
+        entity_id: Set(event.entity_id),
+        payload: Set(event.payload.to_string()),
+        created_at: Set(micros(now)),
+        delivered_at: Set(None),
+    };
+    let done = domain_event::Entity::insert(row).exec(db).await?;
+    Ok(EventId::new(done.last_insert_id))
+}
+
+/// The tenant's events, newest first, optionally of one kind.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    kind: Option<&str>,
+    limit: u64,
+) -> Result<Vec<domain_event::Model>, StoreError> {
+    let mut q =
+        domain_event::Entity::find().filter(domain_event::Column::TenantId.eq(tenant.get()));
+    if let Some(kind) = kind {
+        q = q.filter(domain_event::Column::Kind.eq(kind));
+    }
+    Ok(q.order_by_desc(domain_event::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// Undelivered events of every tenant, oldest first (for the notifier, which is not tenant-scoped: each
+/// event carries its tenant).
+pub async fn undelivered<C: ConnectionTrait>(
+    db: &C,
+    limit: u64,
+) -> Result<Vec<domain_event::Model>, StoreError> {
+    Ok(domain_event::Entity::find()
+        .filter(domain_event::Column::DeliveredAt.is_null())
+        .order_by_asc(domain_event::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+pub async fn mark_delivered<C: ConnectionTrait>(
+    db: &C,
+    ids: &[EventId],
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let done = domain_event::Entity::update_many()
+        .col_expr(domain_event::Column::DeliveredAt, micros(now).into())
+        .filter(domain_event::Column::Id.is_in(ids.iter().map(|i| i.get())))
+        .filter(domain_event::Column::DeliveredAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected)
+}

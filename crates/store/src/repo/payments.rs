@@ -1,0 +1,264 @@
+//! Payments of a tenant's loans, their allocations and their reversals.
+
+use super::micros;
+use crate::StoreError;
+use crate::entities::{payment, payment_allocation, payment_reversal};
+use chrono::{DateTime, NaiveDate, Utc};
+use credinet_core::ids::{LoanId, PaymentId, TenantId};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+
+/// The actor columns (kind, id, label) of a row.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ActorRef {
+    pub kind: String,
+    pub id: Option<i64>,
+    pub label: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewPayment {
+    pub loan_id: LoanId,
+    pub amount: i64,
+    pub paid_on: NaiveDate,
+    pub method: String,
+    pub reference: Option<String>,
+    pub idempotency_key: Option<String>,
+    pub request_hash: String,
+    pub registered_by: ActorRef,
+}
+
+/// Inserts a payment and returns its id. A duplicate idempotency key of the tenant fails with a unique
+/// violation (see [`StoreError::is_unique_violation`]): the caller rolls back and reads the first payment.
+pub async fn insert<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    new: NewPayment,
+    now: DateTime<Utc>,
+) -> Result<PaymentId, StoreError> {
+    let row = payment::ActiveModel {
+        id: NotSet,
+        tenant_id: Set(tenant.get()),
+        loan_id: Set(new.loan_id.get()),
+        amount: Set(new.amount),
+        paid_on: Set(new.paid_on),
+        method: Set(new.method),
+        reference: Set(new.reference),
+        idempotency_key: Set(new.idempotency_key),
+        request_hash: Set(new.request_hash),
+        registered_by_kind: Set(Some(new.registered_by.kind)),
+        registered_by_id: Set(new.registered_by.id),
+        registered_by_label: Set(Some(new.registered_by.label)),
+        created_at: Set(micros(now)),
+        reversed: Set(false),
+    };
+    // `exec` gives the new id without reading the row back (MySQL would need a second query).
+    let done = payment::Entity::insert(row).exec(db).await?;
+    Ok(PaymentId::new(done.last_insert_id))
+}
+
+pub async fn get<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    id: PaymentId,
+) -> Result<Option<payment::Model>, StoreError> {
+    Ok(payment::Entity::find()
+        .filter(payment::Column::TenantId.eq(tenant.get()))
+        .filter(payment::Column::Id.eq(id.get()))
+        .one(db)
+        .await?)
+}
+
+pub async fn by_idempotency_key<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    key: &str,
+) -> Result<Option<payment::Model>, StoreError> {
+    Ok(payment::Entity::find()
+        .filter(payment::Column::TenantId.eq(tenant.get()))
+        .filter(payment::Column::IdempotencyKey.eq(key))
+        .one(db)
+        .await?)
+}
+
+/// One slice of a payment to store.
+#[derive(Debug, Clone)]
+pub struct NewAllocation {
+    pub installment_id: i64,
+    pub installment_number: i32,
+    pub component: String,
+    pub amount: i64,
+}
+
+/// Stores a payment's allocations in one statement.
+pub async fn insert_allocations<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    payment: PaymentId,
+    rows: Vec<NewAllocation>,
+) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let models = rows.into_iter().map(|a| payment_allocation::ActiveModel {
+        id: NotSet,
+        tenant_id: Set(tenant.get()),
+        payment_id: Set(payment.get()),
+        installment_id: Set(a.installment_id),
+        installment_number: Set(a.installment_number),
+        component: Set(a.component),
+        amount: Set(a.amount),
+    });
+    payment_allocation::Entity::insert_many(models)
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn allocations<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    payment: PaymentId,
+) -> Result<Vec<payment_allocation::Model>, StoreError> {
+    Ok(payment_allocation::Entity::find()
+        .filter(payment_allocation::Column::TenantId.eq(tenant.get()))
+        .filter(payment_allocation::Column::PaymentId.eq(payment.get()))
+        .order_by_asc(payment_allocation::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Allocations of several payments (e.g. all of one loan's), for checks and statements.
+pub async fn allocations_of<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    payments: &[i64],
+) -> Result<Vec<payment_allocation::Model>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in payments.chunks(500) {
+        out.extend(
+            payment_allocation::Entity::find()
+                .filter(payment_allocation::Column::TenantId.eq(tenant.get()))
+                .filter(payment_allocation::Column::PaymentId.is_in(chunk.iter().copied()))
+                .order_by_asc(payment_allocation::Column::Id)
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone)]
+pub struct NewReversal {
+    pub payment_id: PaymentId,
+    pub loan_id: LoanId,
+    pub amount: i64,
+    pub reversed_on: NaiveDate,
+    pub reason: String,
+    pub reversed_by: ActorRef,
+}
+
+/// Records a reversal and marks its payment reversed. A second reversal of the same payment fails with a
+/// unique violation.
+pub async fn insert_reversal<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    new: NewReversal,
+    now: DateTime<Utc>,
+) -> Result<payment_reversal::Model, StoreError> {
+    let row = payment_reversal::ActiveModel {
+        id: NotSet,
+        tenant_id: Set(tenant.get()),
+        payment_id: Set(new.payment_id.get()),
+        loan_id: Set(new.loan_id.get()),
+        amount: Set(new.amount),
+        reversed_on: Set(new.reversed_on),
+        reason: Set(new.reason),
+        reversed_by_kind: Set(Some(new.reversed_by.kind)),
+        reversed_by_id: Set(new.reversed_by.id),
+        reversed_by_label: Set(Some(new.reversed_by.label)),
+        created_at: Set(micros(now)),
+    };
+    let done = payment_reversal::Entity::insert(row.clone())
+        .exec(db)
+        .await?;
+    payment::Entity::update_many()
+        .col_expr(payment::Column::Reversed, true.into())
+        .filter(payment::Column::TenantId.eq(tenant.get()))
+        .filter(payment::Column::Id.eq(new.payment_id.get()))
+        .exec(db)
+        .await?;
+    payment_reversal::Entity::find_by_id(done.last_insert_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt("a reversal vanished after insert".into()))
+}
+
+pub async fn reversal_of<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    payment: PaymentId,
+) -> Result<Option<payment_reversal::Model>, StoreError> {
+    Ok(payment_reversal::Entity::find()
+        .filter(payment_reversal::Column::TenantId.eq(tenant.get()))
+        .filter(payment_reversal::Column::PaymentId.eq(payment.get()))
+        .one(db)
+        .await?)
+}
+
+/// How to narrow a list of payments.
+#[derive(Debug, Clone, Default)]
+pub struct PaymentQuery {
+    pub loan: Option<LoanId>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub include_reversed: bool,
+    pub offset: u64,
+    pub limit: u64,
+}
+
+/// One page of the tenant's payments, newest first, and how many match in all.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    query: &PaymentQuery,
+) -> Result<(Vec<payment::Model>, u64), StoreError> {
+    let mut select = payment::Entity::find().filter(payment::Column::TenantId.eq(tenant.get()));
+    if let Some(loan) = query.loan {
+        select = select.filter(payment::Column::LoanId.eq(loan.get()));
+    }
+    if let Some(from) = query.from {
+        select = select.filter(payment::Column::PaidOn.gte(from));
+    }
+    if let Some(to) = query.to {
+        select = select.filter(payment::Column::PaidOn.lte(to));
+    }
+    if !query.include_reversed {
+        select = select.filter(payment::Column::Reversed.eq(false));
+    }
+    let total = select.clone().count(db).await?;
+    let rows = select
+        .order_by_desc(payment::Column::PaidOn)
+        .order_by_desc(payment::Column::Id)
+        .offset(query.offset)
+        .limit(query.limit)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
+/// Every payment of one loan, oldest first.
+pub async fn of_loan<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    loan: LoanId,
+) -> Result<Vec<payment::Model>, StoreError> {
+    Ok(payment::Entity::find()
+        .filter(payment::Column::TenantId.eq(tenant.get()))
+        .filter(payment::Column::LoanId.eq(loan.get()))
+        .order_by_asc(payment::Column::Id)
+        .all(db)
+        .await?)
+}
