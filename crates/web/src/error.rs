@@ -5,8 +5,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use credinet_store::StoreError;
 use serde::Serialize;
 
-/// A problem detail (`application/problem+json`).
-#[derive(Debug, Serialize)]
+/// A problem detail (`application/problem+json`, RFC 9457).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     #[serde(rename = "type")]
     pub kind: String,

@@ -4,7 +4,7 @@
 use super::{ApiJson, Page, requester};
 use crate::accounts::Accounts;
 use crate::auth::ApiCaller;
-use crate::error::ApiError;
+use crate::error::{ApiError, Problem};
 use crate::origin::ClientOrigin;
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -15,11 +15,13 @@ use credinet_core::role::Role;
 use credinet_store::repo::api_keys::{self, ApiKey};
 use serde::{Deserialize, Serialize};
 
-#[derive(Serialize)]
+/// An API key, without its secret.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct KeyView {
     pub id: i64,
     pub name: String,
     pub prefix: String,
+    #[schema(value_type = String, example = "viewer")]
     pub role: Role,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
@@ -44,6 +46,8 @@ fn admin(caller: &ApiCaller) -> Result<(), ApiError> {
     caller.require(caller.role().can_administer(), "manage API keys")
 }
 
+#[utoipa::path(get, path = "/v1/api-keys", tag = "api-keys", security(("api_key" = [])),
+    responses((status = 200, body = KeyList), (status = 403, body = Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -57,6 +61,8 @@ pub async fn list(
     Ok(ApiJson(Page { items }))
 }
 
+#[utoipa::path(get, path = "/v1/api-keys/{id}", tag = "api-keys", security(("api_key" = [])),
+    params(("id" = i64, Path)), responses((status = 200, body = KeyView), (status = 404, body = Problem)))]
 pub async fn get(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -69,14 +75,15 @@ pub async fn get(
     Ok(ApiJson(key.into()))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewKey {
     pub name: String,
+    #[schema(value_type = String, example = "viewer")]
     pub role: Role,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CreatedKey {
     #[serde(flatten)]
     pub key: KeyView,
@@ -84,6 +91,8 @@ pub struct CreatedKey {
     pub secret: String,
 }
 
+#[utoipa::path(post, path = "/v1/api-keys", tag = "api-keys", security(("api_key" = [])), request_body = NewKey,
+    responses((status = 201, body = CreatedKey), (status = 422, body = Problem)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -109,6 +118,8 @@ pub async fn create(
     ))
 }
 
+#[utoipa::path(delete, path = "/v1/api-keys/{id}", tag = "api-keys", security(("api_key" = [])),
+    params(("id" = i64, Path)), responses((status = 200, body = KeyView), (status = 404, body = Problem)))]
 pub async fn revoke(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -125,4 +136,11 @@ pub async fn revoke(
         .await?
         .ok_or_else(|| ApiError::not_found("API key"))?;
     Ok(ApiJson(key.into()))
+}
+
+/// A page of API keys.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct KeyList {
+    pub items: Vec<KeyView>,
 }

@@ -2,6 +2,7 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod openapi;
 pub mod tenant;
 pub mod users;
 

@@ -4,7 +4,8 @@ use super::ApiJson;
 use crate::auth::ApiCaller;
 use serde::Serialize;
 
-#[derive(Serialize)]
+/// The tenant the key belongs to.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct TenantView {
     pub slug: String,
     pub legal_name: String,
@@ -12,6 +13,8 @@ pub struct TenantView {
     pub currency: String,
 }
 
+#[utoipa::path(get, path = "/v1/tenant", tag = "tenant", security(("api_key" = [])),
+    responses((status = 200, body = TenantView), (status = 401, body = crate::error::Problem)))]
 pub async fn get(caller: ApiCaller) -> ApiJson<TenantView> {
     let t = &caller.tenant;
     ApiJson(TenantView {

@@ -3,7 +3,7 @@
 use super::{ApiJson, Page, requester};
 use crate::accounts::{Accounts, UserInput, UserUpdate};
 use crate::auth::ApiCaller;
-use crate::error::ApiError;
+use crate::error::{ApiError, Problem};
 use crate::origin::ClientOrigin;
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -14,11 +14,14 @@ use credinet_core::role::Role;
 use credinet_store::repo::users::{self, StaffUser};
 use serde::{Deserialize, Serialize};
 
-#[derive(Serialize)]
+/// A staff user.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct UserView {
     pub id: i64,
     pub email: String,
     pub full_name: String,
+    /// admin, manager, cashier, agent or viewer.
+    #[schema(value_type = String, example = "cashier")]
     pub role: Role,
     pub active: bool,
     pub created_at: DateTime<Utc>,
@@ -41,6 +44,8 @@ fn admin(caller: &ApiCaller) -> Result<(), ApiError> {
     caller.require(caller.role().can_administer(), "manage users")
 }
 
+#[utoipa::path(get, path = "/v1/users", tag = "users", security(("api_key" = [])),
+    responses((status = 200, body = UserList), (status = 403, body = Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -54,6 +59,8 @@ pub async fn list(
     Ok(ApiJson(Page { items }))
 }
 
+#[utoipa::path(get, path = "/v1/users/{id}", tag = "users", security(("api_key" = [])),
+    params(("id" = i64, Path)), responses((status = 200, body = UserView), (status = 404, body = Problem)))]
 pub async fn get(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -66,15 +73,18 @@ pub async fn get(
     Ok(ApiJson(user.into()))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
     pub email: String,
     pub full_name: String,
+    #[schema(value_type = String, example = "cashier")]
     pub role: Role,
     pub password: String,
 }
 
+#[utoipa::path(post, path = "/v1/users", tag = "users", security(("api_key" = [])), request_body = NewUser,
+    responses((status = 201, body = UserView), (status = 422, body = Problem), (status = 409, body = Problem)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -94,14 +104,17 @@ pub async fn create(
     Ok((StatusCode::CREATED, ApiJson(user.into())))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
     pub full_name: Option<String>,
+    #[schema(value_type = Option<String>)]
     pub role: Option<Role>,
     pub active: Option<bool>,
 }
 
+#[utoipa::path(patch, path = "/v1/users/{id}", tag = "users", security(("api_key" = [])), request_body = UserPatch,
+    params(("id" = i64, Path)), responses((status = 200, body = UserView), (status = 404, body = Problem)))]
 pub async fn update(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -125,4 +138,11 @@ pub async fn update(
         .await?
         .ok_or_else(|| ApiError::not_found("user"))?;
     Ok(ApiJson(user.into()))
+}
+
+/// A page of users.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct UserList {
+    pub items: Vec<UserView>,
 }
