@@ -1,2 +1,24 @@
 //! Lending services (SPEC §3): each loads state through the store, asks the core what to do and writes the
-//! result in one transaction with its audit entry.
+//! result in one transaction with its audit entry and, for lifecycle and money changes, a domain event.
+//!
+//! Every service takes the [`Store`](credinet_store::Store), the tenant and a
+//! [`Requester`](credinet_store::repo::audit::Requester). Audit entries are written unsealed inside the
+//! business transaction; **after a successful call the caller (web, CLI) nudges the audit sealer for the
+//! tenant** — the services know nothing about the sealer. Authorization by role (who may approve, who may
+//! register payments) is the caller's job too; the services enforce the rules that hold whoever asks
+//! (maker–checker, valid transitions, payoff, idempotency).
+
+pub mod clients;
+pub mod csv;
+pub mod demo;
+mod error;
+pub mod events;
+pub mod holidays;
+pub mod loans;
+pub mod page;
+pub mod payments;
+pub mod products;
+mod support;
+
+pub use error::LendingError;
+pub use page::{Page, PageRequest};

@@ -1,0 +1,355 @@
+//! Clients (borrowers): create, update, read, search. Phones are stored in E.164, CURPs and RFCs validated
+//! by the core types; a bad RFC check digit and a phone or CURP another client already has are warnings
+//! returned with the result, never refusals (SPEC §3).
+
+use crate::support;
+use crate::support::{audit, optional_text, required_text};
+use crate::{LendingError, Page, PageRequest};
+use chrono::{DateTime, NaiveDate, Utc};
+use credinet_core::curp::Curp;
+use credinet_core::ids::{ClientId, TenantId};
+use credinet_core::phone::Phone;
+use credinet_core::rfc::Rfc;
+use credinet_store::Store;
+use credinet_store::entities::client;
+use credinet_store::repo::audit::Requester;
+use credinet_store::repo::clients::{self as repo, ClientFields, ClientQuery};
+use serde::Serialize;
+use serde_json::json;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Client {
+    pub id: ClientId,
+    pub full_name: String,
+    pub phone: Phone,
+    pub curp: Option<Curp>,
+    pub rfc: Option<Rfc>,
+    pub birth_date: Option<NaiveDate>,
+    pub address: Option<String>,
+    pub notes: Option<String>,
+    /// Whether staff set a PIN for the assistant's verification (the hash itself never leaves the store).
+    pub has_pin: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What staff type about a client, as typed: the service parses and normalizes it.
+#[derive(Debug, Clone, Default)]
+pub struct ClientInput {
+    pub full_name: String,
+    /// Any usual way of writing a phone; a 10-digit Mexican number gets +52.
+    pub phone: String,
+    pub curp: Option<String>,
+    pub rfc: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub address: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// Accepted, but worth showing to whoever typed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ClientWarning {
+    /// Another client of the tenant has this phone.
+    DuplicatePhone { other: ClientId, name: String },
+    /// Another client of the tenant has this CURP.
+    DuplicateCurp { other: ClientId, name: String },
+    /// The RFC's check digit does not match; the RFC was stored as typed.
+    RfcCheckDigit { message: String },
+    /// The birth date differs from the one encoded in the CURP.
+    BirthDateDiffersFromCurp { curp_says: NaiveDate },
+}
+
+impl ClientWarning {
+    /// A sentence for the person who typed the data.
+    pub fn message(&self) -> String {
+        match self {
+            ClientWarning::DuplicatePhone { other, name } => {
+                format!("client {other} ({name}) already has this phone")
+            }
+            ClientWarning::DuplicateCurp { other, name } => {
+                format!("client {other} ({name}) already has this CURP")
+            }
+            ClientWarning::RfcCheckDigit { message } => message.clone(),
+            ClientWarning::BirthDateDiffersFromCurp { curp_says } => {
+                format!("the CURP says the birth date is {curp_says}")
+            }
+        }
+    }
+}
+
+/// A saved client and the warnings about what was saved.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SavedClient {
+    pub client: Client,
+    pub warnings: Vec<ClientWarning>,
+}
+
+struct Parsed {
+    fields: ClientFields,
+    warnings: Vec<ClientWarning>,
+}
+
+fn parse(input: &ClientInput) -> Result<Parsed, LendingError> {
+    let full_name = required_text(&input.full_name, "the full name", 200)?;
+    let phone = Phone::parse(&input.phone).map_err(|e| LendingError::Invalid(e.to_string()))?;
+    let curp = optional_text(input.curp.as_deref(), "the CURP", 18)?
+        .map(|c| Curp::parse(&c))
+        .transpose()
+        .map_err(|e| LendingError::Invalid(e.to_string()))?;
+    let mut warnings = Vec::new();
+    let rfc = match optional_text(input.rfc.as_deref(), "the RFC", 13)? {
+        None => None,
+        Some(raw) => {
+            let (rfc, warning) =
+                Rfc::parse(&raw).map_err(|e| LendingError::Invalid(e.to_string()))?;
+            if let Some(w) = warning {
+                warnings.push(ClientWarning::RfcCheckDigit {
+                    message: w.to_string(),
+                });
+            }
+            Some(rfc)
+        }
+    };
+    if let (Some(curp), Some(birth)) = (&curp, input.birth_date)
+        && curp.birth_date() != birth
+    {
+        warnings.push(ClientWarning::BirthDateDiffersFromCurp {
+            curp_says: curp.birth_date(),
+        });
+    }
+    let birth_date = input.birth_date.or(curp.as_ref().map(Curp::birth_date));
+    Ok(Parsed {
+        fields: ClientFields {
+            full_name,
+            phone: phone.as_str().to_string(),
+            curp: curp.map(|c| c.as_str().to_string()),
+            rfc: rfc.map(|r| r.as_str().to_string()),
+            birth_date,
+            address: optional_text(input.address.as_deref(), "the address", 500)?,
+            notes: optional_text(input.notes.as_deref(), "the notes", 4000)?,
+        },
+        warnings,
+    })
+}
+
+async fn duplicates<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    fields: &ClientFields,
+    except: Option<ClientId>,
+) -> Result<Vec<ClientWarning>, LendingError> {
+    let others =
+        repo::same_phone_or_curp(db, tenant, &fields.phone, fields.curp.as_deref(), except).await?;
+    let mut warnings = Vec::new();
+    for other in others {
+        if other.phone == fields.phone {
+            warnings.push(ClientWarning::DuplicatePhone {
+                other: ClientId::new(other.id),
+                name: other.full_name.clone(),
+            });
+        }
+        if other.curp.is_some() && other.curp == fields.curp {
+            warnings.push(ClientWarning::DuplicateCurp {
+                other: ClientId::new(other.id),
+                name: other.full_name.clone(),
+            });
+        }
+    }
+    Ok(warnings)
+}
+
+/// Creates a client. Duplicates by phone or CURP are allowed and reported as warnings.
+pub async fn create(
+    store: &Store,
+    tenant: TenantId,
+    input: ClientInput,
+    by: &Requester,
+) -> Result<SavedClient, LendingError> {
+    let Parsed {
+        fields,
+        mut warnings,
+    } = parse(&input)?;
+    let now = support::now();
+    let tx = store.write().await?;
+    warnings.extend(duplicates(&tx, tenant, &fields, None).await?);
+    let row = repo::insert(&tx, tenant, fields, now).await?;
+    let client = to_domain(row)?;
+    audit(
+        &tx,
+        tenant,
+        by,
+        "client_created",
+        "client",
+        client.id,
+        None,
+        Some(snapshot(&client)),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(SavedClient { client, warnings })
+}
+
+/// Replaces a client's data.
+pub async fn update(
+    store: &Store,
+    tenant: TenantId,
+    id: ClientId,
+    input: ClientInput,
+    by: &Requester,
+) -> Result<SavedClient, LendingError> {
+    let Parsed {
+        fields,
+        mut warnings,
+    } = parse(&input)?;
+    let now = support::now();
+    let tx = store.write().await?;
+    let before = repo::get(&tx, tenant, id)
+        .await?
+        .ok_or(LendingError::NotFound("client"))?;
+    let before = to_domain(before)?;
+    warnings.extend(duplicates(&tx, tenant, &fields, Some(id)).await?);
+    let row = repo::update(&tx, tenant, id, fields, now)
+        .await?
+        .ok_or(LendingError::NotFound("client"))?;
+    let client = to_domain(row)?;
+    audit(
+        &tx,
+        tenant,
+        by,
+        "client_updated",
+        "client",
+        id,
+        Some(snapshot(&before)),
+        Some(snapshot(&client)),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(SavedClient { client, warnings })
+}
+
+/// Sets (or with `None` clears) the assistant PIN. The caller hashes the PIN (Argon2id, as passwords).
+pub async fn set_pin_hash(
+    store: &Store,
+    tenant: TenantId,
+    id: ClientId,
+    pin_hash: Option<String>,
+    by: &Requester,
+) -> Result<(), LendingError> {
+    let now = support::now();
+    let tx = store.write().await?;
+    let set = pin_hash.is_some();
+    if !repo::set_pin_hash(&tx, tenant, id, pin_hash, now).await? {
+        return Err(LendingError::NotFound("client"));
+    }
+    let action = if set {
+        "client_pin_set"
+    } else {
+        "client_pin_cleared"
+    };
+    audit(&tx, tenant, by, action, "client", id, None, None, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn get(store: &Store, tenant: TenantId, id: ClientId) -> Result<Client, LendingError> {
+    let row = repo::get(store.db(), tenant, id)
+        .await?
+        .ok_or(LendingError::NotFound("client"))?;
+    to_domain(row)
+}
+
+/// The stored PIN hash, for the assistant's verification.
+pub async fn pin_hash(
+    store: &Store,
+    tenant: TenantId,
+    id: ClientId,
+) -> Result<Option<String>, LendingError> {
+    let row = repo::get(store.db(), tenant, id)
+        .await?
+        .ok_or(LendingError::NotFound("client"))?;
+    Ok(row.pin_hash)
+}
+
+/// Clients with this phone (the assistant's lookup of a sender).
+pub async fn by_phone(
+    store: &Store,
+    tenant: TenantId,
+    phone: &Phone,
+) -> Result<Vec<Client>, LendingError> {
+    repo::by_phone(store.db(), tenant, phone.as_str())
+        .await?
+        .into_iter()
+        .map(to_domain)
+        .collect()
+}
+
+/// Filters of the client list.
+#[derive(Debug, Clone, Default)]
+pub struct ClientFilter {
+    /// Part of the name (any case), at least 4 digits of the phone, or the beginning of the CURP.
+    pub search: Option<String>,
+}
+
+/// One page of the tenant's clients in name order.
+pub async fn list(
+    store: &Store,
+    tenant: TenantId,
+    filter: &ClientFilter,
+    page: PageRequest,
+) -> Result<Page<Client>, LendingError> {
+    let page = page.clamped();
+    let query = ClientQuery {
+        text: filter.search.clone(),
+        offset: page.offset,
+        limit: page.limit,
+    };
+    let (rows, total) = repo::search(store.db(), tenant, &query).await?;
+    Ok(Page {
+        items: rows.into_iter().map(to_domain).collect::<Result<_, _>>()?,
+        total,
+        offset: page.offset,
+        limit: page.limit,
+    })
+}
+
+fn snapshot(c: &Client) -> serde_json::Value {
+    json!({
+        "full_name": c.full_name, "phone": c.phone, "curp": c.curp, "rfc": c.rfc,
+        "birth_date": c.birth_date, "address": c.address, "notes": c.notes,
+    })
+}
+
+pub(crate) fn to_domain(row: client::Model) -> Result<Client, LendingError> {
+    let corrupt = |what: String| {
+        LendingError::Store(crate::support::corrupt(format!(
+            "client {}: {what}",
+            row.id
+        )))
+    };
+    Ok(Client {
+        id: ClientId::new(row.id),
+        phone: Phone::parse(&row.phone).map_err(|e| corrupt(e.to_string()))?,
+        curp: row
+            .curp
+            .as_deref()
+            .map(Curp::parse)
+            .transpose()
+            .map_err(|e| corrupt(e.to_string()))?,
+        rfc: row
+            .rfc
+            .as_deref()
+            .map(|r| Rfc::parse(r).map(|(rfc, _)| rfc))
+            .transpose()
+            .map_err(|e| corrupt(e.to_string()))?,
+        full_name: row.full_name,
+        birth_date: row.birth_date,
+        address: row.address,
+        notes: row.notes,
+        has_pin: row.pin_hash.is_some(),
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}

@@ -1,0 +1,113 @@
+//! Small helpers shared by the services: audit entries, events, enum text, actor references.
+
+use crate::LendingError;
+use chrono::{DateTime, Utc};
+use credinet_core::ids::TenantId;
+use credinet_store::repo::audit::{self, Actor, Record, Requester};
+use credinet_store::repo::events::{self, NewEvent};
+use credinet_store::repo::payments::ActorRef;
+use sea_orm::ConnectionTrait;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// Writes the audit entry of a change, in the change's transaction.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn audit<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    by: &Requester,
+    action: &'static str,
+    entity: &'static str,
+    entity_id: impl ToString,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+    now: DateTime<Utc>,
+) -> Result<(), LendingError> {
+    let record = Record {
+        actor: by.actor.clone(),
+        origin: by.origin.clone(),
+        action,
+        entity,
+        entity_id: Some(entity_id.to_string()),
+        before,
+        after,
+    };
+    audit::append(db, tenant, record, now).await?;
+    Ok(())
+}
+
+/// Writes a domain event for the notifier, in the change's transaction.
+pub(crate) async fn event<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    kind: &'static str,
+    entity: &'static str,
+    entity_id: impl ToString,
+    payload: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<(), LendingError> {
+    let new = NewEvent {
+        kind,
+        entity,
+        entity_id: Some(entity_id.to_string()),
+        payload,
+    };
+    events::append(db, tenant, new, now).await?;
+    Ok(())
+}
+
+pub(crate) fn actor_ref(actor: &Actor) -> ActorRef {
+    ActorRef {
+        kind: actor.kind.as_str().to_string(),
+        id: actor.id,
+        label: actor.label.chars().take(254).collect(),
+    }
+}
+
+/// The same actor (kind and id): the maker–checker comparison.
+pub(crate) fn same_actor(a: &ActorRef, b: &Actor) -> bool {
+    a.kind == b.kind.as_str() && a.id == b.id
+}
+
+/// The snake_case name serde gives a unit enum variant (`biweekly_cut`).
+pub(crate) fn enum_text<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+pub(crate) fn parse_enum<T: DeserializeOwned>(raw: &str, what: &str) -> Result<T, LendingError> {
+    serde_json::from_value(serde_json::Value::String(raw.to_string()))
+        .map_err(|_| LendingError::Store(corrupt(format!("{what} '{raw}'"))))
+}
+
+pub(crate) fn corrupt(what: String) -> credinet_store::StoreError {
+    credinet_store::StoreError::Corrupt(what)
+}
+
+/// Trims optional text; empty becomes `None`; longer than `max` characters is refused.
+pub(crate) fn optional_text(
+    raw: Option<&str>,
+    what: &str,
+    max: usize,
+) -> Result<Option<String>, LendingError> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) if s.chars().count() > max => Err(LendingError::Invalid(format!(
+            "{what} is too long (at most {max} characters)"
+        ))),
+        Some(s) => Ok(Some(s.to_string())),
+    }
+}
+
+pub(crate) fn required_text(raw: &str, what: &str, max: usize) -> Result<String, LendingError> {
+    optional_text(Some(raw), what, max)?
+        .ok_or_else(|| LendingError::Invalid(format!("{what} is required")))
+}
+
+/// The current instant, kept to the microsecond as every backend stores it: what a service returns then
+/// equals what a later read gives.
+pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
+    credinet_store::repo::micros(chrono::Utc::now())
+}

@@ -1,0 +1,6 @@
+//! The lending services on every backend (SQLite always; PostgreSQL and MariaDB when configured).
+
+mod common;
+mod concurrency;
+mod lifecycle;
+mod payments;
