@@ -9,7 +9,7 @@ use crate::payments::{self, PaymentInput, PaymentMethod};
 use crate::{LendingError, products};
 use chrono::{Datelike, Duration, NaiveDate, Utc};
 use credinet_core::curp::check_digit;
-use credinet_core::ids::{ClientId, TenantId};
+use credinet_core::ids::{ClientId, LoanId, TenantId};
 use credinet_core::money::Money;
 use credinet_store::Store;
 use credinet_store::repo::audit::Requester;
@@ -248,109 +248,144 @@ pub async fn seed(
     }
     report.clients = client_ids.len();
 
+    // Decide every loan's story first, in order, so the portfolio is the same on every run; then live
+    // the stories concurrently (each loan's steps in order), which is what makes the demo take seconds.
+    let mut plans = Vec::with_capacity(300);
     for i in 0..300u64 {
-        let client = client_ids[usize::try_from(i % 250).unwrap_or(0)];
-        let product = rng.pick(&products);
+        let product = rng.pick(&products).id;
         let principal =
             Money::from_centavos(i64::try_from(3_000 + 500 * rng.below(55)).unwrap_or(3_000) * 100);
         let input = LoanInput {
-            client,
-            product: product.id,
+            client: client_ids[usize::try_from(i % 250).unwrap_or(0)],
+            product,
             principal,
         };
         let loan = loans::create_draft(store, tenant, input, maker).await?;
         report.loans += 1;
-        // 5 % drafts, 5 % submitted, 5 % approved, 5 % rejected, the rest disbursed.
-        let fate = rng.below(100);
-        if fate < 5 {
-            continue;
+        plans.push(Plan {
+            loan: loan.id,
+            fate: rng.below(100),
+            days_ago: i64::try_from(10 + rng.below(200)).unwrap_or(10),
+            behaviour: rng.below(100),
+            seed: rng.next(),
+        });
+    }
+    let mut running = tokio::task::JoinSet::new();
+    let mut plans = plans.into_iter();
+    let mut next = || plans.next();
+    for _ in 0..8 {
+        if let Some(plan) = next() {
+            let (store, maker, checker) = (store.clone(), maker.clone(), checker.clone());
+            running.spawn(async move { live(&store, tenant, &maker, &checker, plan, today).await });
         }
-        loans::submit(store, tenant, loan.id, maker).await?;
-        if fate < 10 {
-            continue;
-        }
-        if fate < 15 {
-            loans::reject(
-                store,
-                tenant,
-                loan.id,
-                "Capacidad de pago insuficiente",
-                checker,
-            )
-            .await?;
-            continue;
-        }
-        loans::approve(store, tenant, loan.id, checker).await?;
-        if fate < 20 {
-            continue;
-        }
-        let days_ago = i64::try_from(10 + rng.below(200)).unwrap_or(10);
-        let on = today - Duration::days(days_ago);
-        let detail = loans::disburse(store, tenant, loan.id, Some(on), checker).await?;
-        // How diligent this borrower is: pays every due installment, falls behind, or stops paying.
-        let behaviour = rng.below(100);
-        let due: Vec<_> = detail
-            .installments
-            .iter()
-            .filter(|i| i.due_date <= today)
-            .collect();
-        let pays = match behaviour {
-            0..=59 => due.len(),
-            60..=84 => due
-                .len()
-                .saturating_sub(1 + usize::try_from(rng.below(2)).unwrap_or(0)),
-            _ => due.len().min(1),
-        };
-        let method = |r: &mut Rng| {
-            *r.pick(&[
-                PaymentMethod::Cash,
-                PaymentMethod::Transfer,
-                PaymentMethod::Card,
-            ])
-        };
-        for inst in due.iter().take(pays) {
-            let paid_on =
-                (inst.due_date - Duration::days(i64::try_from(rng.below(4)).unwrap_or(0))).max(on);
-            let input = PaymentInput {
-                loan: loan.id,
-                amount: inst.total_due,
-                paid_on: Some(paid_on),
-                method: method(&mut rng),
-                reference: None,
-                idempotency_key: None,
-            };
-            payments::register(store, tenant, input, maker).await?;
-            report.payments += 1;
-        }
-        // Some early payers settle the whole loan.
-        if behaviour < 15 {
-            let current = loans::get(store, tenant, loan.id).await?;
-            if current.outstanding.is_positive() {
-                let input = PaymentInput {
-                    loan: loan.id,
-                    amount: current.outstanding,
-                    paid_on: Some(
-                        (today - Duration::days(i64::try_from(rng.below(5)).unwrap_or(0))).max(on),
-                    ),
-                    method: PaymentMethod::Transfer,
-                    reference: Some(format!("LIQ-{}", current.number)),
-                    idempotency_key: None,
-                };
-                payments::register(store, tenant, input, maker).await?;
-                report.payments += 1;
-            }
-        } else if behaviour >= 95 && days_ago > 120 {
-            loans::write_off(
-                store,
-                tenant,
-                loan.id,
-                "Sin pagos por más de 90 días",
-                checker,
-            )
-            .await?;
+    }
+    while let Some(done) = running.join_next().await {
+        report.payments += done.map_err(|e| LendingError::Invalid(format!("demo task: {e}")))??;
+        if let Some(plan) = next() {
+            let (store, maker, checker) = (store.clone(), maker.clone(), checker.clone());
+            running.spawn(async move { live(&store, tenant, &maker, &checker, plan, today).await });
         }
     }
     Ok(report)
+}
+
+/// One loan's story, decided in advance.
+struct Plan {
+    loan: LoanId,
+    /// 5 % stay drafts, 5 % submitted, 5 % are rejected, 5 % approved; the rest are disbursed.
+    fate: u64,
+    days_ago: i64,
+    /// How diligent the borrower is: pays every due installment, falls behind, or stops paying.
+    behaviour: u64,
+    seed: u64,
+}
+
+/// Takes a draft through its plan; returns how many payments it registered.
+async fn live(
+    store: &Store,
+    tenant: TenantId,
+    maker: &Requester,
+    checker: &Requester,
+    plan: Plan,
+    today: NaiveDate,
+) -> Result<usize, LendingError> {
+    let mut rng = Rng(plan.seed);
+    let id = plan.loan;
+    if plan.fate < 5 {
+        return Ok(0);
+    }
+    loans::submit(store, tenant, id, maker).await?;
+    if plan.fate < 10 {
+        return Ok(0);
+    }
+    if plan.fate < 15 {
+        loans::reject(store, tenant, id, "Capacidad de pago insuficiente", checker).await?;
+        return Ok(0);
+    }
+    loans::approve(store, tenant, id, checker).await?;
+    if plan.fate < 20 {
+        return Ok(0);
+    }
+    let on = today - Duration::days(plan.days_ago);
+    let detail = loans::disburse(store, tenant, id, Some(on), checker).await?;
+    let due: Vec<_> = detail
+        .installments
+        .iter()
+        .filter(|i| i.due_date <= today)
+        .collect();
+    let pays = match plan.behaviour {
+        0..=59 => due.len(),
+        60..=84 => due
+            .len()
+            .saturating_sub(1 + usize::try_from(rng.below(2)).unwrap_or(0)),
+        _ => due.len().min(1),
+    };
+    let mut count = 0;
+    // Borrowers often pay two installments at once: fewer, larger payments.
+    let mut k = 0;
+    while k < pays {
+        let together = if rng.chance(40) && k + 1 < pays { 2 } else { 1 };
+        let group = &due[k..k + together];
+        let amount = Money::checked_sum(group.iter().map(|i| i.total_due)).unwrap_or(Money::ZERO);
+        let last_due = group[together - 1].due_date;
+        let paid_on = (last_due - Duration::days(i64::try_from(rng.below(4)).unwrap_or(0))).max(on);
+        let input = PaymentInput {
+            loan: id,
+            amount,
+            paid_on: Some(paid_on),
+            method: *rng.pick(&[
+                PaymentMethod::Cash,
+                PaymentMethod::Transfer,
+                PaymentMethod::Card,
+            ]),
+            reference: None,
+            idempotency_key: None,
+        };
+        payments::register(store, tenant, input, maker).await?;
+        count += 1;
+        k += together;
+    }
+    // Some early payers settle the whole loan; a few who stopped paying long ago are written off.
+    if plan.behaviour < 15 {
+        let current = loans::get(store, tenant, id).await?;
+        if current.outstanding.is_positive() {
+            let input = PaymentInput {
+                loan: id,
+                amount: current.outstanding,
+                paid_on: Some(
+                    (today - Duration::days(i64::try_from(rng.below(5)).unwrap_or(0))).max(on),
+                ),
+                method: PaymentMethod::Transfer,
+                reference: Some(format!("LIQ-{}", current.number)),
+                idempotency_key: None,
+            };
+            payments::register(store, tenant, input, maker).await?;
+            count += 1;
+        }
+    } else if plan.behaviour >= 95 && plan.days_ago > 120 {
+        loans::write_off(store, tenant, id, "Sin pagos por más de 90 días", checker).await?;
+    }
+    Ok(count)
 }
 
 #[cfg(test)]
