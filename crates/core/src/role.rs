@@ -59,6 +59,31 @@ impl Role {
         matches!(self, Role::Admin | Role::Manager)
     }
 
+    /// Create and edit clients, and apply for loans on their behalf.
+    pub fn can_manage_clients(self) -> bool {
+        matches!(self, Role::Admin | Role::Manager | Role::Cashier)
+    }
+
+    /// Define loan products.
+    pub fn can_manage_products(self) -> bool {
+        matches!(self, Role::Admin)
+    }
+
+    /// Approve, reject, disburse and write off loans (the checker of maker–checker).
+    pub fn can_approve_loans(self) -> bool {
+        matches!(self, Role::Admin | Role::Manager)
+    }
+
+    /// Register payments at the counter.
+    pub fn can_register_payments(self) -> bool {
+        matches!(self, Role::Admin | Role::Manager | Role::Cashier)
+    }
+
+    /// Reverse a registered payment.
+    pub fn can_reverse_payments(self) -> bool {
+        matches!(self, Role::Admin | Role::Manager)
+    }
+
     /// Any change at all; a viewer never writes.
     pub fn can_write(self) -> bool {
         !matches!(self, Role::Viewer)
@@ -109,5 +134,20 @@ mod tests {
         assert!(!Role::Manager.can_administer());
         assert!(!Role::Viewer.can_write());
         assert!(Role::Cashier.can_write());
+    }
+
+    #[test]
+    fn a_cashier_registers_payments_but_neither_approves_loans_nor_reverses_payments() {
+        assert!(Role::Cashier.can_register_payments());
+        assert!(!Role::Cashier.can_approve_loans());
+        assert!(!Role::Cashier.can_reverse_payments());
+        assert!(Role::Manager.can_approve_loans() && Role::Manager.can_reverse_payments());
+        for role in [Role::Viewer, Role::Agent] {
+            assert!(
+                !role.can_manage_clients()
+                    && !role.can_register_payments()
+                    && !role.can_approve_loans()
+            );
+        }
     }
 }

@@ -3,7 +3,9 @@
 use super::{generated_password, guard_production, open, seal};
 use credinet_core::role::Role;
 use credinet_core::zone::DEFAULT_ZONE;
+use credinet_lending::demo;
 use credinet_store::Store;
+use credinet_store::repo::audit::{Actor, ActorKind};
 use credinet_store::repo::{tenants, users};
 use credinet_web::Config;
 use credinet_web::accounts::{Accounts, Requester, TenantInput, UserInput};
@@ -62,13 +64,13 @@ pub async fn seed(
         .demo_password
         .clone()
         .unwrap_or_else(generated_password);
+    let mut staff = Vec::new();
     for (email, name, role) in STAFF {
-        match users::credentials(store.db(), tenant.id, email).await? {
-            Some((user, _)) => {
-                accounts
-                    .set_password(tenant.id, user.id, password.clone(), &by)
-                    .await?;
-            }
+        let user = match users::credentials(store.db(), tenant.id, email).await? {
+            Some((user, _)) => accounts
+                .set_password(tenant.id, user.id, password.clone(), &by)
+                .await?
+                .unwrap_or(user),
             None => {
                 let input = UserInput {
                     email: email.into(),
@@ -76,11 +78,35 @@ pub async fn seed(
                     role,
                     password: password.clone(),
                 };
-                accounts.create_user(tenant.id, input, &by).await?;
+                accounts.create_user(tenant.id, input, &by).await?
             }
-        }
+        };
+        staff.push(user);
     }
+    // The portfolio is made by the demo cashier (maker) and approved by the demo manager (checker).
+    let as_user = |email: &str| {
+        let user = staff
+            .iter()
+            .find(|u| u.email == email)
+            .expect("demo staff exists");
+        Requester {
+            actor: Actor {
+                kind: ActorKind::User,
+                id: Some(user.id.get()),
+                label: user.email.clone(),
+            },
+            origin: Default::default(),
+        }
+    };
+    let (maker, checker) = (as_user("cajero@demo.mx"), as_user("gerente@demo.mx"));
+    let report = demo::seed(store, tenant.id, &maker, &checker).await?;
     seal(store, tenant.id).await?;
+    if !report.skipped {
+        println!(
+            "Demo portfolio: {} products, {} clients, {} loans, {} payments.",
+            report.products, report.clients, report.loans, report.payments
+        );
+    }
     println!();
     println!("Demo data ready. Sign in at {base_url}/login?tenant={DEMO_SLUG}");
     println!("  Empresa: {DEMO_SLUG}    Contraseña (todos): {password}");

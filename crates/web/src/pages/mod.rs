@@ -3,6 +3,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod dashboard;
+pub mod lending;
 pub mod login;
 pub mod users;
 
@@ -33,7 +34,16 @@ impl Chrome {
     /// use are not shown.
     pub fn new(staff: &Staff, current: &str) -> Chrome {
         let role = staff.role();
-        let mut items = vec![("/", "Panel")];
+        let mut items = vec![
+            ("/", "Panel"),
+            ("/clientes", "Clientes"),
+            ("/prestamos", "Préstamos"),
+        ];
+        if role.can_approve_loans() {
+            items.push(("/prestamos/aprobacion", "Aprobaciones"));
+        }
+        items.push(("/pagos", "Pagos"));
+        items.push(("/productos", "Productos"));
         if role.can_administer() {
             items.push(("/usuarios", "Usuarios"));
             items.push(("/claves", "Claves API"));

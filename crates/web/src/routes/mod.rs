@@ -23,6 +23,7 @@ pub fn router(state: AppState) -> Router {
         .route("/claves/{id}/revocar", post(api_keys::revoke))
         .route("/auditoria", get(audit::list))
         .route("/logout", post(login::logout))
+        .merge(pages::lending::routes())
         .route_layer(middleware::from_fn_with_state(state.clone(), session::gate));
 
     let api = Router::new()
@@ -42,6 +43,39 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/v1/audit", get(v1::audit::list))
         .route("/v1/audit/{id}", get(v1::audit::get))
+        .route(
+            "/v1/clients",
+            get(v1::clients::list).post(v1::clients::create),
+        )
+        .route(
+            "/v1/clients/{id}",
+            get(v1::clients::get).put(v1::clients::update),
+        )
+        .route(
+            "/v1/products",
+            get(v1::products::list).post(v1::products::create),
+        )
+        .route(
+            "/v1/products/{id}",
+            get(v1::products::get).put(v1::products::update),
+        )
+        .route("/v1/loans", get(v1::loans::list).post(v1::loans::create))
+        .route("/v1/loans/{id}", get(v1::loans::get))
+        .route("/v1/loans/{id}/submit", post(v1::loans::submit))
+        .route("/v1/loans/{id}/approve", post(v1::loans::approve))
+        .route("/v1/loans/{id}/reject", post(v1::loans::reject))
+        .route("/v1/loans/{id}/disburse", post(v1::loans::disburse))
+        .route("/v1/loans/{id}/write-off", post(v1::loans::write_off))
+        .route(
+            "/v1/loans/{id}/payments",
+            get(v1::payments::list_for_loan).post(v1::payments::register),
+        )
+        .route("/v1/payments", get(v1::payments::list))
+        .route("/v1/payments/{id}", get(v1::payments::get))
+        .route("/v1/payments/{id}/reversal", post(v1::payments::reverse))
+        .route("/v1/exports/clients.csv", get(v1::exports::clients))
+        .route("/v1/exports/loans.csv", get(v1::exports::loans))
+        .route("/v1/exports/payments.csv", get(v1::exports::payments))
         .route_layer(middleware::from_fn_with_state(state.clone(), api_key::gate));
 
     Router::new()

@@ -6,4 +6,5 @@ mod auth;
 mod errors;
 mod health;
 mod isolation;
+mod lending;
 mod roles;

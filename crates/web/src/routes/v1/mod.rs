@@ -2,7 +2,14 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod clients;
+pub mod exports;
+mod lending_error;
+pub mod loans;
 pub mod openapi;
+pub mod paging;
+pub mod payments;
+pub mod products;
 pub mod tenant;
 pub mod users;
 

@@ -1,6 +1,6 @@
 //! `GET /v1/openapi.json`: the API described from the code (utoipa), so it cannot drift from the handlers.
 
-use super::{api_keys, audit, tenant, users};
+use super::{api_keys, audit, clients, exports, loans, payments, products, tenant, users};
 use crate::error::Problem;
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -16,6 +16,12 @@ use utoipa::{Modify, OpenApi};
         users::list, users::get, users::create, users::update,
         api_keys::list, api_keys::get, api_keys::create, api_keys::revoke,
         audit::list, audit::get,
+        clients::list, clients::get, clients::create, clients::update,
+        products::list, products::get, products::create, products::update,
+        loans::list, loans::get, loans::create, loans::submit, loans::approve, loans::reject, loans::write_off,
+        loans::disburse,
+        payments::register, payments::list, payments::list_for_loan, payments::get, payments::reverse,
+        exports::clients, exports::loans, exports::payments,
     ),
     components(schemas(Problem)),
     modifiers(&BearerKey),

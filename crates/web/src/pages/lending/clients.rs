@@ -1,0 +1,351 @@
+//! `/clientes`: search, create, detail and edit of borrowers; the client page also takes loan applications.
+
+use super::{csv_download, explain, pager, pesos};
+use crate::auth::Staff;
+use crate::error::PageError;
+use crate::origin::ClientOrigin;
+use crate::pages::users::requester;
+use crate::pages::{Chrome, local, render};
+use crate::routes::v1::exports::all_pages;
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use credinet_core::ids::ClientId;
+use credinet_lending::clients::{self, Client, ClientFilter, ClientInput};
+use credinet_lending::loans::{self, LoanFilter};
+use credinet_lending::{PageRequest, csv, products};
+use serde::Deserialize;
+
+const PER_PAGE: u64 = 25;
+
+pub struct Row {
+    pub id: i64,
+    pub name: String,
+    pub phone: String,
+    pub curp: String,
+    pub created: String,
+}
+
+#[derive(Template)]
+#[template(path = "lending/clients.html")]
+struct ClientsPage {
+    chrome: Chrome,
+    rows: Vec<Row>,
+    q: String,
+    total: u64,
+    pages: Vec<(String, u64, bool)>,
+    can_write: bool,
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    q: Option<String>,
+    p: Option<u64>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    list_page(&state, &staff, q, None, StatusCode::OK).await
+}
+
+async fn list_page(
+    state: &AppState,
+    staff: &Staff,
+    q: ListQuery,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let current = q.p.unwrap_or(1).max(1);
+    let filter = ClientFilter {
+        search: q.q.clone().filter(|s| !s.trim().is_empty()),
+    };
+    let page = clients::list(
+        state.store(),
+        staff.tenant.id,
+        &filter,
+        PageRequest::number(current, PER_PAGE),
+    )
+    .await
+    .map_err(|e| PageError::BadRequest(explain(e).unwrap_or_default()))?;
+    let rows = page.items.into_iter().map(|c| row(staff, c)).collect();
+    let view = ClientsPage {
+        chrome: Chrome::new(staff, "/clientes"),
+        rows,
+        q: q.q.unwrap_or_default(),
+        total: page.total,
+        pages: pager(page.total, PER_PAGE, current),
+        can_write: staff.role().can_manage_clients(),
+        error,
+    };
+    render(&view).map(|r| (status, r).into_response())
+}
+
+fn row(staff: &Staff, c: Client) -> Row {
+    Row {
+        id: c.id.get(),
+        name: c.full_name,
+        phone: c.phone.as_str().to_string(),
+        curp: c.curp.map(|v| v.as_str().to_string()).unwrap_or_default(),
+        created: local(staff, c.created_at),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ClientForm {
+    full_name: String,
+    phone: String,
+    #[serde(default)]
+    curp: String,
+    #[serde(default)]
+    rfc: String,
+    #[serde(default)]
+    birth_date: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    notes: String,
+}
+
+impl ClientForm {
+    fn input(self) -> Result<ClientInput, String> {
+        let birth_date = match self.birth_date.trim() {
+            "" => None,
+            raw => Some(
+                NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                    .map_err(|_| format!("Fecha de nacimiento no válida: {raw}"))?,
+            ),
+        };
+        let some = |s: String| Some(s).filter(|v| !v.trim().is_empty());
+        Ok(ClientInput {
+            full_name: self.full_name,
+            phone: self.phone,
+            curp: some(self.curp),
+            rfc: some(self.rfc),
+            birth_date,
+            address: some(self.address),
+            notes: some(self.notes),
+        })
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    ClientOrigin(origin): ClientOrigin,
+    Form(form): Form<ClientForm>,
+) -> Result<Response, PageError> {
+    staff.require(staff.role().can_manage_clients(), "registrar clientes")?;
+    let failed = |message: String| {
+        list_page(
+            &state,
+            &staff,
+            ListQuery::default(),
+            Some(message),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
+    let input = match form.input() {
+        Ok(input) => input,
+        Err(message) => return failed(message).await,
+    };
+    match clients::create(
+        state.store(),
+        staff.tenant.id,
+        input,
+        &requester(&staff, origin),
+    )
+    .await
+    {
+        Ok(saved) if saved.warnings.is_empty() => {
+            state.sealer().nudge(staff.tenant.id);
+            Ok(Redirect::to(&format!("/clientes/{}", saved.client.id)).into_response())
+        }
+        Ok(saved) => {
+            // Accepted with warnings (a duplicate phone or CURP, a bad RFC check digit): show them now.
+            state.sealer().nudge(staff.tenant.id);
+            let warnings = saved.warnings.iter().map(|w| w.message()).collect();
+            client_page(
+                &state,
+                &staff,
+                saved.client.id,
+                warnings,
+                None,
+                StatusCode::CREATED,
+            )
+            .await
+        }
+        Err(e) => failed(explain(e)?).await,
+    }
+}
+
+pub struct LoanRow {
+    pub id: i64,
+    pub number: String,
+    pub status: &'static str,
+    pub principal: String,
+    pub outstanding: String,
+}
+
+#[derive(Template)]
+#[template(path = "lending/client.html")]
+struct ClientPage {
+    chrome: Chrome,
+    client: Client,
+    birth_date: String,
+    loans: Vec<LoanRow>,
+    products: Vec<(i64, String)>,
+    warnings: Vec<String>,
+    error: Option<String>,
+    can_write: bool,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    client_page(
+        &state,
+        &staff,
+        ClientId::new(id),
+        Vec::new(),
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub(super) fn not_found(e: credinet_lending::LendingError) -> PageError {
+    match explain(e) {
+        Ok(message) => PageError::BadRequest(message),
+        Err(page_error) => page_error,
+    }
+}
+
+pub(super) async fn client_page(
+    state: &AppState,
+    staff: &Staff,
+    id: ClientId,
+    warnings: Vec<String>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let client = clients::get(state.store(), staff.tenant.id, id)
+        .await
+        .map_err(not_found)?;
+    let filter = LoanFilter {
+        client: Some(id),
+        ..Default::default()
+    };
+    let loans = loans::list(
+        state.store(),
+        staff.tenant.id,
+        &filter,
+        PageRequest::number(1, 100),
+    )
+    .await
+    .map_err(not_found)?
+    .items
+    .into_iter()
+    .map(|item| LoanRow {
+        id: item.loan.id.get(),
+        number: item.loan.number.clone(),
+        status: item.loan.status.label_es(),
+        principal: pesos(item.loan.principal),
+        outstanding: pesos(item.loan.outstanding),
+    })
+    .collect();
+    let products = products::list(state.store(), staff.tenant.id, true)
+        .await
+        .map_err(not_found)?
+        .into_iter()
+        .map(|p| (p.id.get(), p.name))
+        .collect();
+    let view = ClientPage {
+        chrome: Chrome::new(staff, "/clientes"),
+        birth_date: client
+            .birth_date
+            .map(|d| d.format("%d/%m/%Y").to_string())
+            .unwrap_or_default(),
+        client,
+        loans,
+        products,
+        warnings,
+        error,
+        can_write: staff.role().can_manage_clients(),
+    };
+    render(&view).map(|r| (status, r).into_response())
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    ClientOrigin(origin): ClientOrigin,
+    Form(form): Form<ClientForm>,
+) -> Result<Response, PageError> {
+    staff.require(staff.role().can_manage_clients(), "modificar clientes")?;
+    let id = ClientId::new(id);
+    let input = match form.input() {
+        Ok(input) => input,
+        Err(message) => {
+            return client_page(
+                &state,
+                &staff,
+                id,
+                Vec::new(),
+                Some(message),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    match clients::update(
+        state.store(),
+        staff.tenant.id,
+        id,
+        input,
+        &requester(&staff, origin),
+    )
+    .await
+    {
+        Ok(saved) => {
+            state.sealer().nudge(staff.tenant.id);
+            let warnings = saved.warnings.iter().map(|w| w.message()).collect();
+            client_page(&state, &staff, id, warnings, None, StatusCode::OK).await
+        }
+        Err(e) => {
+            client_page(
+                &state,
+                &staff,
+                id,
+                Vec::new(),
+                Some(explain(e)?),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+pub async fn export(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let filter = ClientFilter {
+        search: q.q.filter(|s| !s.trim().is_empty()),
+    };
+    let rows = all_pages(|p| clients::list(state.store(), staff.tenant.id, &filter, p))
+        .await
+        .map_err(not_found)?;
+    Ok(csv_download("clientes.csv", csv::clients_csv(&rows)))
+}

@@ -1,0 +1,529 @@
+//! `/prestamos`: the loan list, the approval queue, the loan page with its schedule, payments and the
+//! actions its status and the viewer's role allow.
+
+use super::clients::{client_page, not_found};
+use super::{csv_download, explain, pager, pesos};
+use crate::auth::Staff;
+use crate::error::PageError;
+use crate::origin::ClientOrigin;
+use crate::pages::users::requester;
+use crate::pages::{Chrome, local, render};
+use crate::routes::v1::exports::all_pages;
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use credinet_core::ids::{ClientId, LoanId, ProductId};
+use credinet_core::money::Money;
+use credinet_lending::loans::{self, LoanFilter, LoanInput, LoanListItem, LoanStatus};
+use credinet_lending::payments::{self, PaymentFilter};
+use credinet_lending::{PageRequest, csv, products};
+use serde::Deserialize;
+
+const PER_PAGE: u64 = 25;
+
+pub struct Row {
+    pub id: i64,
+    pub number: String,
+    pub client: String,
+    pub status: &'static str,
+    pub status_code: &'static str,
+    pub principal: String,
+    pub outstanding: String,
+    pub created: String,
+}
+
+fn row(staff: &Staff, item: LoanListItem) -> Row {
+    Row {
+        id: item.loan.id.get(),
+        number: item.loan.number,
+        client: item.client_name,
+        status: item.loan.status.label_es(),
+        status_code: item.loan.status.as_str(),
+        principal: pesos(item.loan.principal),
+        outstanding: pesos(item.loan.outstanding),
+        created: local(staff, item.loan.created_at),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "lending/loans.html")]
+struct LoansPage {
+    chrome: Chrome,
+    title: &'static str,
+    rows: Vec<Row>,
+    total: u64,
+    status: String,
+    statuses: Vec<(&'static str, &'static str)>,
+    pages: Vec<(String, u64, bool)>,
+    queue: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    estado: Option<String>,
+    p: Option<u64>,
+}
+
+fn filter(raw: Option<&str>) -> LoanFilter {
+    let statuses = raw.and_then(LoanStatus::parse).into_iter().collect();
+    LoanFilter {
+        statuses,
+        client: None,
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let current = q.p.unwrap_or(1).max(1);
+    let page = loans::list(
+        state.store(),
+        staff.tenant.id,
+        &filter(q.estado.as_deref()),
+        PageRequest::number(current, PER_PAGE),
+    )
+    .await
+    .map_err(not_found)?;
+    let view = LoansPage {
+        chrome: Chrome::new(&staff, "/prestamos"),
+        title: "Préstamos",
+        total: page.total,
+        pages: pager(page.total, PER_PAGE, current),
+        rows: page.items.into_iter().map(|i| row(&staff, i)).collect(),
+        status: q.estado.unwrap_or_default(),
+        statuses: LoanStatus::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.label_es()))
+            .collect(),
+        queue: false,
+    };
+    render(&view)
+}
+
+/// Applications waiting for a checker.
+pub async fn queue(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
+    let filter = LoanFilter {
+        statuses: vec![LoanStatus::Submitted, LoanStatus::Approved],
+        client: None,
+    };
+    let page = loans::list(
+        state.store(),
+        staff.tenant.id,
+        &filter,
+        PageRequest::number(1, 500),
+    )
+    .await
+    .map_err(not_found)?;
+    let view = LoansPage {
+        chrome: Chrome::new(&staff, "/prestamos/aprobacion"),
+        title: "Solicitudes por aprobar o dispersar",
+        total: page.total,
+        pages: Vec::new(),
+        rows: page.items.into_iter().map(|i| row(&staff, i)).collect(),
+        status: String::new(),
+        statuses: Vec::new(),
+        queue: true,
+    };
+    render(&view)
+}
+
+pub async fn export(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let filter = filter(q.estado.as_deref());
+    let rows = all_pages(|p| loans::list(state.store(), staff.tenant.id, &filter, p))
+        .await
+        .map_err(not_found)?;
+    Ok(csv_download("prestamos.csv", csv::loans_csv(&rows)))
+}
+
+pub struct InstallmentRow {
+    pub number: u32,
+    pub due_date: String,
+    pub principal: String,
+    pub interest: String,
+    pub iva: String,
+    pub late_fees: String,
+    pub total: String,
+    pub paid: String,
+    pub outstanding: String,
+}
+
+pub struct PaymentRow {
+    pub id: i64,
+    pub paid_on: String,
+    pub amount: String,
+    pub method: &'static str,
+    pub reference: String,
+    pub by: String,
+    pub reversed: bool,
+}
+
+#[derive(Template)]
+#[template(path = "lending/loan.html")]
+struct LoanPage {
+    chrome: Chrome,
+    id: i64,
+    number: String,
+    client_id: i64,
+    client_name: String,
+    product_name: String,
+    status: &'static str,
+    status_code: &'static str,
+    principal: String,
+    commission: String,
+    net_disbursed: String,
+    cat: String,
+    total_due: String,
+    total_paid: String,
+    outstanding: String,
+    disbursed_on: String,
+    submitted_by: String,
+    approved_by: String,
+    reason: String,
+    installments: Vec<InstallmentRow>,
+    payments: Vec<PaymentRow>,
+    can_submit: bool,
+    can_check: bool,
+    can_disburse: bool,
+    can_write_off: bool,
+    can_pay: bool,
+    can_reverse: bool,
+    today: String,
+    /// A fresh key per rendered form: a double click or a resent form registers one payment.
+    payment_key: String,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+fn method_es(raw: &str) -> &'static str {
+    match raw {
+        "cash" => "Efectivo",
+        "transfer" => "Transferencia",
+        "card" => "Tarjeta",
+        _ => "Otro",
+    }
+}
+
+pub(super) async fn loan_page(
+    state: &AppState,
+    staff: &Staff,
+    id: LoanId,
+    notice: Option<String>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let tenant = staff.tenant.id;
+    let detail = loans::detail(state.store(), tenant, id)
+        .await
+        .map_err(not_found)?;
+    let loan = &detail.loan;
+    let client = loans::client_of(state.store(), tenant, loan)
+        .await
+        .map_err(not_found)?;
+    let product = products::get(state.store(), tenant, loan.product_id)
+        .await
+        .map_err(not_found)?;
+    let payment_filter = PaymentFilter {
+        loan: Some(id),
+        include_reversed: true,
+        ..Default::default()
+    };
+    let payments = all_pages(|p| payments::list(state.store(), tenant, &payment_filter, p))
+        .await
+        .map_err(not_found)?;
+    let money_or_dash = |m: Option<Money>| m.map(pesos).unwrap_or_else(|| "—".into());
+    let role = staff.role();
+    let s = loan.status;
+    let installments = detail
+        .installments
+        .iter()
+        .map(|i| InstallmentRow {
+            number: i.number,
+            due_date: i.due_date.format("%d/%m/%Y").to_string(),
+            principal: pesos(i.due.principal),
+            interest: pesos(i.due.interest),
+            iva: pesos(i.due.interest_iva),
+            late_fees: pesos(
+                Money::checked_sum([i.due.late_fee, i.due.late_fee_iva]).unwrap_or(Money::ZERO),
+            ),
+            total: pesos(i.total_due),
+            paid: pesos(
+                Money::checked_sum([
+                    i.paid.principal,
+                    i.paid.interest,
+                    i.paid.interest_iva,
+                    i.paid.late_fee,
+                    i.paid.late_fee_iva,
+                ])
+                .unwrap_or(Money::ZERO),
+            ),
+            outstanding: pesos(i.outstanding),
+        })
+        .collect();
+    let view = LoanPage {
+        chrome: Chrome::new(staff, "/prestamos"),
+        id: loan.id.get(),
+        number: loan.number.clone(),
+        client_id: client.id.get(),
+        client_name: client.full_name,
+        product_name: product.name,
+        status: s.label_es(),
+        status_code: s.as_str(),
+        principal: pesos(loan.principal),
+        commission: money_or_dash(
+            loan.opening_commission
+                .zip(loan.commission_iva)
+                .and_then(|(a, b)| a.checked_add(b)),
+        ),
+        net_disbursed: money_or_dash(loan.net_disbursed),
+        cat: loan
+            .cat
+            .map(|c| format!("{c} %"))
+            .unwrap_or_else(|| "—".into()),
+        total_due: pesos(loan.total_due),
+        total_paid: pesos(loan.total_paid),
+        outstanding: pesos(loan.outstanding),
+        disbursed_on: loan
+            .disbursed_on
+            .map(|d| d.format("%d/%m/%Y").to_string())
+            .unwrap_or_else(|| "—".into()),
+        submitted_by: loan
+            .submitted_by
+            .as_ref()
+            .map(|a| a.label.clone())
+            .unwrap_or_default(),
+        approved_by: loan
+            .approved_by
+            .as_ref()
+            .map(|a| a.label.clone())
+            .unwrap_or_default(),
+        reason: loan
+            .rejection_reason
+            .clone()
+            .or(loan.write_off_reason.clone())
+            .unwrap_or_default(),
+        installments,
+        payments: payments
+            .into_iter()
+            .map(|p| PaymentRow {
+                id: p.id.get(),
+                paid_on: p.paid_on.format("%d/%m/%Y").to_string(),
+                amount: pesos(p.amount),
+                method: method_es(p.method.as_str()),
+                reference: p.reference.unwrap_or_default(),
+                by: p.registered_by.map(|a| a.label).unwrap_or_default(),
+                reversed: p.reversed,
+            })
+            .collect(),
+        can_submit: s == LoanStatus::Draft && role.can_manage_clients(),
+        can_check: s == LoanStatus::Submitted && role.can_approve_loans(),
+        can_disburse: s == LoanStatus::Approved && role.can_approve_loans(),
+        can_write_off: s == LoanStatus::Disbursed && role.can_approve_loans(),
+        can_pay: s == LoanStatus::Disbursed && role.can_register_payments(),
+        can_reverse: role.can_reverse_payments(),
+        today: staff.tenant.zone.local_date(chrono::Utc::now()).to_string(),
+        payment_key: format!("web-{}", crate::auth::token::random_token()),
+        notice,
+        error,
+    };
+    render(&view).map(|r| (status, r).into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct Notice {
+    aviso: Option<String>,
+}
+
+/// Messages shown after an action, named in the redirect so a reload repeats nothing.
+fn notice_text(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "enviada" => "Solicitud enviada a aprobación.",
+        "aprobado" => "Préstamo aprobado.",
+        "rechazado" => "Solicitud rechazada.",
+        "dispersado" => "Préstamo dispersado; el calendario quedó guardado.",
+        "castigado" => "Préstamo castigado.",
+        "pago" => "Pago registrado.",
+        "reversa" => "Pago reversado; su aplicación se deshizo.",
+        _ => return None,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Query(q): Query<Notice>,
+) -> Result<Response, PageError> {
+    let notice = q.aviso.as_deref().and_then(notice_text).map(str::to_string);
+    loan_page(
+        &state,
+        &staff,
+        LoanId::new(id),
+        notice,
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// After a successful change: back to the loan page with a notice (post/redirect/get).
+pub(super) fn done(id: LoanId, code: &str) -> Response {
+    Redirect::to(&format!("/prestamos/{id}?aviso={code}")).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct ApplyForm {
+    product: i64,
+    principal: String,
+}
+
+/// Creates the application and sends it to the approval queue in one step, as staff expect of "apply".
+pub async fn apply(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(client): Path<i64>,
+    ClientOrigin(origin): ClientOrigin,
+    Form(form): Form<ApplyForm>,
+) -> Result<Response, PageError> {
+    staff.require(staff.role().can_manage_clients(), "solicitar préstamos")?;
+    let client = ClientId::new(client);
+    let failed = |message: String| {
+        client_page(
+            &state,
+            &staff,
+            client,
+            Vec::new(),
+            Some(message),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
+    let principal = match Money::parse(&form.principal) {
+        Ok(m) => m,
+        Err(e) => return failed(format!("Monto no válido: {e}")).await,
+    };
+    let by = requester(&staff, origin);
+    let input = LoanInput {
+        client,
+        product: ProductId::new(form.product),
+        principal,
+    };
+    let draft = match loans::create_draft(state.store(), staff.tenant.id, input, &by).await {
+        Ok(loan) => loan,
+        Err(e) => return failed(explain(e)?).await,
+    };
+    let submitted = loans::submit(state.store(), staff.tenant.id, draft.id, &by).await;
+    state.sealer().nudge(staff.tenant.id);
+    match submitted {
+        Ok(loan) => Ok(done(loan.id, "enviada")),
+        Err(e) => {
+            loan_page(
+                &state,
+                &staff,
+                draft.id,
+                None,
+                Some(explain(e)?),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ActionForm {
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    disbursed_on: String,
+}
+
+/// `POST /prestamos/{id}/{enviar|aprobar|rechazar|dispersar|castigar}`.
+pub async fn act(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, action)): Path<(i64, String)>,
+    ClientOrigin(origin): ClientOrigin,
+    Form(form): Form<ActionForm>,
+) -> Result<Response, PageError> {
+    let (store, tenant, id, by) = (
+        state.store(),
+        staff.tenant.id,
+        LoanId::new(id),
+        requester(&staff, origin),
+    );
+    let role = staff.role();
+    let (result, code) = match action.as_str() {
+        "enviar" => {
+            staff.require(role.can_manage_clients(), "enviar solicitudes")?;
+            (
+                loans::submit(store, tenant, id, &by).await.map(drop),
+                "enviada",
+            )
+        }
+        "aprobar" => {
+            staff.require(role.can_approve_loans(), "aprobar préstamos")?;
+            (
+                loans::approve(store, tenant, id, &by).await.map(drop),
+                "aprobado",
+            )
+        }
+        "rechazar" => {
+            staff.require(role.can_approve_loans(), "rechazar préstamos")?;
+            (
+                loans::reject(store, tenant, id, &form.reason, &by)
+                    .await
+                    .map(drop),
+                "rechazado",
+            )
+        }
+        "dispersar" => {
+            staff.require(role.can_approve_loans(), "dispersar préstamos")?;
+            let on = match form.disbursed_on.trim() {
+                "" => None,
+                raw => Some(
+                    chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                        .map_err(|_| PageError::BadRequest(format!("Fecha no válida: {raw}")))?,
+                ),
+            };
+            (
+                loans::disburse(store, tenant, id, on, &by).await.map(drop),
+                "dispersado",
+            )
+        }
+        "castigar" => {
+            staff.require(role.can_approve_loans(), "castigar préstamos")?;
+            (
+                loans::write_off(store, tenant, id, &form.reason, &by)
+                    .await
+                    .map(drop),
+                "castigado",
+            )
+        }
+        _ => return Err(PageError::NotFound),
+    };
+    match result {
+        Ok(()) => {
+            state.sealer().nudge(tenant);
+            Ok(self::done(id, code))
+        }
+        Err(e) => {
+            loan_page(
+                &state,
+                &staff,
+                id,
+                None,
+                Some(explain(e)?),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}

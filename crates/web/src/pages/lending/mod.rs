@@ -1,0 +1,103 @@
+//! Back-office screens of the lending core: clients, products, loans (with the approval queue) and
+//! payments. Each module is one screen family; this one holds what they share.
+
+pub mod clients;
+pub mod loans;
+pub mod payments;
+pub mod products;
+
+use crate::error::PageError;
+use crate::state::AppState;
+use axum::Router;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use credinet_core::money::Money;
+use credinet_lending::LendingError;
+
+/// The lending screens; the caller puts them behind the session gate.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/clientes", get(clients::list).post(clients::create))
+        .route("/clientes/exportar.csv", get(clients::export))
+        .route("/clientes/{id}", get(clients::show).post(clients::update))
+        .route("/clientes/{id}/solicitud", post(loans::apply))
+        .route("/productos", get(products::list).post(products::create))
+        .route("/prestamos", get(loans::list))
+        .route("/prestamos/exportar.csv", get(loans::export))
+        .route("/prestamos/aprobacion", get(loans::queue))
+        .route("/prestamos/{id}", get(loans::show))
+        .route("/prestamos/{id}/{action}", post(loans::act))
+        .route("/prestamos/{id}/pagos", post(payments::register))
+        .route("/pagos", get(payments::list))
+        .route("/pagos/exportar.csv", get(payments::export))
+        .route("/pagos/{id}/reversa", post(payments::reverse))
+}
+
+/// A lending error as a sentence for the person at the screen (Spanish), or an internal error.
+pub fn explain(e: LendingError) -> Result<String, PageError> {
+    Ok(match e {
+        LendingError::AbovePayoff { payoff, amount } => {
+            format!(
+                "El pago de {amount} excede el saldo para liquidar de {payoff}; lo máximo que acepta este préstamo es {payoff}."
+            )
+        }
+        LendingError::IdempotencyMismatch => {
+            "Ese folio de operación ya se usó para otro pago.".into()
+        }
+        LendingError::InvalidTransition { from, to } => {
+            format!(
+                "Un préstamo en estado «{}» no puede pasar a «{}».",
+                status_es(from),
+                status_es(to)
+            )
+        }
+        LendingError::NotFound(_) => return Err(PageError::NotFound),
+        LendingError::Store(s) => return Err(s.into()),
+        other => other.to_string(),
+    })
+}
+
+fn status_es(raw: &str) -> &'static str {
+    credinet_lending::loans::LoanStatus::parse(raw)
+        .map(|s| s.label_es())
+        .unwrap_or("desconocido")
+}
+
+/// Money as shown on screens: `$1,234.56`.
+pub fn pesos(m: Money) -> String {
+    m.to_string()
+}
+
+pub fn csv_download(name: &str, body: String) -> Response {
+    let disposition = format!("attachment; filename=\"{name}\"");
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Page links of a list: `(label, page number, current)`.
+pub fn pager(total: u64, per_page: u64, current: u64) -> Vec<(String, u64, bool)> {
+    let pages = total.div_ceil(per_page.max(1)).max(1);
+    let window = current.saturating_sub(3).max(1)..=(current + 3).min(pages);
+    window.map(|n| (n.to_string(), n, n == current)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pager_shows_a_window_around_the_current_page() {
+        let links = pager(1000, 50, 10);
+        assert_eq!(links.first().unwrap().1, 7);
+        assert_eq!(links.last().unwrap().1, 13);
+        assert!(links.iter().any(|l| l.2 && l.1 == 10));
+        assert_eq!(pager(0, 50, 1).len(), 1);
+    }
+}

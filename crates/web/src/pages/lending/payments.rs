@@ -1,0 +1,232 @@
+//! Payments on screen: register (cashier), reverse (manager), and the payment list with its export.
+
+use super::clients::not_found;
+use super::loans::{done, loan_page};
+use super::{csv_download, explain, pager, pesos};
+use crate::auth::Staff;
+use crate::error::PageError;
+use crate::origin::ClientOrigin;
+use crate::pages::users::requester;
+use crate::pages::{Chrome, render};
+use crate::routes::v1::exports::all_pages;
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::NaiveDate;
+use credinet_core::ids::{LoanId, PaymentId};
+use credinet_core::money::Money;
+use credinet_lending::payments::{self, PaymentFilter, PaymentInput, PaymentMethod};
+use credinet_lending::{PageRequest, csv};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct PaymentForm {
+    amount: String,
+    #[serde(default)]
+    paid_on: String,
+    method: String,
+    #[serde(default)]
+    reference: String,
+    #[serde(default)]
+    idempotency_key: String,
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    ClientOrigin(origin): ClientOrigin,
+    Form(form): Form<PaymentForm>,
+) -> Result<Response, PageError> {
+    staff.require(staff.role().can_register_payments(), "registrar pagos")?;
+    let loan = LoanId::new(id);
+    let failed = |message: String| {
+        loan_page(
+            &state,
+            &staff,
+            loan,
+            None,
+            Some(message),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
+    let amount = match Money::parse(&form.amount) {
+        Ok(m) => m,
+        Err(e) => return failed(format!("Importe no válido: {e}")).await,
+    };
+    let paid_on = match form.paid_on.trim() {
+        "" => None,
+        raw => match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => return failed(format!("Fecha no válida: {raw}")).await,
+        },
+    };
+    let Some(method) = PaymentMethod::parse(&form.method) else {
+        return failed(format!("Forma de pago desconocida: {}", form.method)).await;
+    };
+    let some = |s: String| Some(s.trim().to_string()).filter(|v| !v.is_empty());
+    let input = PaymentInput {
+        loan,
+        amount,
+        paid_on,
+        method,
+        reference: some(form.reference),
+        idempotency_key: some(form.idempotency_key),
+    };
+    match payments::register(
+        state.store(),
+        staff.tenant.id,
+        input,
+        &requester(&staff, origin),
+    )
+    .await
+    {
+        Ok(_) => {
+            state.sealer().nudge(staff.tenant.id);
+            Ok(done(loan, "pago"))
+        }
+        Err(e) => failed(explain(e)?).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ReversalForm {
+    reason: String,
+}
+
+pub async fn reverse(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    ClientOrigin(origin): ClientOrigin,
+    Form(form): Form<ReversalForm>,
+) -> Result<Response, PageError> {
+    staff.require(staff.role().can_reverse_payments(), "reversar pagos")?;
+    let tenant = staff.tenant.id;
+    let payment = payments::get(state.store(), tenant, PaymentId::new(id))
+        .await
+        .map_err(not_found)?;
+    let loan = payment.payment.loan_id;
+    match payments::reverse(
+        state.store(),
+        tenant,
+        PaymentId::new(id),
+        &form.reason,
+        &requester(&staff, origin),
+    )
+    .await
+    {
+        Ok(_) => {
+            state.sealer().nudge(tenant);
+            Ok(done(loan, "reversa"))
+        }
+        Err(e) => {
+            loan_page(
+                &state,
+                &staff,
+                loan,
+                None,
+                Some(explain(e)?),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+const PER_PAGE: u64 = 50;
+
+pub struct Row {
+    pub loan_id: i64,
+    pub paid_on: String,
+    pub amount: String,
+    pub method: &'static str,
+    pub reference: String,
+    pub by: String,
+    pub reversed: bool,
+}
+
+#[derive(Template)]
+#[template(path = "lending/payments.html")]
+struct PaymentsPage {
+    chrome: Chrome,
+    rows: Vec<Row>,
+    total: u64,
+    from: String,
+    to: String,
+    pages: Vec<(String, u64, bool)>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    desde: Option<NaiveDate>,
+    hasta: Option<NaiveDate>,
+    p: Option<u64>,
+}
+
+fn filter(q: &ListQuery) -> PaymentFilter {
+    PaymentFilter {
+        loan: None,
+        from: q.desde,
+        to: q.hasta,
+        include_reversed: true,
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let current = q.p.unwrap_or(1).max(1);
+    let page = payments::list(
+        state.store(),
+        staff.tenant.id,
+        &filter(&q),
+        PageRequest::number(current, PER_PAGE),
+    )
+    .await
+    .map_err(not_found)?;
+    let rows = page
+        .items
+        .into_iter()
+        .map(|p| Row {
+            loan_id: p.loan_id.get(),
+            paid_on: p.paid_on.format("%d/%m/%Y").to_string(),
+            amount: pesos(p.amount),
+            method: match p.method {
+                PaymentMethod::Cash => "Efectivo",
+                PaymentMethod::Transfer => "Transferencia",
+                PaymentMethod::Card => "Tarjeta",
+                PaymentMethod::Other => "Otro",
+            },
+            reference: p.reference.unwrap_or_default(),
+            by: p.registered_by.map(|a| a.label).unwrap_or_default(),
+            reversed: p.reversed,
+        })
+        .collect();
+    let view = PaymentsPage {
+        chrome: Chrome::new(&staff, "/pagos"),
+        rows,
+        total: page.total,
+        from: q.desde.map(|d| d.to_string()).unwrap_or_default(),
+        to: q.hasta.map(|d| d.to_string()).unwrap_or_default(),
+        pages: pager(page.total, PER_PAGE, current),
+    };
+    render(&view)
+}
+
+pub async fn export(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let filter = filter(&q);
+    let rows = all_pages(|p| payments::list(state.store(), staff.tenant.id, &filter, p))
+        .await
+        .map_err(not_found)?;
+    Ok(csv_download("pagos.csv", csv::payments_csv(&rows)))
+}
