@@ -87,3 +87,22 @@ async fn the_demo_admin_signs_in_and_sees_the_dashboard() {
         shot.display()
     );
 }
+
+#[tokio::test]
+async fn a_loan_goes_from_application_to_payments_and_a_reversal_in_the_browser() {
+    let db = TestDb::create(Backend::Sqlite).await.unwrap();
+    let (mut server, base) = serve_demo(&db.url);
+    let out = repo_root().join("test-output/browser/prestamo");
+    let result = std::panic::catch_unwind(|| {
+        run_script(
+            "loan_flow.mjs",
+            &[&base, DEMO_PASSWORD, out.to_str().unwrap()],
+        )
+    });
+    server.kill().ok();
+    server.wait().ok();
+    result.unwrap();
+    for shot in ["01-cliente.png", "03-dispersado.png", "05-reversa.png"] {
+        assert!(out.join(shot).exists(), "{shot} was saved");
+    }
+}
