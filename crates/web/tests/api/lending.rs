@@ -163,7 +163,232 @@ each_backend!(
     fifty_payments_at_once_on_one_loan_lose_no_update,
     a_thousand_payments_at_once_on_random_loans_keep_every_balance,
     lists_filter_and_export_csv,
+    every_remaining_endpoint_answers_its_happy_path,
+    bad_lending_input_gets_problem_details_and_changes_nothing,
 );
+
+async fn every_remaining_endpoint_answers_its_happy_path(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let l = lender(&app, "caja").await;
+    let api = app.api();
+
+    let (status, product) = get(&app, &l.viewer, &format!("/v1/products/{}", l.flat)).await;
+    assert_eq!(
+        (status, product["rate_per_period"].as_str()),
+        (StatusCode::OK, Some("0.05"))
+    );
+    let (status, products) = get(&app, &l.viewer, "/v1/products?active=true").await;
+    assert_eq!(
+        (status, products.as_array().unwrap().len()),
+        (StatusCode::OK, 2)
+    );
+    let changed = api
+        .put(app.url(&format!("/v1/products/{}", l.flat)))
+        .bearer_auth(&l.admin)
+        .json(&json!({"name": "Quincenal fijo 6", "periodicity": "biweekly_cut", "term_periods": 6,
+            "interest_method": "flat", "rate_per_period": "0.045", "late_fee": "150.00", "active": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), 200);
+    let changed: Value = changed.json().await.unwrap();
+    assert_eq!(
+        (
+            changed["rate_per_period"].as_str(),
+            changed["late_fee"].as_str()
+        ),
+        (Some("0.045"), Some("150.00"))
+    );
+    assert_eq!(
+        get(&app, &l.viewer, "/v1/products?active=true")
+            .await
+            .1
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let c = client(&app, &l, "Pedro Páramo", "5511112222").await;
+    let (status, fetched) = get(&app, &l.viewer, &format!("/v1/clients/{c}")).await;
+    assert_eq!(
+        (status, fetched["phone"].as_str()),
+        (StatusCode::OK, Some("+525511112222"))
+    );
+    let updated = api
+        .put(app.url(&format!("/v1/clients/{c}")))
+        .bearer_auth(&l.cashier)
+        .json(&json!({"full_name": "Pedro Páramo Rulfo", "phone": "+52 1 55 1111 2222", "address": "Comala"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(updated.status(), 200);
+    let updated: Value = updated.json().await.unwrap();
+    assert_eq!(updated["client"]["full_name"], "Pedro Páramo Rulfo");
+    assert_eq!(
+        updated["client"]["phone"], "+525511112222",
+        "a WhatsApp-style 521 number is the same phone"
+    );
+
+    // Reject an application and write off a disbursed loan.
+    let (_, draft) = post(
+        &app,
+        &l.cashier,
+        "/v1/loans",
+        json!({"client_id": c, "product_id": l.declining, "principal": "3000"}),
+    )
+    .await;
+    let id = draft["id"].as_i64().unwrap();
+    post(
+        &app,
+        &l.cashier,
+        &format!("/v1/loans/{id}/submit"),
+        json!({}),
+    )
+    .await;
+    let (status, rejected) = post(
+        &app,
+        &l.manager,
+        &format!("/v1/loans/{id}/reject"),
+        json!({"reason": "sin ingresos comprobables"}),
+    )
+    .await;
+    assert_eq!(
+        (status, rejected["status"].as_str()),
+        (StatusCode::OK, Some("rejected"))
+    );
+    assert_eq!(rejected["rejection_reason"], "sin ingresos comprobables");
+    let loan = disbursed_loan(&app, &l, l.declining, "2000.00", "2026-01-10").await;
+    let id = loan["loan"]["id"].as_i64().unwrap();
+    let (_, receipt) = post(
+        &app,
+        &l.cashier,
+        &format!("/v1/loans/{id}/payments"),
+        pay("100.00"),
+    )
+    .await;
+    let payment = receipt["payment"]["id"].as_i64().unwrap();
+    let (status, fetched) = get(&app, &l.viewer, &format!("/v1/payments/{payment}")).await;
+    assert_eq!(
+        (status, fetched["payment"]["amount"].as_str()),
+        (StatusCode::OK, Some("100.00"))
+    );
+    assert!(
+        !fetched["allocations"].as_array().unwrap().is_empty(),
+        "the receipt lists the allocations"
+    );
+    let (status, listed) = get(
+        &app,
+        &l.viewer,
+        "/v1/payments?from=2026-01-01&to=2026-01-31",
+    )
+    .await;
+    assert_eq!(
+        (status, listed["total"].as_u64()),
+        (StatusCode::OK, Some(1))
+    );
+    let (status, written_off) = post(
+        &app,
+        &l.manager,
+        &format!("/v1/loans/{id}/write-off"),
+        json!({"reason": "ilocalizable"}),
+    )
+    .await;
+    assert_eq!(
+        (status, written_off["status"].as_str()),
+        (StatusCode::OK, Some("written_off"))
+    );
+    let (_, events) = get(&app, &l.viewer, "/v1/loans?status=written_off,rejected").await;
+    assert_eq!(events["total"], 2);
+}
+
+async fn bad_lending_input_gets_problem_details_and_changes_nothing(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let l = lender(&app, "caja").await;
+    let loan = disbursed_loan(&app, &l, l.flat, "10000.00", "2026-01-10").await;
+    let id = loan["loan"]["id"].as_i64().unwrap();
+    let url = app.url(&format!("/v1/loans/{id}/payments"));
+    let cases: Vec<(String, u16)> = vec![
+        ("{\"amount\": \"10.00\", ".into(), 400),
+        (r#"{"amount": "10.00"}"#.into(), 422),
+        (
+            r#"{"amount": "10.00", "method": "cash", "tip": "1"}"#.into(),
+            422,
+        ),
+        (r#"{"amount": "-5.00", "method": "cash"}"#.into(), 422),
+        (
+            r#"{"amount": "10.00", "method": "cash", "paid_on": "2026-13-40"}"#.into(),
+            422,
+        ),
+        (
+            r#"{"amount": "10.00", "method": "cash", "paid_on": "2025-12-31"}"#.into(),
+            422,
+        ),
+        (
+            format!(
+                r#"{{"amount": "10.00", "method": "cash", "reference": "{}"}}"#,
+                "x".repeat(2 * 1024 * 1024)
+            ),
+            413,
+        ),
+    ];
+    for (body, status) in cases {
+        let r = app
+            .api()
+            .post(&url)
+            .bearer_auth(&l.cashier)
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status().as_u16(),
+            status,
+            "body starting {:?}",
+            &body[..body.len().min(70)]
+        );
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+    }
+    let no_type = app
+        .api()
+        .post(&url)
+        .bearer_auth(&l.cashier)
+        .body(r#"{"amount": "10.00", "method": "cash"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_type.status(), 415, "JSON must say so");
+    let (_, detail) = get(&app, &l.viewer, &format!("/v1/loans/{id}")).await;
+    assert_eq!(
+        detail["loan"]["total_paid"], "0.00",
+        "nothing was registered"
+    );
+    let (status, _) = post(
+        &app,
+        &l.cashier,
+        "/v1/loans",
+        json!({"client_id": 999_999, "product_id": l.flat, "principal": "100"}),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, _) = post(
+        &app,
+        &l.cashier,
+        "/v1/clients",
+        json!({"full_name": "X", "phone": "12"}),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, _) = post(
+        &app,
+        &l.cashier,
+        "/v1/clients",
+        json!({"full_name": "X", "phone": "5512345678", "curp": "GODE561231HDFRRN09"}),
+    )
+    .await;
+    assert_eq!(status, 422, "a CURP with a wrong check digit is refused");
+}
 
 async fn the_worked_examples_of_spec_3_match_to_the_centavo(db: TestDb) {
     let app = TestApp::spawn(db).await;
