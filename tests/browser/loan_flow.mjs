@@ -79,6 +79,9 @@ run(async () => {
       const listed = await page.$$eval("#pagos tbody tr", (trs) => trs.length);
       check(listed === 2, `two payments are listed (${listed})`);
       check(!(await page.textContent("main")).includes("Reversar"), "the cashier is not offered reversals");
+      const applied = await page.textContent("#pagos");
+      check(applied.includes("Cuota 1: IVA $56.00, interés $350.00, capital $594.00"),
+        "the first payment shows its allocation: IVA, then interest, then principal");
       await page.screenshot({ path: `${dir}/04-pagos.png`, fullPage: true });
       return { outstanding: await outstanding(page), paid: cents(await page.textContent("#total-paid")) };
     });

@@ -16,9 +16,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use credinet_core::ids::{ClientId, LoanId, ProductId};
+use credinet_core::lending::allocation::Component;
 use credinet_core::money::Money;
 use credinet_lending::loans::{self, LoanFilter, LoanInput, LoanListItem, LoanStatus};
-use credinet_lending::payments::{self, PaymentFilter};
+use credinet_lending::payments::{self, AllocationLine, PaymentFilter};
 use credinet_lending::{PageRequest, csv, products};
 use serde::Deserialize;
 
@@ -164,6 +165,38 @@ pub struct PaymentRow {
     pub reference: String,
     pub by: String,
     pub reversed: bool,
+    /// Where the money went: "Cuota 1: interés $350.00, IVA $56.00, capital $594.00".
+    pub applied: Vec<String>,
+}
+
+fn component_es(c: Component) -> &'static str {
+    match c {
+        Component::LateFee => "moratorio",
+        Component::LateFeeIva => "IVA moratorio",
+        Component::InterestIva => "IVA",
+        Component::Interest => "interés",
+        Component::Principal => "capital",
+    }
+}
+
+/// The allocation lines of a payment grouped by installment, in installment order.
+fn applied(lines: &[AllocationLine]) -> Vec<String> {
+    let mut by_installment: Vec<(u32, Vec<String>)> = Vec::new();
+    for line in lines {
+        let part = format!("{} {}", component_es(line.component), pesos(line.amount));
+        match by_installment
+            .iter_mut()
+            .find(|(n, _)| *n == line.installment_number)
+        {
+            Some((_, parts)) => parts.push(part),
+            None => by_installment.push((line.installment_number, vec![part])),
+        }
+    }
+    by_installment.sort_by_key(|(n, _)| *n);
+    by_installment
+        .into_iter()
+        .map(|(n, parts)| format!("Cuota {n}: {}", parts.join(", ")))
+        .collect()
 }
 
 #[derive(Template)]
@@ -239,6 +272,22 @@ pub(super) async fn loan_page(
     let payments = all_pages(|p| payments::list(state.store(), tenant, &payment_filter, p))
         .await
         .map_err(not_found)?;
+    let mut payment_rows = Vec::with_capacity(payments.len());
+    for p in payments {
+        let receipt = payments::get(state.store(), tenant, p.id)
+            .await
+            .map_err(not_found)?;
+        payment_rows.push(PaymentRow {
+            id: p.id.get(),
+            paid_on: p.paid_on.format("%d/%m/%Y").to_string(),
+            amount: pesos(p.amount),
+            method: method_es(p.method.as_str()),
+            reference: p.reference.unwrap_or_default(),
+            by: p.registered_by.map(|a| a.label).unwrap_or_default(),
+            reversed: p.reversed,
+            applied: applied(&receipt.allocations),
+        });
+    }
     let money_or_dash = |m: Option<Money>| m.map(pesos).unwrap_or_else(|| "—".into());
     let role = staff.role();
     let s = loan.status;
@@ -311,18 +360,7 @@ pub(super) async fn loan_page(
             .or(loan.write_off_reason.clone())
             .unwrap_or_default(),
         installments,
-        payments: payments
-            .into_iter()
-            .map(|p| PaymentRow {
-                id: p.id.get(),
-                paid_on: p.paid_on.format("%d/%m/%Y").to_string(),
-                amount: pesos(p.amount),
-                method: method_es(p.method.as_str()),
-                reference: p.reference.unwrap_or_default(),
-                by: p.registered_by.map(|a| a.label).unwrap_or_default(),
-                reversed: p.reversed,
-            })
-            .collect(),
+        payments: payment_rows,
         can_submit: s == LoanStatus::Draft && role.can_manage_clients(),
         can_check: s == LoanStatus::Submitted && role.can_approve_loans(),
         can_disburse: s == LoanStatus::Approved && role.can_approve_loans(),
