@@ -17,6 +17,7 @@ pub mod holidays;
 pub mod loans;
 pub mod page;
 pub mod payments;
+pub mod portfolio;
 pub mod products;
 mod support;
 

@@ -10,6 +10,7 @@ pub mod holidays;
 pub mod loans;
 pub mod login_attempts;
 pub mod payments;
+pub mod portfolio;
 pub mod products;
 pub mod sessions;
 pub mod tenants;

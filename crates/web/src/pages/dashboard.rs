@@ -1,7 +1,8 @@
-//! `GET /`: a dashboard per role. It shows only figures that exist; the lending figures (portfolio,
-//! PAR, collections) join it with the lending core.
+//! `GET /`: a dashboard per role: the portfolio and the last two weeks of collections against what fell
+//! due for everyone; users, keys and the audit chain for those who administer. (PAR and delinquency
+//! buckets join it with the period cut.)
 
-use super::{Chrome, render};
+use super::{Chrome, chart, render};
 use crate::auth::Staff;
 use crate::error::PageError;
 use crate::state::AppState;
@@ -9,7 +10,10 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use chrono::{Duration, Utc};
+use credinet_core::money::Money;
 use credinet_core::role::Role;
+use credinet_lending::loans::LoanStatus;
+use credinet_lending::portfolio;
 use credinet_store::repo::{api_keys, audit, users};
 
 pub struct Card {
@@ -24,13 +28,51 @@ struct DashboardPage {
     chrome: Chrome,
     role_title: &'static str,
     today: String,
+    portfolio: Vec<Card>,
+    chart: String,
     cards: Vec<Card>,
 }
+
+/// Days of collections shown on the chart.
+const CHART_DAYS: u32 = 14;
 
 pub async fn show(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
     let db = state.store().db();
     let tenant = staff.tenant.id;
     let now = Utc::now();
+    let today = staff.tenant.zone.local_date(now);
+    let snapshot = portfolio::snapshot(state.store(), tenant, today, CHART_DAYS)
+        .await
+        .map_err(super::lending::clients::not_found)?;
+    let active = snapshot.line(LoanStatus::Disbursed);
+    let pending = [LoanStatus::Submitted, LoanStatus::Approved]
+        .iter()
+        .filter_map(|s| snapshot.line(*s))
+        .map(|l| l.loans)
+        .sum::<i64>();
+    let last = snapshot.days.last();
+    let portfolio = vec![
+        Card {
+            label: "Cartera activa (saldo)",
+            value: Some(active.map_or(Money::ZERO, |l| l.outstanding).to_string()),
+            note: None,
+        },
+        Card {
+            label: "Préstamos activos",
+            value: Some(active.map_or(0, |l| l.loans).to_string()),
+            note: None,
+        },
+        Card {
+            label: "Solicitudes por aprobar o dispersar",
+            value: Some(pending.to_string()),
+            note: None,
+        },
+        Card {
+            label: "Cobrado hoy",
+            value: Some(last.map_or(Money::ZERO, |d| d.collected).to_string()),
+            note: Some("Pagos no reversados con fecha de hoy (hora local)."),
+        },
+    ];
     let mut cards = Vec::new();
     if staff.role().can_administer() {
         let people = users::list(db, tenant).await?;
@@ -67,12 +109,9 @@ pub async fn show(State(state): State<AppState>, staff: Staff) -> Result<Respons
     let page = DashboardPage {
         chrome: Chrome::new(&staff, "/"),
         role_title: staff.role().label_es(),
-        today: staff
-            .tenant
-            .zone
-            .local_date(now)
-            .format("%d/%m/%Y")
-            .to_string(),
+        today: today.format("%d/%m/%Y").to_string(),
+        portfolio,
+        chart: chart::due_vs_collected(&snapshot.days),
         cards,
     };
     render(&page)

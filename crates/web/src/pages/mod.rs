@@ -2,6 +2,7 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod chart;
 pub mod dashboard;
 pub mod lending;
 pub mod login;

@@ -165,7 +165,99 @@ each_backend!(
     lists_filter_and_export_csv,
     every_remaining_endpoint_answers_its_happy_path,
     bad_lending_input_gets_problem_details_and_changes_nothing,
+    the_dashboard_shows_the_portfolio_and_todays_collections,
 );
+
+async fn the_dashboard_shows_the_portfolio_and_todays_collections(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let l = lender(&app, "caja").await;
+    let c = client(&app, &l, "Ana Dashboard", "5533334444").await;
+    let (_, draft) = post(
+        &app,
+        &l.cashier,
+        "/v1/loans",
+        json!({"client_id": c, "product_id": l.flat, "principal": "10000"}),
+    )
+    .await;
+    let id = draft["id"].as_i64().unwrap();
+    post(
+        &app,
+        &l.cashier,
+        &format!("/v1/loans/{id}/submit"),
+        json!({}),
+    )
+    .await;
+    post(
+        &app,
+        &l.manager,
+        &format!("/v1/loans/{id}/approve"),
+        json!({}),
+    )
+    .await;
+    let (status, _) = post(
+        &app,
+        &l.manager,
+        &format!("/v1/loans/{id}/disburse"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = post(
+        &app,
+        &l.cashier,
+        &format!("/v1/loans/{id}/payments"),
+        json!({"amount": "250.50", "method": "cash"}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    // A second application waits for approval.
+    post(
+        &app,
+        &l.cashier,
+        "/v1/loans",
+        json!({"client_id": c, "product_id": l.flat, "principal": "500"}),
+    )
+    .await;
+
+    let tenant = credinet_store::repo::tenants::by_slug(app.app_store.db(), "caja")
+        .await
+        .unwrap()
+        .unwrap();
+    app.user(&tenant, "gerente@caja.mx", Role::Manager).await;
+    let browser = app.browser();
+    app.signed_in(&browser, "caja", "gerente@caja.mx").await;
+    let html = browser
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let card = |label: &str| {
+        let at = html
+            .find(label)
+            .unwrap_or_else(|| panic!("the dashboard shows {label}"));
+        let value = &html[at..];
+        let start = value.find("class=\"value\">").unwrap() + "class=\"value\">".len();
+        value[start..start + value[start..].find('<').unwrap()].to_string()
+    };
+    assert_eq!(
+        card("Cartera activa (saldo)"),
+        "$13,229.50",
+        "13,480.00 due less 250.50 paid"
+    );
+    assert_eq!(card("Préstamos activos"), "1");
+    assert_eq!(card("Cobrado hoy"), "$250.50");
+    assert!(
+        html.contains("<svg class=\"chart\""),
+        "the collections chart is drawn"
+    );
+    assert!(
+        html.contains("cobrado: $250.50"),
+        "today's bar carries its amount"
+    );
+}
 
 async fn every_remaining_endpoint_answers_its_happy_path(db: TestDb) {
     let app = TestApp::spawn(db).await;

@@ -223,7 +223,7 @@ pub async fn show(
     .await
 }
 
-pub(super) fn not_found(e: credinet_lending::LendingError) -> PageError {
+pub(crate) fn not_found(e: credinet_lending::LendingError) -> PageError {
     match explain(e) {
         Ok(message) => PageError::BadRequest(message),
         Err(page_error) => page_error,
