@@ -61,7 +61,35 @@ each_backend!(
     a_sealed_chain_verifies_and_a_tampered_row_is_found,
     a_deleted_audit_row_breaks_the_chain,
     instants_round_trip_to_the_microsecond,
+    a_burst_larger_than_a_sealing_batch_is_chained_in_order,
 );
+
+async fn a_burst_larger_than_a_sealing_batch_is_chained_in_order(db: TestDb) {
+    let store = migrated(&db).await;
+    let a = tenant(&store, "caja-a").await;
+    let tx = store.write().await.unwrap();
+    for n in 0..1_234 {
+        audit::append(&tx, a.id, record("payment_registered", n), Utc::now())
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    assert_eq!(audit::seal(&store, a.id).await.unwrap(), 1_234);
+    let check = audit::verify(store.db(), a.id, Utc::now()).await.unwrap();
+    assert_eq!(
+        (check.sealed, check.first_broken, check.stale_unsealed),
+        (1_234, None, 0)
+    );
+    let newest = audit::list(store.db(), a.id, None, 1)
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(
+        newest.seq,
+        Some(1_234),
+        "ids and positions advance together"
+    );
+}
 
 async fn migrations_are_idempotent(db: TestDb) {
     let store = Store::connect(&db.url).await.unwrap();

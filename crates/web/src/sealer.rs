@@ -16,6 +16,9 @@ pub struct Sealer {
 /// Every tenant is swept this often, to seal what another instance or a crash left behind.
 const SWEEP_EVERY: Duration = Duration::from_secs(30);
 
+/// How long the sealer waits after a nudge to gather the rest of a burst.
+const COALESCE: Duration = Duration::from_millis(200);
+
 impl Sealer {
     /// A sealer with a background task on the current runtime.
     pub fn spawn(store: Store) -> Sealer {
@@ -25,7 +28,20 @@ impl Sealer {
             loop {
                 tokio::select! {
                     next = rx.recv() => match next {
-                        Some(tenant) => seal_logged(&store, tenant).await,
+                        Some(first) => {
+                            // Gather the nudges of a burst so a thousand payments cost a few sealing
+                            // transactions, not a thousand (on SQLite each one takes the single writer).
+                            tokio::time::sleep(COALESCE).await;
+                            let mut tenants = vec![first];
+                            while let Ok(more) = rx.try_recv() {
+                                if !tenants.contains(&more) {
+                                    tenants.push(more);
+                                }
+                            }
+                            for tenant in tenants {
+                                seal_logged(&store, tenant).await;
+                            }
+                        }
                         None => break,
                     },
                     _ = sweep.tick() => sweep_all(&store).await,

@@ -175,19 +175,20 @@ pub async fn seal(store: &Store, tenant: TenantId) -> Result<u64, StoreError> {
             return Ok(sealed);
         }
         let (mut seq, mut prev) = (head.last_seq, head.last_hash.clone());
-        for row in batch {
+        let mut links = Vec::with_capacity(batch.len());
+        for row in &batch {
             seq += 1;
-            let hash = entry_hash(&row, seq, &prev);
-            audit_entry::Entity::update_many()
-                .col_expr(audit_entry::Column::Seq, seq.into())
-                .col_expr(audit_entry::Column::PrevHash, prev.clone().into())
-                .col_expr(audit_entry::Column::Hash, hash.clone().into())
-                .filter(audit_entry::Column::Id.eq(row.id))
-                .exec(&tx)
-                .await?;
+            let hash = entry_hash(row, seq, &prev);
+            links.push(Link {
+                id: row.id,
+                seq,
+                prev_hash: prev,
+                hash: hash.clone(),
+            });
             prev = hash;
-            sealed += 1;
         }
+        sealed += links.len() as u64;
+        tx.execute_unprepared(&link_update(tenant, &links)).await?;
         let mut head: audit_chain::ActiveModel = head.into();
         head.last_seq = Set(seq);
         head.last_hash = Set(prev);
@@ -195,6 +196,35 @@ pub async fn seal(store: &Store, tenant: TenantId) -> Result<u64, StoreError> {
         head.update(&tx).await?;
         tx.commit().await?;
     }
+}
+
+/// The chain position given to one entry.
+struct Link {
+    id: i64,
+    seq: i64,
+    prev_hash: String,
+    hash: String,
+}
+
+/// One UPDATE for a whole batch (`CASE id WHEN … THEN …`), instead of one statement per entry. Every
+/// value is an integer or a hex digest this code computed, so inlining them is safe.
+fn link_update(tenant: TenantId, links: &[Link]) -> String {
+    let case = |value: &dyn Fn(&Link) -> String| {
+        let arms: String = links
+            .iter()
+            .map(|l| format!(" WHEN {} THEN {}", l.id, value(l)))
+            .collect();
+        format!("CASE id{arms} END")
+    };
+    let ids: Vec<String> = links.iter().map(|l| l.id.to_string()).collect();
+    format!(
+        "UPDATE audit_entry SET seq = {}, prev_hash = {}, hash = {} WHERE tenant_id = {} AND id IN ({})",
+        case(&|l| l.seq.to_string()),
+        case(&|l| format!("'{}'", l.prev_hash)),
+        case(&|l| format!("'{}'", l.hash)),
+        tenant.get(),
+        ids.join(",")
+    )
 }
 
 /// The hash of an entry at position `seq` after `prev_hash`: SHA-256 of a JSON array of every stored
