@@ -635,6 +635,57 @@ async fn probe_payment(shared: &Shared, seeded: &Seeded) -> anyhow::Result<i64> 
     Ok(amount)
 }
 
+/// CPU time in clock ticks (Linux `/proc`; USER_HZ is 100 on every mainstream Linux build).
+#[derive(Clone, Copy, Default)]
+struct CpuSample {
+    machine_busy: u64,
+    machine_total: u64,
+    this_process: u64,
+    /// Every process named `postgres` (the server's backends serving the pool).
+    postgres: u64,
+}
+
+impl CpuSample {
+    fn now() -> CpuSample {
+        let read = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
+        let stat = read("/proc/stat");
+        let fields: Vec<u64> = stat
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .split_whitespace()
+            .skip(1)
+            .filter_map(|f| f.parse().ok())
+            .collect();
+        let total: u64 = fields.iter().take(8).sum();
+        let idle = fields.get(3).copied().unwrap_or(0) + fields.get(4).copied().unwrap_or(0);
+        // utime and stime are fields 14 and 15, counted after the command name (which may hold spaces).
+        let ticks = |stat: &str| {
+            let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or_default();
+            let f: Vec<u64> = rest
+                .split_whitespace()
+                .skip(1)
+                .map(|x| x.parse().unwrap_or(0))
+                .collect();
+            f.get(10).copied().unwrap_or(0) + f.get(11).copied().unwrap_or(0)
+        };
+        let postgres = std::fs::read_dir("/proc")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| std::fs::read_to_string(e.path().join("stat")).ok())
+            .filter(|s| s.contains("(postgres)"))
+            .map(|s| ticks(&s))
+            .sum();
+        CpuSample {
+            machine_busy: total - idle,
+            machine_total: total,
+            this_process: ticks(&read("/proc/self/stat")),
+            postgres,
+        }
+    }
+}
+
 #[derive(Default)]
 struct Totals {
     /// Requests started inside the measured window.
@@ -647,6 +698,7 @@ struct Totals {
     /// Σ of payments whose fate the client cannot know (transport error, 503 from the timeout layer).
     uncertain_centavos: i64,
     error_bodies: Vec<String>,
+    cpu: (CpuSample, CpuSample),
 }
 
 async fn load(
@@ -665,12 +717,15 @@ async fn load(
     tokio::time::sleep(Duration::from_secs(args.warmup)).await;
     shared.measuring.store(true, Ordering::SeqCst);
     let started = Instant::now();
+    let cpu_before = CpuSample::now();
     tokio::time::sleep(Duration::from_secs(args.seconds)).await;
     shared.measuring.store(false, Ordering::SeqCst);
     let window = started.elapsed();
+    let cpu_after = CpuSample::now();
     shared.stop.store(true, Ordering::SeqCst);
     let mut totals = Totals {
         window,
+        cpu: (cpu_before, cpu_after),
         ..Totals::default()
     };
     for task in tasks {
@@ -863,4 +918,22 @@ fn print_table(args: &Args, t: &Totals) {
         l.last().copied().unwrap_or(0) as f64 / 1000.0,
     );
     println!();
+    let (a, b) = t.cpu;
+    let total = (b.machine_total - a.machine_total).max(1) as f64;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let share = |ticks: u64| 100.0 * ticks as f64 / total;
+    let own = b.this_process - a.this_process;
+    let pg = b.postgres.saturating_sub(a.postgres);
+    let busy = b.machine_busy - a.machine_busy;
+    let per_payment = |ticks: u64| ticks as f64 * 10.0 / ok.max(1) as f64;
+    println!(
+        "cpu in the window ({cores} cores): machine busy {:.0}%; this process (app + clients) {:.0}% \
+         = {:.2} ms/payment; postgres processes {:.0}% = {:.2} ms/payment; other programs {:.0}%",
+        share(busy),
+        share(own),
+        per_payment(own),
+        share(pg),
+        per_payment(pg),
+        share(busy.saturating_sub(own + pg)),
+    );
 }
