@@ -19,7 +19,6 @@ use credinet_store::repo::loans::{self as loan_repo, Balances, Paid};
 use credinet_store::repo::payments::{
     self as repo, NewAllocation, NewPayment, NewReversal, PaymentQuery,
 };
-use credinet_store::repo::tenants;
 use credinet_store::{Store, StoreError};
 use serde::Serialize;
 use serde_json::json;
@@ -154,7 +153,8 @@ pub async fn register(
     };
     let hash = request_hash(&input);
     let now = support::now();
-    let today = tenants::by_id(store.db(), tenant)
+    let today = store
+        .tenant(tenant)
         .await?
         .ok_or(LendingError::NotFound("tenant"))?
         .zone
@@ -466,7 +466,8 @@ pub async fn reverse(
     let reason = optional_text(Some(reason), "the reason", 1000)?
         .ok_or_else(|| LendingError::Invalid("a reason is required to reverse a payment".into()))?;
     let now = support::now();
-    let today = tenants::by_id(store.db(), tenant)
+    let today = store
+        .tenant(tenant)
         .await?
         .ok_or(LendingError::NotFound("tenant"))?
         .zone

@@ -1,39 +1,78 @@
 //! Opening the database chosen by `DATABASE_URL`, with each backend's settings for correctness.
 
 use crate::StoreError;
+use crate::repo::tenants::{self, Tenant};
+use credinet_core::ids::TenantId;
 use sea_orm::sqlx::mysql::MySqlConnectOptions;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
     SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-/// A connection pool plus what the code needs to know about its backend.
+/// Connection pools plus what the code needs to know about its backend.
 #[derive(Clone, Debug)]
 pub struct Store {
+    /// Reads, and writes on PostgreSQL/MySQL.
     db: DatabaseConnection,
+    /// Where write transactions run. On SQLite a pool of one connection: SQLite has one writer anyway,
+    /// and queueing writers in the pool is fair and immediate, where several connections contending
+    /// for the lock sleep in SQLite's busy handler (seconds-long tails under load). Elsewhere the same
+    /// pool as `db`.
+    writer: DatabaseConnection,
+    tenants: Arc<TenantCache>,
 }
+
+/// Tenants are read on every request and change rarely: a short-lived copy per process.
+#[derive(Debug, Default)]
+struct TenantCache {
+    entries: Mutex<HashMap<i64, (Instant, Tenant)>>,
+}
+
+/// How long a cached tenant is trusted. A change to a tenant's zone or settings reaches other
+/// processes within this time.
+const TENANT_TTL: Duration = Duration::from_secs(30);
 
 impl Store {
     /// Connects to `url`. A `sqlite://` file and its directory are created when missing.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        let connect = |opts: ConnectOptions| async move {
+            Database::connect(opts)
+                .await
+                .map_err(|e| StoreError::Connect {
+                    url: redact_url(url),
+                    reason: first_line(&e.to_string()),
+                })
+        };
         let mut opts = ConnectOptions::new(url.to_string());
         opts.sqlx_logging(false)
             .connect_timeout(Duration::from_secs(5))
             .acquire_timeout(Duration::from_secs(10));
         if url.starts_with("sqlite:") {
             ensure_sqlite_dir(url)?;
-            // SQLite has one writer: write transactions begin IMMEDIATE (see `write`), readers share the pool.
-            opts.max_connections(8)
+            opts.map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {
+                o.create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true)
+            });
+            let mut writer_opts = opts.clone();
+            writer_opts
+                .max_connections(1)
                 .min_connections(1)
-                .map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {
-                    o.create_if_missing(true)
-                        .journal_mode(SqliteJournalMode::Wal)
-                        .synchronous(SqliteSynchronous::Normal)
-                        .busy_timeout(Duration::from_secs(10))
-                        .foreign_keys(true)
-                });
+                .acquire_timeout(Duration::from_secs(30));
+            opts.max_connections(8).min_connections(1);
+            let db = connect(opts).await?;
+            let writer = connect(writer_opts).await?;
+            return Ok(Store {
+                db,
+                writer,
+                tenants: Default::default(),
+            });
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             opts.max_connections(16).min_connections(1);
         } else if url.starts_with("mysql:") || url.starts_with("mariadb:") {
@@ -46,13 +85,12 @@ impl Store {
         } else {
             return Err(StoreError::UnsupportedUrl(redact_url(url)));
         }
-        let db = Database::connect(opts)
-            .await
-            .map_err(|e| StoreError::Connect {
-                url: redact_url(url),
-                reason: first_line(&e.to_string()),
-            })?;
-        Ok(Store { db })
+        let db = connect(opts).await?;
+        Ok(Store {
+            writer: db.clone(),
+            db,
+            tenants: Default::default(),
+        })
     }
 
     pub fn db(&self) -> &DatabaseConnection {
@@ -63,14 +101,34 @@ impl Store {
         self.db.get_database_backend()
     }
 
-    /// Begins a transaction that will write. On SQLite it is `BEGIN IMMEDIATE`, so two writers queue on the
-    /// busy timeout instead of failing with "database is locked" when a read lock is upgraded.
+    /// Begins a transaction that will write. On SQLite it is `BEGIN IMMEDIATE` on the writer
+    /// connection, so writers queue for it instead of failing with "database is locked" when a read
+    /// lock is upgraded. Never call it while holding another write transaction.
     pub async fn write(&self) -> Result<DatabaseTransaction, StoreError> {
         let options = TransactionOptions {
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
             ..Default::default()
         };
-        Ok(self.db.begin_with_options(options).await?)
+        Ok(self.writer.begin_with_options(options).await?)
+    }
+
+    /// A tenant, from a copy at most [`TENANT_TTL`] old.
+    pub async fn tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError> {
+        if let Some((at, tenant)) = self
+            .tenants
+            .entries
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&id.get()).cloned())
+            && at.elapsed() < TENANT_TTL
+        {
+            return Ok(Some(tenant));
+        }
+        let fresh = tenants::by_id(&self.db, id).await?;
+        if let (Some(tenant), Ok(mut entries)) = (&fresh, self.tenants.entries.lock()) {
+            entries.insert(id.get(), (Instant::now(), tenant.clone()));
+        }
+        Ok(fresh)
     }
 
     /// A cheap round trip, for `/readyz`.
@@ -79,6 +137,10 @@ impl Store {
     }
 
     pub async fn close(self) -> Result<(), StoreError> {
+        let separate_writer = self.backend() == DbBackend::Sqlite;
+        if separate_writer {
+            self.writer.close().await?;
+        }
         Ok(self.db.close().await?)
     }
 }

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Duration, Utc};
 use credinet_core::role::Role;
 use credinet_store::repo::api_keys::{self, ApiKey};
-use credinet_store::repo::tenants::{self, Tenant};
+use credinet_store::repo::tenants::Tenant;
 use std::sync::Arc;
 
 /// The visible start of every key, so a leaked key is recognisable in a secret scanner.
@@ -94,7 +94,9 @@ async fn authenticate(state: &AppState, bearer: Option<String>) -> Result<ApiCal
     let key = api_keys::find_live_by_hash(db, &token::digest(&given))
         .await?
         .ok_or_else(|| ApiError::unauthorized("the API key is unknown or revoked"))?;
-    let tenant = tenants::by_id(db, key.tenant_id)
+    let tenant = state
+        .store()
+        .tenant(key.tenant_id)
         .await?
         .ok_or_else(|| ApiError::unauthorized("the API key's tenant is gone"))?;
     // Record use at most once a minute per key: a write per request would cap the API at the write rate.

@@ -18,7 +18,7 @@ use chrono::{Duration, Utc};
 use credinet_core::role::Role;
 use credinet_store::repo::tenants::Tenant;
 use credinet_store::repo::users::StaffUser;
-use credinet_store::repo::{sessions, tenants, users};
+use credinet_store::repo::{sessions, users};
 use std::sync::Arc;
 
 pub const SESSION_COOKIE: &str = "credinet_session";
@@ -104,7 +104,7 @@ async fn load(state: &AppState, jar: &CookieJar) -> Result<Option<Staff>, PageEr
         sessions::delete(db, &id_hash).await?;
         return Ok(None);
     };
-    let Some(tenant) = tenants::by_id(db, session.tenant_id).await? else {
+    let Some(tenant) = state.store().tenant(session.tenant_id).await? else {
         return Ok(None);
     };
     // Slide the idle expiry, but write at most once a minute per session.
