@@ -93,6 +93,29 @@ async fn client(app: &TestApp, l: &Lender, name: &str, phone: &str) -> i64 {
 }
 
 /// A disbursed loan: drafted and submitted by the cashier, approved and disbursed by a manager.
+/// An application for `client`, drafted and submitted by the cashier; returns the loan id.
+async fn submitted_loan(
+    app: &TestApp,
+    l: &Lender,
+    client: i64,
+    product: i64,
+    principal: &str,
+) -> i64 {
+    let body = json!({"client_id": client, "product_id": product, "principal": principal});
+    let (s, loan) = post(app, &l.cashier, "/v1/loans", body).await;
+    assert_eq!(s, 201, "{loan}");
+    let id = loan["id"].as_i64().unwrap();
+    let (s, submitted) = post(
+        app,
+        &l.cashier,
+        &format!("/v1/loans/{id}/submit"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(s, 200, "{submitted}");
+    id
+}
+
 async fn disbursed_loan(
     app: &TestApp,
     l: &Lender,
@@ -101,37 +124,15 @@ async fn disbursed_loan(
     on: &str,
 ) -> Value {
     let client = client(app, l, "María López", &format!("55{:08}", rand_digits())).await;
-    let (s, loan) = post(
+    let id = submitted_loan(app, l, client, product, principal).await;
+    let (s, approved) = post(
         app,
-        &l.cashier,
-        "/v1/loans",
-        json!({"client_id": client, "product_id": product, "principal": principal}),
+        &l.manager,
+        &format!("/v1/loans/{id}/approve"),
+        json!({}),
     )
     .await;
-    assert_eq!(s, 201, "{loan}");
-    let id = loan["id"].as_i64().unwrap();
-    assert_eq!(
-        post(
-            app,
-            &l.cashier,
-            &format!("/v1/loans/{id}/submit"),
-            json!({})
-        )
-        .await
-        .0,
-        200
-    );
-    assert_eq!(
-        post(
-            app,
-            &l.manager,
-            &format!("/v1/loans/{id}/approve"),
-            json!({})
-        )
-        .await
-        .0,
-        200
-    );
+    assert_eq!(s, 200, "{approved}");
     let (s, detail) = post(
         app,
         &l.manager,
@@ -172,28 +173,15 @@ async fn the_dashboard_shows_the_portfolio_and_todays_collections(db: TestDb) {
     let app = TestApp::spawn(db).await;
     let l = lender(&app, "caja").await;
     let c = client(&app, &l, "Ana Dashboard", "5533334444").await;
-    let (_, draft) = post(
-        &app,
-        &l.cashier,
-        "/v1/loans",
-        json!({"client_id": c, "product_id": l.flat, "principal": "10000"}),
-    )
-    .await;
-    let id = draft["id"].as_i64().unwrap();
-    post(
-        &app,
-        &l.cashier,
-        &format!("/v1/loans/{id}/submit"),
-        json!({}),
-    )
-    .await;
-    post(
+    let id = submitted_loan(&app, &l, c, l.flat, "10000").await;
+    let (status, _) = post(
         &app,
         &l.manager,
         &format!("/v1/loans/{id}/approve"),
         json!({}),
     )
     .await;
+    assert_eq!(status, 200);
     let (status, _) = post(
         &app,
         &l.manager,
@@ -323,21 +311,7 @@ async fn every_remaining_endpoint_answers_its_happy_path(db: TestDb) {
     );
 
     // Reject an application and write off a disbursed loan.
-    let (_, draft) = post(
-        &app,
-        &l.cashier,
-        "/v1/loans",
-        json!({"client_id": c, "product_id": l.declining, "principal": "3000"}),
-    )
-    .await;
-    let id = draft["id"].as_i64().unwrap();
-    post(
-        &app,
-        &l.cashier,
-        &format!("/v1/loans/{id}/submit"),
-        json!({}),
-    )
-    .await;
+    let id = submitted_loan(&app, &l, c, l.declining, "3000").await;
     let (status, rejected) = post(
         &app,
         &l.manager,
