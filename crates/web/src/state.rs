@@ -1,5 +1,6 @@
 use crate::config::Config;
 use crate::sealer::Sealer;
+use credinet_lending::payments::PaymentQueue;
 use credinet_store::Store;
 use std::sync::Arc;
 
@@ -13,15 +14,18 @@ struct Inner {
     store: Store,
     config: Config,
     sealer: Sealer,
+    payments: PaymentQueue,
 }
 
 impl AppState {
     pub fn new(store: Store, config: Config, sealer: Sealer) -> Self {
+        let payments = PaymentQueue::spawn(store.clone());
         AppState {
             inner: Arc::new(Inner {
                 store,
                 config,
                 sealer,
+                payments,
             }),
         }
     }
@@ -33,5 +37,9 @@ impl AppState {
     }
     pub fn sealer(&self) -> &Sealer {
         &self.inner.sealer
+    }
+    /// Payments from the API go through the group-commit queue.
+    pub fn payments(&self) -> &PaymentQueue {
+        &self.inner.payments
     }
 }

@@ -1,5 +1,6 @@
 //! The lending services on every backend (SQLite always; PostgreSQL and MariaDB when configured).
 
+mod batch;
 mod common;
 mod concurrency;
 mod lifecycle;

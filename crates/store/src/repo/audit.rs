@@ -123,7 +123,30 @@ pub async fn append<C: ConnectionTrait>(
     record: Record,
     at: DateTime<Utc>,
 ) -> Result<AuditEntryId, StoreError> {
-    let row = audit_entry::ActiveModel {
+    let row = unsealed(tenant, record, at).insert(db).await?;
+    Ok(AuditEntryId::new(row.id))
+}
+
+/// Appends several unsealed entries in one statement, in order (their ids keep that order, and the
+/// sealer chains by id).
+pub async fn append_many<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    records: Vec<Record>,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let rows = records.into_iter().map(|r| unsealed(tenant, r, at));
+    audit_entry::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+fn unsealed(tenant: TenantId, record: Record, at: DateTime<Utc>) -> audit_entry::ActiveModel {
+    audit_entry::ActiveModel {
         id: NotSet,
         tenant_id: Set(tenant.get()),
         seq: Set(None),
@@ -144,9 +167,6 @@ pub async fn append<C: ConnectionTrait>(
         prev_hash: Set(None),
         hash: Set(None),
     }
-    .insert(db)
-    .await?;
-    Ok(AuditEntryId::new(row.id))
 }
 
 const SEAL_BATCH: u64 = 500;

@@ -87,3 +87,30 @@ pub async fn mark_delivered<C: ConnectionTrait>(
         .await?;
     Ok(done.rows_affected)
 }
+
+/// Appends several events in one statement.
+pub async fn append_many<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    events: Vec<NewEvent>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let now = micros(now);
+    let models = events.into_iter().map(|event| domain_event::ActiveModel {
+        id: NotSet,
+        tenant_id: Set(tenant.get()),
+        kind: Set(event.kind.to_string()),
+        entity: Set(event.entity.to_string()),
+        entity_id: Set(event.entity_id),
+        payload: Set(event.payload.to_string()),
+        created_at: Set(now),
+        delivered_at: Set(None),
+    });
+    domain_event::Entity::insert_many(models)
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}

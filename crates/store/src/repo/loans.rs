@@ -308,3 +308,126 @@ pub async fn set_paid<C: ConnectionTrait>(
     }
     Ok(())
 }
+
+/// Several loans of the tenant, locked for update, in id order: batches lock in one order, so two
+/// batches never deadlock. (On SQLite the writer connection is the lock.)
+pub async fn get_locked_many<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    ids: &[LoanId],
+) -> Result<Vec<loan::Model>, StoreError> {
+    Ok(loan::Entity::find()
+        .filter(loan::Column::TenantId.eq(tenant.get()))
+        .filter(loan::Column::Id.is_in(ids.iter().map(|id| id.get())))
+        .order_by_asc(loan::Column::Id)
+        .lock_exclusive()
+        .all(db)
+        .await?)
+}
+
+/// The installments of several loans, by loan and number.
+pub async fn installments_of<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    loans: &[LoanId],
+) -> Result<Vec<installment::Model>, StoreError> {
+    Ok(installment::Entity::find()
+        .filter(installment::Column::TenantId.eq(tenant.get()))
+        .filter(installment::Column::LoanId.is_in(loans.iter().map(|id| id.get())))
+        .order_by_asc(installment::Column::LoanId)
+        .order_by_asc(installment::Column::Number)
+        .all(db)
+        .await?)
+}
+
+/// `CASE id WHEN … THEN … END` over `rows`, for one-statement updates of many rows.
+fn case_by_id<T: Into<sea_orm::Value> + Clone>(
+    column: impl sea_orm::sea_query::IntoColumnRef + Copy,
+    rows: impl Iterator<Item = (i64, T)>,
+) -> Expr {
+    let mut case = sea_orm::sea_query::CaseStatement::new();
+    for (id, value) in rows {
+        case = case.case(Expr::col(column).eq(id), Expr::val(value));
+    }
+    case.into()
+}
+
+/// Sets the paid amounts of many installments (of any loans of the tenant) in one statement.
+pub async fn set_paid_many<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    changes: &[(i64, Paid)],
+) -> Result<(), StoreError> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let id = installment::Column::Id;
+    let each = |f: fn(&Paid) -> i64| case_by_id(id, changes.iter().map(move |(i, p)| (*i, f(p))));
+    installment::Entity::update_many()
+        .col_expr(installment::Column::PaidPrincipal, each(|p| p.principal))
+        .col_expr(installment::Column::PaidInterest, each(|p| p.interest))
+        .col_expr(
+            installment::Column::PaidInterestIva,
+            each(|p| p.interest_iva),
+        )
+        .col_expr(installment::Column::PaidLateFee, each(|p| p.late_fee))
+        .col_expr(
+            installment::Column::PaidLateFeeIva,
+            each(|p| p.late_fee_iva),
+        )
+        .filter(installment::Column::TenantId.eq(tenant.get()))
+        .filter(installment::Column::Id.is_in(changes.iter().map(|(i, _)| *i)))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// A loan's balances and status after a batch.
+#[derive(Debug, Clone)]
+pub struct LoanBalances {
+    pub id: LoanId,
+    pub balances: Balances,
+    pub status: String,
+    pub paid_at: Option<DateTime<Utc>>,
+}
+
+/// Sets the balances and status of many loans in one statement.
+pub async fn set_balances_many<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    loans: &[LoanBalances],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if loans.is_empty() {
+        return Ok(());
+    }
+    let id = loan::Column::Id;
+    let rows = || loans.iter().map(|l| (l.id.get(), l));
+    loan::Entity::update_many()
+        .col_expr(
+            loan::Column::TotalPaid,
+            case_by_id(id, rows().map(|(i, l)| (i, l.balances.total_paid))),
+        )
+        .col_expr(
+            loan::Column::Outstanding,
+            case_by_id(id, rows().map(|(i, l)| (i, l.balances.outstanding))),
+        )
+        .col_expr(
+            loan::Column::Status,
+            case_by_id(id, rows().map(|(i, l)| (i, l.status.clone()))),
+        )
+        .col_expr(
+            loan::Column::PaidAt,
+            case_by_id(id, rows().map(|(i, l)| (i, l.paid_at.map(micros)))),
+        )
+        .col_expr(
+            loan::Column::Version,
+            Expr::col(loan::Column::Version).add(1),
+        )
+        .col_expr(loan::Column::UpdatedAt, micros(now).into())
+        .filter(loan::Column::TenantId.eq(tenant.get()))
+        .filter(loan::Column::Id.is_in(loans.iter().map(|l| l.id.get())))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -262,3 +262,101 @@ pub async fn of_loan<C: ConnectionTrait>(
         .all(db)
         .await?)
 }
+
+/// `n` fresh payment ids, for a batch that must know them before inserting (its allocations, audit
+/// entries and events refer to them). PostgreSQL takes them from the column's sequence; SQLite, where
+/// this runs inside the single writer's transaction, continues after the largest id. MySQL has no
+/// batch path.
+pub async fn reserve_ids<C: ConnectionTrait>(db: &C, n: usize) -> Result<Vec<i64>, StoreError> {
+    use sea_orm::{DbBackend, Statement};
+    let backend = db.get_database_backend();
+    match backend {
+        DbBackend::Postgres => {
+            let sql = "SELECT nextval(pg_get_serial_sequence('payment', 'id')) AS id FROM generate_series(1, $1)";
+            let rows = db
+                .query_all_raw(Statement::from_sql_and_values(
+                    backend,
+                    sql,
+                    [(n as i64).into()],
+                ))
+                .await?;
+            Ok(rows
+                .iter()
+                .map(|r| r.try_get::<i64>("", "id"))
+                .collect::<Result<_, _>>()?)
+        }
+        DbBackend::Sqlite => {
+            let sql = "SELECT COALESCE(MAX(id), 0) AS id FROM payment";
+            let row = db
+                .query_one_raw(Statement::from_string(backend, sql))
+                .await?;
+            let last = row
+                .map(|r| r.try_get::<i64>("", "id"))
+                .transpose()?
+                .unwrap_or(0);
+            Ok((1..=n as i64).map(|k| last + k).collect())
+        }
+        _ => Err(StoreError::Corrupt(
+            "payment batches are not supported on this backend".into(),
+        )),
+    }
+}
+
+/// Inserts payments with ids from [`reserve_ids`] in one statement.
+pub async fn insert_many<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    rows: Vec<(PaymentId, NewPayment)>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let now = micros(now);
+    let models = rows.into_iter().map(|(id, new)| payment::ActiveModel {
+        id: Set(id.get()),
+        tenant_id: Set(tenant.get()),
+        loan_id: Set(new.loan_id.get()),
+        amount: Set(new.amount),
+        paid_on: Set(new.paid_on),
+        method: Set(new.method),
+        reference: Set(new.reference),
+        idempotency_key: Set(new.idempotency_key),
+        request_hash: Set(new.request_hash),
+        registered_by_kind: Set(Some(new.registered_by.kind)),
+        registered_by_id: Set(new.registered_by.id),
+        registered_by_label: Set(Some(new.registered_by.label)),
+        created_at: Set(now),
+        reversed: Set(false),
+    });
+    payment::Entity::insert_many(models)
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// Inserts the allocations of several payments in one statement.
+pub async fn insert_allocations_many<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    rows: Vec<(PaymentId, NewAllocation)>,
+) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let models = rows
+        .into_iter()
+        .map(|(payment, a)| payment_allocation::ActiveModel {
+            id: NotSet,
+            tenant_id: Set(tenant.get()),
+            payment_id: Set(payment.get()),
+            installment_id: Set(a.installment_id),
+            installment_number: Set(a.installment_number),
+            component: Set(a.component),
+            amount: Set(a.amount),
+        });
+    payment_allocation::Entity::insert_many(models)
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}

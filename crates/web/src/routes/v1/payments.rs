@@ -208,13 +208,10 @@ pub async fn register(
         reference: body.reference,
         idempotency_key,
     };
-    let receipt = payments::register(
-        state.store(),
-        caller.tenant.id,
-        input,
-        &requester(&caller, origin),
-    )
-    .await?;
+    let receipt = state
+        .payments()
+        .register(caller.tenant.id, input, &requester(&caller, origin))
+        .await?;
     let replayed = receipt.replayed;
     if !replayed {
         state.sealer().nudge(caller.tenant.id);

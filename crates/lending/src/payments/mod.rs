@@ -4,6 +4,10 @@
 //! touched and the loan's cached balances, audit entry and event. Payments are never edited or deleted;
 //! a reversal undoes exactly the allocations of one payment.
 
+mod batch;
+
+pub use batch::{PaymentQueue, register_batch};
+
 use crate::loans::{self, ActorInfo, LoanStatus, balance};
 use crate::support::{actor_ref, audit, enum_text, event, optional_text, parse_enum};
 use crate::{LendingError, Page, PageRequest, support};
@@ -138,20 +142,8 @@ pub async fn register(
     input: PaymentInput,
     by: &Requester,
 ) -> Result<PaymentReceipt, LendingError> {
-    if !input.amount.is_positive() {
-        return Err(LendingError::Invalid(format!(
-            "a payment must be a positive amount, got {}",
-            input.amount
-        )));
-    }
-    let reference = optional_text(input.reference.as_deref(), "the reference", 100)?;
-    let key = optional_text(input.idempotency_key.as_deref(), "the idempotency key", 100)?;
-    let input = PaymentInput {
-        reference,
-        idempotency_key: key.clone(),
-        ..input
-    };
-    let hash = request_hash(&input);
+    let (input, hash) = normalize(input)?;
+    let key = input.idempotency_key.clone();
     let now = support::now();
     let today = store
         .tenant(tenant)
@@ -159,12 +151,7 @@ pub async fn register(
         .ok_or(LendingError::NotFound("tenant"))?
         .zone
         .local_date(now);
-    let paid_on = input.paid_on.unwrap_or(today);
-    if paid_on > today {
-        return Err(LendingError::Invalid(format!(
-            "a payment cannot be dated in the future ({paid_on}; today is {today})"
-        )));
-    }
+    let paid_on = booking_date(&input, today)?;
 
     let tx = store.write().await?;
     // Lock first, always: concurrent payments of one loan queue here, and every writer takes the loan
@@ -179,28 +166,11 @@ pub async fn register(
         return replay(store, tenant, first, &hash).await;
     }
     let loan = loans::to_domain(loan_row)?;
-    if !matches!(loan.status, LoanStatus::Disbursed | LoanStatus::WrittenOff) {
-        return Err(LendingError::Conflict(format!(
-            "loan {} is {}: only a disbursed loan takes payments",
-            loan.number, loan.status
-        )));
-    }
-    if loan.disbursed_on.is_some_and(|d| paid_on < d) {
-        return Err(LendingError::Invalid(format!(
-            "a payment cannot be dated before the loan was disbursed ({})",
-            loan.disbursed_on.map(|d| d.to_string()).unwrap_or_default()
-        )));
-    }
+    check_loan(&loan, paid_on)?;
     let rows = loan_repo::installments(&tx, tenant, input.loan).await?;
     let mut balances: Vec<InstallmentBalance> =
         rows.iter().map(balance).collect::<Result<_, _>>()?;
-    let allocations = allocation::allocate(&balances, input.amount, loan.terms.allocation_order())
-        .map_err(|e| match e {
-            AllocationError::AbovePayoff { payoff, amount } => {
-                LendingError::AbovePayoff { payoff, amount }
-            }
-            other => LendingError::Invalid(other.to_string()),
-        })?;
+    let allocations = allocate_on(&balances, input.amount, &loan)?;
     allocation::apply(&mut balances, &allocations)
         .map_err(|e| LendingError::Store(support::corrupt(e.to_string())))?;
 
@@ -276,14 +246,7 @@ pub async fn register(
         reversed: false,
     };
     let outstanding = Money::from_centavos(balances_after.outstanding);
-    let after = json!({
-        "payment": payment, "allocations": lines, "loan_outstanding": outstanding,
-        "loan_total_paid": Money::from_centavos(balances_after.total_paid), "loan_status": status,
-    });
-    let before = json!({
-        "loan_outstanding": loan.outstanding, "loan_total_paid": loan.total_paid,
-        "loan_status": loan.status,
-    });
+    let (before, after) = audit_snapshots(&loan, &payment, &lines, balances_after, status);
     audit(
         &tx,
         tenant,
@@ -296,11 +259,7 @@ pub async fn register(
         now,
     )
     .await?;
-    let payload = json!({
-        "payment_id": payment_id, "loan_id": loan.id, "loan_number": loan.number,
-        "amount": payment.amount, "paid_on": paid_on, "method": payment.method,
-        "loan_outstanding": outstanding, "by": by.actor.label,
-    });
+    let payload = event_payload(&loan, &payment, outstanding, by);
     event(
         &tx,
         tenant,
@@ -329,6 +288,102 @@ pub async fn register(
         loan_outstanding: outstanding,
         loan_status: status,
         replayed: false,
+    })
+}
+
+/// Checks and normalizes what was typed; returns the input and the hash that identifies the request
+/// for idempotency.
+fn normalize(input: PaymentInput) -> Result<(PaymentInput, String), LendingError> {
+    if !input.amount.is_positive() {
+        return Err(LendingError::Invalid(format!(
+            "a payment must be a positive amount, got {}",
+            input.amount
+        )));
+    }
+    let reference = optional_text(input.reference.as_deref(), "the reference", 100)?;
+    let key = optional_text(input.idempotency_key.as_deref(), "the idempotency key", 100)?;
+    let input = PaymentInput {
+        reference,
+        idempotency_key: key,
+        ..input
+    };
+    let hash = request_hash(&input);
+    Ok((input, hash))
+}
+
+/// The local date the payment is booked on (today in the tenant's zone unless given); never the future.
+fn booking_date(input: &PaymentInput, today: NaiveDate) -> Result<NaiveDate, LendingError> {
+    let paid_on = input.paid_on.unwrap_or(today);
+    if paid_on > today {
+        return Err(LendingError::Invalid(format!(
+            "a payment cannot be dated in the future ({paid_on}; today is {today})"
+        )));
+    }
+    Ok(paid_on)
+}
+
+/// Only a disbursed (or written-off, for recoveries) loan takes payments, dated from its disbursement on.
+fn check_loan(loan: &loans::Loan, paid_on: NaiveDate) -> Result<(), LendingError> {
+    if !matches!(loan.status, LoanStatus::Disbursed | LoanStatus::WrittenOff) {
+        return Err(LendingError::Conflict(format!(
+            "loan {} is {}: only a disbursed loan takes payments",
+            loan.number, loan.status
+        )));
+    }
+    if loan.disbursed_on.is_some_and(|d| paid_on < d) {
+        return Err(LendingError::Invalid(format!(
+            "a payment cannot be dated before the loan was disbursed ({})",
+            loan.disbursed_on.map(|d| d.to_string()).unwrap_or_default()
+        )));
+    }
+    Ok(())
+}
+
+/// The core's allocation in the product's order, with its refusal above the payoff.
+fn allocate_on(
+    balances: &[InstallmentBalance],
+    amount: Money,
+    loan: &loans::Loan,
+) -> Result<Vec<Allocation>, LendingError> {
+    allocation::allocate(balances, amount, loan.terms.allocation_order()).map_err(|e| match e {
+        AllocationError::AbovePayoff { payoff, amount } => {
+            LendingError::AbovePayoff { payoff, amount }
+        }
+        other => LendingError::Invalid(other.to_string()),
+    })
+}
+
+/// The audit entry's before and after of a payment: the loan's balances around it and where it went.
+fn audit_snapshots(
+    loan: &loans::Loan,
+    payment: &Payment,
+    lines: &[AllocationLine],
+    after: Balances,
+    status: LoanStatus,
+) -> (serde_json::Value, serde_json::Value) {
+    let before = json!({
+        "loan_outstanding": loan.outstanding, "loan_total_paid": loan.total_paid,
+        "loan_status": loan.status,
+    });
+    let after = json!({
+        "payment": payment, "allocations": lines,
+        "loan_outstanding": Money::from_centavos(after.outstanding),
+        "loan_total_paid": Money::from_centavos(after.total_paid), "loan_status": status,
+    });
+    (before, after)
+}
+
+/// What the notifier gets about a registered payment.
+fn event_payload(
+    loan: &loans::Loan,
+    payment: &Payment,
+    outstanding: Money,
+    by: &Requester,
+) -> serde_json::Value {
+    json!({
+        "payment_id": payment.id, "loan_id": loan.id, "loan_number": loan.number,
+        "amount": payment.amount, "paid_on": payment.paid_on, "method": payment.method,
+        "loan_outstanding": outstanding, "by": by.actor.label,
     })
 }
 
