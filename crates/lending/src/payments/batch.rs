@@ -29,7 +29,8 @@ use credinet_store::repo::loans::{self as loan_repo, LoanBalances};
 use credinet_store::repo::payments::{self as repo, NewAllocation, NewPayment};
 use sea_orm::DbBackend;
 use std::collections::HashMap;
-use tokio::sync::{mpsc, oneshot};
+use std::sync::Arc;
+use tokio::sync::{Mutex, mpsc, oneshot};
 
 /// The most payments written in one transaction.
 const MAX_BATCH: usize = 64;
@@ -57,22 +58,18 @@ impl PaymentQueue {
                 sender: None,
             };
         }
-        let (sender, mut receiver) = mpsc::channel::<Job>(4 * MAX_BATCH);
-        let worker = store.clone();
-        tokio::spawn(async move {
-            // The batch is whatever queued while the previous one was being written: no waiting, so a
-            // lone payment is written at once and a burst shares transactions.
-            while let Some(first) = receiver.recv().await {
-                let mut jobs = vec![first];
-                while jobs.len() < MAX_BATCH {
-                    match receiver.try_recv() {
-                        Ok(job) => jobs.push(job),
-                        Err(_) => break,
-                    }
+        let (sender, receiver) = mpsc::channel::<Job>(4 * MAX_BATCH);
+        let receiver = Arc::new(Mutex::new(receiver));
+        for _ in 0..writers(&store) {
+            let (worker, receiver) = (store.clone(), receiver.clone());
+            tokio::spawn(async move {
+                // A batch is whatever queued while the previous one was being written: no waiting, so a
+                // lone payment is written at once and a burst shares transactions.
+                while let Some(jobs) = next_batch(&receiver).await {
+                    write_jobs(&worker, jobs).await;
                 }
-                write_jobs(&worker, jobs).await;
-            }
-        });
+            });
+        }
         PaymentQueue {
             store,
             sender: Some(sender),
@@ -110,6 +107,29 @@ impl PaymentQueue {
             )))
         })
     }
+}
+
+/// How many batches are written at once. SQLite has one writer, so one; on PostgreSQL a few overlap
+/// their round trips (batches lock their loans in id order, so they never deadlock).
+fn writers(store: &Store) -> usize {
+    match store.backend() {
+        DbBackend::Postgres => 4,
+        _ => 1,
+    }
+}
+
+/// The next batch: the first job waiting and whatever queued behind it, up to [`MAX_BATCH`].
+async fn next_batch(receiver: &Mutex<mpsc::Receiver<Job>>) -> Option<Vec<Job>> {
+    let mut receiver = receiver.lock().await;
+    let first = receiver.recv().await?;
+    let mut jobs = vec![first];
+    while jobs.len() < MAX_BATCH {
+        match receiver.try_recv() {
+            Ok(job) => jobs.push(job),
+            Err(_) => break,
+        }
+    }
+    Some(jobs)
 }
 
 fn batches_supported(store: &Store) -> bool {
