@@ -4,6 +4,7 @@ use crate::StoreError;
 use crate::repo::tenants::{self, Tenant};
 use credinet_core::ids::TenantId;
 use sea_orm::sqlx::mysql::MySqlConnectOptions;
+use sea_orm::sqlx::postgres::PgConnectOptions;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
@@ -74,7 +75,11 @@ impl Store {
                 tenants: Default::default(),
             });
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            opts.max_connections(16).min_connections(1);
+            // Batched writes have one statement text per batch size; keep them all prepared so the
+            // server parses and plans each once per connection, not on every batch.
+            opts.max_connections(16)
+                .min_connections(1)
+                .map_sqlx_postgres_opts(|o: PgConnectOptions| o.statement_cache_capacity(2048));
         } else if url.starts_with("mysql:") || url.starts_with("mariadb:") {
             // Instants are stored as DATETIME(6) in UTC; the session zone must be UTC on every connection.
             opts.max_connections(16)

@@ -317,7 +317,7 @@ pub async fn get_locked_many<C: ConnectionTrait>(
     ids: &[LoanId],
 ) -> Result<Vec<loan::Model>, StoreError> {
     Ok(loan::Entity::find()
-        .filter(loan::Column::TenantId.eq(tenant.get()))
+        .filter(tenant_is(loan::Column::TenantId, tenant))
         .filter(loan::Column::Id.is_in(ids.iter().map(|id| id.get())))
         .order_by_asc(loan::Column::Id)
         .lock_exclusive()
@@ -343,7 +343,7 @@ pub async fn installments_of<C: ConnectionTrait>(
 /// The tenant condition of a statement that also names its rows by id (`id IN (…)`). Written as
 /// `tenant_id + 0 = ?` so SQLite, which without statistics takes an equality on an index's first column
 /// to be selective, looks the rows up by id instead of scanning every row of the tenant through the
-/// `(tenant_id, …)` index (measured: 178 → see docs/benchmarks.md). Other backends plan it the same way.
+/// `(tenant_id, …)` index (measured in docs/benchmarks.md). Other backends plan it the same way.
 fn tenant_is(
     column: impl sea_orm::sea_query::IntoColumnRef,
     tenant: TenantId,
@@ -386,7 +386,7 @@ pub async fn set_paid_many<C: ConnectionTrait>(
             installment::Column::PaidLateFeeIva,
             each(|p| p.late_fee_iva),
         )
-        .filter(installment::Column::TenantId.eq(tenant.get()))
+        .filter(tenant_is(installment::Column::TenantId, tenant))
         .filter(installment::Column::Id.is_in(changes.iter().map(|(i, _)| *i)))
         .exec(db)
         .await?;
