@@ -25,16 +25,7 @@ pub async fn append<C: ConnectionTrait>(
     event: NewEvent,
     now: DateTime<Utc>,
 ) -> Result<EventId, StoreError> {
-    let row = domain_event::ActiveModel {
-        id: NotSet,
-        tenant_id: Set(tenant.get()),
-        kind: Set(event.kind.to_string()),
-        entity: Set(event.entity.to_string()),
-        entity_id: Set(event.entity_id),
-        payload: Set(event.payload.to_string()),
-        created_at: Set(micros(now)),
-        delivered_at: Set(None),
-    };
+    let row = event_model(tenant, event, micros(now));
     let done = domain_event::Entity::insert(row).exec(db).await?;
     Ok(EventId::new(done.last_insert_id))
 }
@@ -99,18 +90,28 @@ pub async fn append_many<C: ConnectionTrait>(
         return Ok(());
     }
     let now = micros(now);
-    let models = events.into_iter().map(|event| domain_event::ActiveModel {
+    let models = events
+        .into_iter()
+        .map(|event| event_model(tenant, event, now));
+    domain_event::Entity::insert_many(models)
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+fn event_model(
+    tenant: TenantId,
+    event: NewEvent,
+    created_at: DateTime<Utc>,
+) -> domain_event::ActiveModel {
+    domain_event::ActiveModel {
         id: NotSet,
         tenant_id: Set(tenant.get()),
         kind: Set(event.kind.to_string()),
         entity: Set(event.entity.to_string()),
         entity_id: Set(event.entity_id),
         payload: Set(event.payload.to_string()),
-        created_at: Set(now),
+        created_at: Set(created_at),
         delivered_at: Set(None),
-    });
-    domain_event::Entity::insert_many(models)
-        .exec_without_returning(db)
-        .await?;
-    Ok(())
+    }
 }

@@ -38,22 +38,7 @@ pub async fn insert<C: ConnectionTrait>(
     new: NewPayment,
     now: DateTime<Utc>,
 ) -> Result<PaymentId, StoreError> {
-    let row = payment::ActiveModel {
-        id: NotSet,
-        tenant_id: Set(tenant.get()),
-        loan_id: Set(new.loan_id.get()),
-        amount: Set(new.amount),
-        paid_on: Set(new.paid_on),
-        method: Set(new.method),
-        reference: Set(new.reference),
-        idempotency_key: Set(new.idempotency_key),
-        request_hash: Set(new.request_hash),
-        registered_by_kind: Set(Some(new.registered_by.kind)),
-        registered_by_id: Set(new.registered_by.id),
-        registered_by_label: Set(Some(new.registered_by.label)),
-        created_at: Set(micros(now)),
-        reversed: Set(false),
-    };
+    let row = payment_model(tenant, NotSet, new, micros(now));
     // `exec` gives the new id without reading the row back (MySQL would need a second query).
     let done = payment::Entity::insert(row).exec(db).await?;
     Ok(PaymentId::new(done.last_insert_id))
@@ -99,22 +84,8 @@ pub async fn insert_allocations<C: ConnectionTrait>(
     payment: PaymentId,
     rows: Vec<NewAllocation>,
 ) -> Result<(), StoreError> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let models = rows.into_iter().map(|a| payment_allocation::ActiveModel {
-        id: NotSet,
-        tenant_id: Set(tenant.get()),
-        payment_id: Set(payment.get()),
-        installment_id: Set(a.installment_id),
-        installment_number: Set(a.installment_number),
-        component: Set(a.component),
-        amount: Set(a.amount),
-    });
-    payment_allocation::Entity::insert_many(models)
-        .exec_without_returning(db)
-        .await?;
-    Ok(())
+    let rows = rows.into_iter().map(|a| (payment, a)).collect();
+    insert_allocations_many(db, tenant, rows).await
 }
 
 pub async fn allocations<C: ConnectionTrait>(
@@ -302,19 +273,14 @@ pub async fn reserve_ids<C: ConnectionTrait>(db: &C, n: usize) -> Result<Vec<i64
     }
 }
 
-/// Inserts payments with ids from [`reserve_ids`] in one statement.
-pub async fn insert_many<C: ConnectionTrait>(
-    db: &C,
+fn payment_model(
     tenant: TenantId,
-    rows: Vec<(PaymentId, NewPayment)>,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let now = micros(now);
-    let models = rows.into_iter().map(|(id, new)| payment::ActiveModel {
-        id: Set(id.get()),
+    id: sea_orm::ActiveValue<i64>,
+    new: NewPayment,
+    created_at: DateTime<Utc>,
+) -> payment::ActiveModel {
+    payment::ActiveModel {
+        id,
         tenant_id: Set(tenant.get()),
         loan_id: Set(new.loan_id.get()),
         amount: Set(new.amount),
@@ -326,9 +292,25 @@ pub async fn insert_many<C: ConnectionTrait>(
         registered_by_kind: Set(Some(new.registered_by.kind)),
         registered_by_id: Set(new.registered_by.id),
         registered_by_label: Set(Some(new.registered_by.label)),
-        created_at: Set(now),
+        created_at: Set(created_at),
         reversed: Set(false),
-    });
+    }
+}
+
+/// Inserts payments with ids from [`reserve_ids`] in one statement.
+pub async fn insert_many<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    rows: Vec<(PaymentId, NewPayment)>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let now = micros(now);
+    let models = rows
+        .into_iter()
+        .map(|(id, new)| payment_model(tenant, Set(id.get()), new, now));
     payment::Entity::insert_many(models)
         .exec_without_returning(db)
         .await?;
