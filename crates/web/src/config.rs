@@ -146,10 +146,6 @@ impl Config {
         Ok(())
     }
 
-    pub fn default_zone(&self) -> Zone {
-        Zone::parse(&self.default_time_zone).unwrap_or_default()
-    }
-
     /// Session cookies carry `Secure` when people reach the service over https.
     pub fn secure_cookies(&self) -> bool {
         self.public_url

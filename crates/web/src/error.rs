@@ -1,7 +1,7 @@
 //! Errors at the HTTP edge: RFC 9457 problem details for `/v1`, an error page for the back office.
 
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use credinet_store::StoreError;
 use serde::Serialize;
 
@@ -147,7 +147,6 @@ impl IntoResponse for PageError {
                 "Ocurrió un error interno; quedó registrado.".to_string(),
             ),
         };
-        let body = crate::pages::error_page(status, &message);
-        (status, Html(body)).into_response()
+        crate::pages::error_page_response(status, &message)
     }
 }

@@ -1,7 +1,6 @@
 //! Builds the whole application from a [`Config`]; used by `credinet serve` and by the tests alike.
 
 use crate::config::Config;
-use crate::error::problem_response;
 use crate::routes;
 use crate::sealer::Sealer;
 use crate::state::AppState;
@@ -139,13 +138,4 @@ impl MakeRequestId for SequentialIds {
             .ok()
             .map(RequestId::new)
     }
-}
-
-/// Kept for handlers that need a problem response outside `/v1` errors.
-pub fn service_unavailable(detail: &str) -> axum::response::Response {
-    problem_response(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "unavailable",
-        Some(detail.to_string()),
-    )
 }

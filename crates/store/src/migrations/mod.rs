@@ -36,11 +36,6 @@ fn all() -> Vec<Migration> {
     ]
 }
 
-/// The versions known to this binary.
-pub fn latest_version() -> i64 {
-    all().last().map(|m| m.version).unwrap_or(0)
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrationReport {
     pub applied: Vec<(i64, &'static str)>,

@@ -96,9 +96,7 @@ pub fn error_page(status: StatusCode, message: &str) -> String {
     .unwrap_or_else(|_| message.to_string())
 }
 
-/// A status and a rendered error page.
-pub struct ErrorPageResponse(pub StatusCode, pub String);
-
+/// The error page as a response with its status.
 pub fn error_page_response(status: StatusCode, message: &str) -> Response {
-    ErrorPageResponse(status, error_page(status, message)).into_response()
+    (status, Html(error_page(status, message))).into_response()
 }

@@ -11,7 +11,7 @@ use crate::state::AppState;
 use axum::Router;
 use axum::extract::Request;
 use axum::middleware;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 
 pub fn router(state: AppState) -> Router {
@@ -98,11 +98,5 @@ async fn not_found(request: Request) -> Response {
             axum::http::StatusCode::NOT_FOUND,
             "No encontramos esa página.",
         )
-    }
-}
-
-impl IntoResponse for pages::ErrorPageResponse {
-    fn into_response(self) -> Response {
-        (self.0, axum::response::Html(self.1)).into_response()
     }
 }
