@@ -732,6 +732,20 @@ pub(crate) fn to_domain(row: payment::Model) -> Result<Payment, LendingError> {
     })
 }
 
+/// The allocations of several payments, in one query (the loan page lists them per payment).
+pub async fn allocations_of(
+    store: &Store,
+    tenant: TenantId,
+    payments: &[PaymentId],
+) -> Result<Vec<(PaymentId, AllocationLine)>, LendingError> {
+    let ids: Vec<i64> = payments.iter().map(|p| p.get()).collect();
+    repo::allocations_of(store.db(), tenant, &ids)
+        .await?
+        .into_iter()
+        .map(|row| Ok((PaymentId::new(row.payment_id), line_to_domain(row)?)))
+        .collect()
+}
+
 fn line_to_domain(row: payment_allocation::Model) -> Result<AllocationLine, LendingError> {
     Ok(AllocationLine {
         installment_id: InstallmentId::new(row.installment_id),

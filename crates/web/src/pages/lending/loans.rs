@@ -272,22 +272,30 @@ pub(super) async fn loan_page(
     let payments = all_pages(|p| payments::list(state.store(), tenant, &payment_filter, p))
         .await
         .map_err(not_found)?;
-    let mut payment_rows = Vec::with_capacity(payments.len());
-    for p in payments {
-        let receipt = payments::get(state.store(), tenant, p.id)
-            .await
-            .map_err(not_found)?;
-        payment_rows.push(PaymentRow {
-            id: p.id.get(),
-            paid_on: p.paid_on.format("%d/%m/%Y").to_string(),
-            amount: pesos(p.amount),
-            method: method_es(p.method.as_str()),
-            reference: p.reference.unwrap_or_default(),
-            by: p.registered_by.map(|a| a.label).unwrap_or_default(),
-            reversed: p.reversed,
-            applied: applied(&receipt.allocations),
-        });
-    }
+    let ids: Vec<_> = payments.iter().map(|p| p.id).collect();
+    let lines = payments::allocations_of(state.store(), tenant, &ids)
+        .await
+        .map_err(not_found)?;
+    let payment_rows: Vec<PaymentRow> = payments
+        .into_iter()
+        .map(|p| {
+            let own: Vec<AllocationLine> = lines
+                .iter()
+                .filter(|(id, _)| *id == p.id)
+                .map(|(_, l)| l.clone())
+                .collect();
+            PaymentRow {
+                id: p.id.get(),
+                paid_on: p.paid_on.format("%d/%m/%Y").to_string(),
+                amount: pesos(p.amount),
+                method: method_es(p.method.as_str()),
+                reference: p.reference.unwrap_or_default(),
+                by: p.registered_by.map(|a| a.label).unwrap_or_default(),
+                reversed: p.reversed,
+                applied: applied(&own),
+            }
+        })
+        .collect();
     let money_or_dash = |m: Option<Money>| m.map(pesos).unwrap_or_else(|| "—".into());
     let role = staff.role();
     let s = loan.status;
