@@ -7,7 +7,7 @@ use sea_orm::sqlx::mysql::MySqlConnectOptions;
 use sea_orm::sqlx::postgres::PgConnectOptions;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
     SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use std::collections::HashMap;
@@ -62,10 +62,18 @@ impl Store {
                     .foreign_keys(true)
             });
             let mut writer_opts = opts.clone();
+            // The writer connection lives as long as the process: a per-connection setting such as
+            // `wal_autocheckpoint` (see `checkpoint_wal_elsewhere`) must not be lost to recycling.
             writer_opts
                 .max_connections(1)
                 .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
                 .acquire_timeout(Duration::from_secs(30));
+            // SQLite is in this process: a ping before each use proves nothing and costs the single
+            // writer a round trip to its worker thread per transaction.
+            opts.test_before_acquire(false);
+            writer_opts.test_before_acquire(false);
             opts.max_connections(8).min_connections(1);
             let db = connect(opts).await?;
             let writer = connect(writer_opts).await?;
@@ -134,6 +142,46 @@ impl Store {
             entries.insert(id.get(), (Instant::now(), tenant.clone()));
         }
         Ok(fresh)
+    }
+
+    /// SQLite only: stops the writer from checkpointing the WAL when it commits, so a commit never
+    /// pays for copying the log into the database file (a 10 ms stall every thousand pages under
+    /// load). Whoever calls this must then call [`Store::checkpoint_wal`] regularly, as the server's
+    /// background task does; commands that run once keep SQLite's own checkpoints. Returns whether it
+    /// applies (false on other backends). If the writer connection is ever replaced, the new one
+    /// checkpoints by itself again, which is safe.
+    pub async fn checkpoint_wal_elsewhere(&self) -> Result<bool, StoreError> {
+        if self.backend() != DbBackend::Sqlite {
+            return Ok(false);
+        }
+        self.writer
+            .execute_unprepared("PRAGMA wal_autocheckpoint = 0")
+            .await?;
+        Ok(true)
+    }
+
+    /// SQLite only: copies committed WAL pages into the database file from a reader connection,
+    /// without blocking the writer or readers (`PASSIVE`). Returns the pages still in the log.
+    pub async fn checkpoint_wal(&self) -> Result<u64, StoreError> {
+        if self.backend() != DbBackend::Sqlite {
+            return Ok(0);
+        }
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                DbBackend::Sqlite,
+                "PRAGMA wal_checkpoint(PASSIVE)",
+            ))
+            .await?;
+        // (busy, pages in the log, pages copied); -1 when not in WAL mode.
+        let (log, copied) = match row {
+            Some(row) => (
+                row.try_get_by_index::<i64>(1)?,
+                row.try_get_by_index::<i64>(2)?,
+            ),
+            None => (0, 0),
+        };
+        Ok(u64::try_from(log - copied).unwrap_or(0))
     }
 
     /// A cheap round trip, for `/readyz`.

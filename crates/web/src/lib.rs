@@ -11,6 +11,7 @@ pub mod routes;
 pub mod sealer;
 pub mod startup;
 pub mod state;
+pub mod wal;
 
 pub use config::Config;
 pub use startup::Application;

@@ -1,7 +1,8 @@
 //! Group commit for payments. Payments that arrive together are written together: one transaction locks
 //! their loans (in id order), reads all their installments in one query, allocates each payment in
 //! memory in arrival order exactly as [`register`](super::register) would, and writes every payment,
-//! allocation, installment, loan balance, audit entry and event with one statement per table. Each payment
+//! allocation, installment, loan balance, audit entry and event together (one statement per table; on
+//! PostgreSQL one statement in all, see `credinet_store::repo::payment_batch`). Each payment
 //! keeps its own answer: one refused (above the payoff, a loan not disbursed) is answered with its error and
 //! left out; the others commit. Per payment that is a fraction of a statement instead of about ten, which
 //! is what lets a two-core server take thousands of payments a second (`docs/benchmarks.md`).
@@ -23,9 +24,10 @@ use credinet_core::lending::allocation::{self, Allocation, InstallmentBalance};
 use credinet_core::money::Money;
 use credinet_store::Store;
 use credinet_store::entities::installment;
-use credinet_store::repo::audit::{self, Record, Requester};
-use credinet_store::repo::events::{self, NewEvent};
+use credinet_store::repo::audit::{Record, Requester};
+use credinet_store::repo::events::NewEvent;
 use credinet_store::repo::loans::{self as loan_repo, LoanBalances};
+use credinet_store::repo::payment_batch::{self, BatchWrites};
 use credinet_store::repo::payments::{self as repo, NewAllocation, NewPayment};
 use sea_orm::DbBackend;
 use std::collections::HashMap;
@@ -109,11 +111,13 @@ impl PaymentQueue {
     }
 }
 
-/// How many batches are written at once. SQLite has one writer, so one; on PostgreSQL a few overlap
-/// their round trips (batches lock their loans in id order, so they never deadlock).
+/// How many batches are written at once. SQLite has one writer, so one. On PostgreSQL two overlap
+/// their round trips (batches lock their loans in id order, so they never deadlock); more writers
+/// split the same load into smaller batches, which cost more CPU per payment (measured: 4 writers
+/// were slower than 2 on two cores).
 fn writers(store: &Store) -> usize {
     match store.backend() {
-        DbBackend::Postgres => 4,
+        DbBackend::Postgres => 2,
         _ => 1,
     }
 }
@@ -452,12 +456,20 @@ async fn write_accepted(
             paid_at: state.loan.paid_at,
         });
     }
-    repo::insert_many(tx, tenant, payments, now).await?;
-    repo::insert_allocations_many(tx, tenant, allocation_rows).await?;
-    loan_repo::set_paid_many(tx, tenant, &paid).await?;
-    loan_repo::set_balances_many(tx, tenant, &balances, now).await?;
-    audit::append_many(tx, tenant, records, now).await?;
-    events::append_many(tx, tenant, new_events, now).await?;
+    payment_batch::write(
+        tx,
+        tenant,
+        BatchWrites {
+            payments,
+            allocations: allocation_rows,
+            installments: paid,
+            loans: balances,
+            audit: records,
+            events: new_events,
+        },
+        now,
+    )
+    .await?;
     for a in accepted
         .iter()
         .filter(|a| a.after.status != a.before.status)

@@ -8,11 +8,15 @@ use credinet_lending::LendingError;
 use credinet_lending::loans::{self, LoanStatus};
 use credinet_lending::payments::{self, PaymentInput, PaymentMethod, register_batch};
 use credinet_store::each_backend;
-use credinet_store::entities::{audit_entry, domain_event};
-use credinet_store::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use credinet_store::entities::{
+    audit_entry, domain_event, installment, loan, payment, payment_allocation,
+};
+use credinet_store::repo::audit::{self, Origin};
+use credinet_store::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use credinet_store::testing::TestDb;
 
 each_backend!(a_batch_answers_each_payment_as_if_it_were_alone);
+each_backend!(a_batch_stores_the_same_rows_as_the_one_by_one_path);
 
 fn pay(loan: LoanId, centavos: i64) -> (PaymentInput, credinet_store::repo::audit::Requester) {
     let input = PaymentInput {
@@ -152,4 +156,214 @@ async fn a_batch_answers_each_payment_as_if_it_were_alone(db: TestDb) {
         .await
         .unwrap();
     assert!(alone.payment.id > receipt7.payment.id);
+}
+
+/// Two identical loans, one paid through the one-by-one path and one through a batch: every stored
+/// column that does not name its own row (ids, the loan's number) is the same, and the audit chain
+/// seals and verifies. On PostgreSQL the batch is one statement of its own, so this pins it to the
+/// ordinary path.
+async fn a_batch_stores_the_same_rows_as_the_one_by_one_path(db: TestDb) {
+    let store = store(&db).await;
+    let tenant = tenant(&store, "igual").await;
+    let flat = product(
+        &store,
+        tenant,
+        "Fijo 6",
+        terms(InterestMethod::Flat, 6, "0.05"),
+    )
+    .await;
+    let alone = disbursed_loan(&store, tenant, &flat, m(1_000_000), d(2026, 1, 10))
+        .await
+        .loan;
+    let batched = disbursed_loan(&store, tenant, &flat, m(1_000_000), d(2026, 1, 10))
+        .await
+        .loan;
+    let mut by = maker();
+    by.origin = Origin {
+        ip: Some("10.0.0.7".into()),
+        user_agent: Some("caja/1.0".into()),
+    };
+    let input = |loan: LoanId, centavos: i64, reference: Option<&str>| PaymentInput {
+        loan,
+        amount: m(centavos),
+        paid_on: Some(d(2026, 1, 20)),
+        method: PaymentMethod::Cash,
+        reference: reference.map(String::from),
+        idempotency_key: None,
+    };
+    // The second payment pays the loan off: its status, paid_at and the transition are written too.
+    let payoff_after_first = alone.outstanding.centavos() - 300_000;
+    for (centavos, reference) in [(300_000, Some("recibo 1")), (payoff_after_first, None)] {
+        payments::register(&store, tenant, input(alone.id, centavos, reference), &by)
+            .await
+            .unwrap();
+    }
+    let results = register_batch(
+        &store,
+        tenant,
+        vec![
+            (input(batched.id, 300_000, Some("recibo 1")), by.clone()),
+            (input(batched.id, payoff_after_first, None), by.clone()),
+        ],
+    )
+    .await;
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+
+    let db = store.db();
+    let payments_of = |loan: LoanId| {
+        payment::Entity::find()
+            .filter(payment::Column::LoanId.eq(loan.get()))
+            .order_by_asc(payment::Column::Id)
+            .all(db)
+    };
+    let strip_payment = |p: payment::Model| {
+        (
+            p.amount,
+            p.paid_on,
+            p.method,
+            p.reference,
+            p.idempotency_key,
+            p.request_hash.len(), // a digest of the request, which names the loan
+            p.registered_by_kind,
+            p.registered_by_id,
+            p.registered_by_label,
+            p.reversed,
+        )
+    };
+    let (pa, pb) = (
+        payments_of(alone.id).await.unwrap(),
+        payments_of(batched.id).await.unwrap(),
+    );
+    assert_eq!(pa.len(), 2);
+    assert_eq!(
+        pa.iter().cloned().map(strip_payment).collect::<Vec<_>>(),
+        pb.iter().cloned().map(strip_payment).collect::<Vec<_>>()
+    );
+
+    let allocations_of = |payments: &[payment::Model]| {
+        let ids: Vec<i64> = payments.iter().map(|p| p.id).collect();
+        async move {
+            payment_allocation::Entity::find()
+                .filter(payment_allocation::Column::PaymentId.is_in(ids))
+                .order_by_asc(payment_allocation::Column::Id)
+                .all(db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|a| (a.installment_number, a.component, a.amount))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(allocations_of(&pa).await, allocations_of(&pb).await);
+
+    let installments_of = |loan: LoanId| async move {
+        installment::Entity::find()
+            .filter(installment::Column::LoanId.eq(loan.get()))
+            .order_by_asc(installment::Column::Number)
+            .all(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|i| {
+                (
+                    i.number,
+                    i.paid_principal,
+                    i.paid_interest,
+                    i.paid_interest_iva,
+                    i.paid_late_fee,
+                    i.paid_late_fee_iva,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        installments_of(alone.id).await,
+        installments_of(batched.id).await
+    );
+
+    let loan_row = |loan: LoanId| async move {
+        let l = loan::Entity::find_by_id(loan.get())
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        (l.total_paid, l.outstanding, l.status, l.paid_at.is_some())
+    };
+    assert_eq!(loan_row(alone.id).await, loan_row(batched.id).await);
+    assert_eq!(loan_row(batched.id).await.2, "paid");
+
+    // Audit entries: same actor, origin and snapshots; in the order of the payments.
+    let entries_for = |payments: &[payment::Model]| {
+        let ids: Vec<String> = payments.iter().map(|p| p.id.to_string()).collect();
+        async move {
+            audit_entry::Entity::find()
+                .filter(audit_entry::Column::TenantId.eq(tenant.get()))
+                .filter(audit_entry::Column::Action.eq("payment_registered"))
+                .filter(audit_entry::Column::EntityId.is_in(ids))
+                .order_by_asc(audit_entry::Column::Id)
+                .all(db)
+                .await
+                .unwrap()
+        }
+    };
+    let (ea, eb) = (entries_for(&pa).await, entries_for(&pb).await);
+    assert_eq!(
+        eb.iter().map(|e| e.entity_id.clone()).collect::<Vec<_>>(),
+        pb.iter()
+            .map(|p| Some(p.id.to_string()))
+            .collect::<Vec<_>>(),
+        "audit entries follow the payments' order"
+    );
+    let comparable = |e: &audit_entry::Model| {
+        let after: serde_json::Value =
+            serde_json::from_str(e.after_json.as_deref().unwrap()).unwrap();
+        (
+            e.actor_kind.clone(),
+            e.actor_id,
+            e.actor_label.clone(),
+            e.entity.clone(),
+            e.ip.clone(),
+            e.user_agent.clone(),
+            e.before_json.clone(),
+            after["loan_outstanding"].clone(),
+            after["loan_status"].clone(),
+            after["payment"]["amount"].clone(),
+            after["allocations"].as_array().map(Vec::len),
+        )
+    };
+    assert_eq!(
+        ea.iter().map(comparable).collect::<Vec<_>>(),
+        eb.iter().map(comparable).collect::<Vec<_>>()
+    );
+
+    // Events: the same payloads but for the ids and the loan's number.
+    let events_for = |payments: &[payment::Model]| {
+        let ids: Vec<String> = payments.iter().map(|p| p.id.to_string()).collect();
+        async move {
+            domain_event::Entity::find()
+                .filter(domain_event::Column::Entity.eq("payment"))
+                .filter(domain_event::Column::EntityId.is_in(ids))
+                .order_by_asc(domain_event::Column::Id)
+                .all(db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|e| {
+                    let mut payload: serde_json::Value = serde_json::from_str(&e.payload).unwrap();
+                    for key in ["payment_id", "loan_id", "loan_number"] {
+                        payload.as_object_mut().unwrap().remove(key);
+                    }
+                    (e.kind, e.entity, e.delivered_at, payload)
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(events_for(&pa).await, events_for(&pb).await);
+
+    audit::seal(&store, tenant).await.unwrap();
+    let check = audit::verify(store.db(), tenant, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(check.first_broken, None);
+    assert_eq!(check.stale_unsealed, 0);
 }

@@ -145,7 +145,20 @@ pub async fn append_many<C: ConnectionTrait>(
     Ok(())
 }
 
+/// The actor label and user agent as stored: cut to the column widths (254 and 512 characters).
+pub(crate) fn clipped(record: &Record) -> (String, Option<String>) {
+    (
+        record.actor.label.chars().take(254).collect(),
+        record
+            .origin
+            .user_agent
+            .as_ref()
+            .map(|ua| ua.chars().take(512).collect()),
+    )
+}
+
 fn unsealed(tenant: TenantId, record: Record, at: DateTime<Utc>) -> audit_entry::ActiveModel {
+    let (actor_label, user_agent) = clipped(&record);
     audit_entry::ActiveModel {
         id: NotSet,
         tenant_id: Set(tenant.get()),
@@ -153,15 +166,12 @@ fn unsealed(tenant: TenantId, record: Record, at: DateTime<Utc>) -> audit_entry:
         at: Set(micros(at)),
         actor_kind: Set(record.actor.kind.as_str().to_string()),
         actor_id: Set(record.actor.id),
-        actor_label: Set(record.actor.label.chars().take(254).collect()),
+        actor_label: Set(actor_label),
         action: Set(record.action.to_string()),
         entity: Set(record.entity.to_string()),
         entity_id: Set(record.entity_id),
         ip: Set(record.origin.ip),
-        user_agent: Set(record
-            .origin
-            .user_agent
-            .map(|ua| ua.chars().take(512).collect())),
+        user_agent: Set(user_agent),
         before_json: Set(record.before.map(|v| v.to_string())),
         after_json: Set(record.after.map(|v| v.to_string())),
         prev_hash: Set(None),

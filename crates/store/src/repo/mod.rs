@@ -9,6 +9,7 @@ pub mod events;
 pub mod holidays;
 pub mod loans;
 pub mod login_attempts;
+pub mod payment_batch;
 pub mod payments;
 pub mod portfolio;
 pub mod products;
