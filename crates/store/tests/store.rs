@@ -275,3 +275,45 @@ async fn instants_round_trip_to_the_microsecond(db: TestDb) {
         db.backend
     );
 }
+
+/// The server takes over SQLite's WAL checkpoints (so no commit pays for one): the log then grows past
+/// SQLite's own threshold of 1,000 pages until the background checkpoint copies all of it.
+#[tokio::test]
+async fn sqlite_checkpoints_move_off_the_writer_and_still_copy_everything() {
+    let db = TestDb::create(credinet_store::testing::Backend::Sqlite)
+        .await
+        .unwrap();
+    let store = migrated(&db).await;
+    assert!(store.checkpoint_wal_elsewhere().await.unwrap());
+    let a = tenant(&store, "caja-wal").await;
+    let big = "x".repeat(4_000);
+    for chunk in 0..4 {
+        let tx = store.write().await.unwrap();
+        let records = (0..1_000)
+            .map(|n| {
+                let mut r = record("payment_registered", chunk * 1_000 + n);
+                r.before = Some(serde_json::json!({ "padding": big }));
+                r
+            })
+            .collect();
+        audit::append_many(&tx, a.id, records, Utc::now())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let path = db.url.trim_start_matches("sqlite://");
+    let wal = std::fs::metadata(format!("{path}-wal")).unwrap().len();
+    assert!(
+        wal > 8 * 1024 * 1024,
+        "the writer did not checkpoint (log of {wal} bytes)"
+    );
+    assert_eq!(store.checkpoint_wal().await.unwrap(), 0, "all of it copied");
+    let since = Utc::now() - chrono::Duration::hours(1);
+    assert_eq!(
+        audit::count_since(store.db(), a.id, since).await.unwrap(),
+        4_000
+    );
+
+    let other = Store::connect("sqlite::memory:").await.unwrap();
+    assert_eq!(other.checkpoint_wal().await.unwrap(), 0);
+}
