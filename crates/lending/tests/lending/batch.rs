@@ -367,3 +367,78 @@ async fn a_batch_stores_the_same_rows_as_the_one_by_one_path(db: TestDb) {
     assert_eq!(check.first_broken, None);
     assert_eq!(check.stale_unsealed, 0);
 }
+
+each_backend!(the_batch_writer_stores_every_payment_column_it_is_given);
+
+/// `payment_batch::write` is a store function: whatever a payment row carries is stored, an
+/// idempotency key included, although the queue itself only batches payments without one.
+async fn the_batch_writer_stores_every_payment_column_it_is_given(db: TestDb) {
+    use credinet_core::ids::PaymentId;
+    use credinet_store::repo::payment_batch::{self, BatchWrites};
+    use credinet_store::repo::payments::{ActorRef, NewPayment};
+
+    let store = store(&db).await;
+    let tenant = tenant(&store, "llave").await;
+    let flat = product(
+        &store,
+        tenant,
+        "Fijo 6",
+        terms(InterestMethod::Flat, 6, "0.05"),
+    )
+    .await;
+    let loan = disbursed_loan(&store, tenant, &flat, m(1_000_000), d(2026, 1, 10))
+        .await
+        .loan;
+    let tx = store.write().await.unwrap();
+    // A fixed id: MySQL has no way to reserve one, and the writer stores what it is given.
+    let id = PaymentId::new(900_001);
+    let new = NewPayment {
+        loan_id: loan.id,
+        amount: 1_000,
+        paid_on: d(2026, 1, 20),
+        method: "cash".into(),
+        reference: Some("folio 9".into()),
+        idempotency_key: Some("llave-1".into()),
+        request_hash: "ab".repeat(32),
+        registered_by: ActorRef {
+            kind: "user".into(),
+            id: Some(1),
+            label: "cajero@demo.mx".into(),
+        },
+    };
+    let rows = BatchWrites {
+        payments: vec![(id, new)],
+        ..Default::default()
+    };
+    payment_batch::write(&tx, tenant, rows, chrono::Utc::now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let stored = payment::Entity::find_by_id(id.get())
+        .one(store.db())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            stored.tenant_id,
+            stored.loan_id,
+            stored.amount,
+            stored.paid_on,
+            stored.reference.as_deref(),
+            stored.idempotency_key.as_deref(),
+            stored.registered_by_label.as_deref(),
+            stored.reversed,
+        ),
+        (
+            tenant.get(),
+            loan.id.get(),
+            1_000,
+            d(2026, 1, 20),
+            Some("folio 9"),
+            Some("llave-1"),
+            Some("cajero@demo.mx"),
+            false,
+        )
+    );
+}

@@ -57,10 +57,11 @@ WITH
 p AS (
     INSERT INTO payment (id, tenant_id, loan_id, amount, paid_on, method, reference, idempotency_key,
         request_hash, registered_by_kind, registered_by_id, registered_by_label, created_at, reversed)
-    SELECT r.id, $1, r.loan_id, r.amount, r.paid_on, r.method, r.reference, NULL,
+    SELECT r.id, $1, r.loan_id, r.amount, r.paid_on, r.method, r.reference, r.idempotency_key,
         r.request_hash, r.by_kind, r.by_id, r.by_label, $2, false
     FROM json_to_recordset($3::json) AS r(id bigint, loan_id bigint, amount bigint, paid_on date,
-        method text, reference text, request_hash text, by_kind text, by_id bigint, by_label text)
+        method text, reference text, idempotency_key text, request_hash text, by_kind text,
+        by_id bigint, by_label text)
 ),
 a AS (
     INSERT INTO payment_allocation (tenant_id, payment_id, installment_id, installment_number,
@@ -121,6 +122,7 @@ async fn write_postgres<C: ConnectionTrait>(
                 "paid_on": p.paid_on,
                 "method": p.method,
                 "reference": p.reference,
+                "idempotency_key": p.idempotency_key,
                 "request_hash": p.request_hash,
                 "by_kind": p.registered_by.kind,
                 "by_id": p.registered_by.id,
