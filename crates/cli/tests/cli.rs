@@ -169,7 +169,10 @@ async fn audit_verify_finds_the_first_tampered_row_and_exits_non_zero() {
     let store = credinet_store::Store::connect(&db.url).await.unwrap();
     store
         .db()
-        .execute_unprepared("UPDATE audit_entry SET actor_label = 'someone-else' WHERE seq = 3")
+        .execute_unprepared(
+            "UPDATE audit_entry SET actor_label = 'someone-else' \
+             WHERE id = (SELECT entry_id FROM audit_seal WHERE seq = 3)",
+        )
         .await
         .unwrap();
     let broken = credinet(&db.url, &["audit", "verify", "--tenant", "caja"]);

@@ -17,7 +17,7 @@ use credinet_store::repo::audit::Requester;
 use credinet_store::repo::loans::{self as repo, LoanQuery, NewInstallment, NewLoan};
 use credinet_store::repo::payments::ActorRef;
 use credinet_store::repo::{clients as client_repo, counters, products as product_repo, tenants};
-use credinet_store::{Store, sea_orm::ConnectionTrait};
+use credinet_store::{Store, sea_orm::DatabaseTransaction};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::json;
@@ -397,8 +397,8 @@ pub(crate) fn check_transition(from: LoanStatus, to: LoanStatus) -> Result<(), L
 }
 
 /// The audit entry and the domain event of a status change.
-pub(crate) async fn record_transition<C: ConnectionTrait>(
-    db: &C,
+pub(crate) async fn record_transition(
+    db: &DatabaseTransaction,
     tenant: TenantId,
     by: &Requester,
     before: &Loan,

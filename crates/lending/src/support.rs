@@ -6,14 +6,14 @@ use credinet_core::ids::TenantId;
 use credinet_store::repo::audit::{self, Actor, Record, Requester};
 use credinet_store::repo::events::{self, NewEvent};
 use credinet_store::repo::payments::ActorRef;
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, DatabaseTransaction};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// Writes the audit entry of a change, in the change's transaction.
 #[allow(clippy::too_many_arguments)]
-pub(crate) async fn audit<C: ConnectionTrait>(
-    db: &C,
+pub(crate) async fn audit(
+    db: &DatabaseTransaction,
     tenant: TenantId,
     by: &Requester,
     action: &'static str,

@@ -37,6 +37,13 @@ pub async fn run(config: &Config, command: Command) -> anyhow::Result<ExitCode> 
                 );
             }
         }
+        if result.unqueued > 0 {
+            broken = true;
+            println!(
+                "{}: BROKEN: {} entries are neither chained nor waiting to be (written around Credinet, or their queue row was removed)",
+                tenant.slug, result.unqueued
+            );
+        }
         if result.stale_unsealed > 0 {
             println!(
                 "{}: warning: {} entries older than a minute are not sealed yet (is the server running?)",

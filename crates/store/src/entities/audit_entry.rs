@@ -2,12 +2,12 @@ use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "audit_entry")]
+/// One audited change, written once by the transaction that made the change and never updated: its place
+/// in the chain is in `audit_seal`.
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub tenant_id: i64,
-    /// Position in the tenant chain; `None` until the sealer has chained the entry.
-    pub seq: Option<i64>,
     pub at: DateTimeUtc,
     pub actor_kind: String,
     pub actor_id: Option<i64>,
@@ -19,8 +19,6 @@ pub struct Model {
     pub user_agent: Option<String>,
     pub before_json: Option<String>,
     pub after_json: Option<String>,
-    pub prev_hash: Option<String>,
-    pub hash: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,6 +4,8 @@
 pub mod api_key;
 pub mod audit_chain;
 pub mod audit_entry;
+pub mod audit_pending;
+pub mod audit_seal;
 pub mod client;
 pub mod domain_event;
 pub mod holiday;

@@ -1,22 +1,27 @@
 //! The audit log: append-only, hash-chained per tenant.
 //!
-//! An entry is written unsealed inside the business transaction that it describes, so nothing is lost and
-//! business writes never wait on the chain. The sealer then takes a tenant's unsealed entries in id order,
-//! gives each the next position and a SHA-256 over its content and the previous hash. It holds the chain
-//! head row locked while it seals (a row lock on PostgreSQL/MySQL, the single writer on SQLite), so two
-//! sealers on two servers never interleave.
+//! An entry is written once, inside the business transaction that it describes, together with a row in
+//! `audit_pending`: nothing is lost, business writes never wait on the chain, and an entry is never
+//! updated afterwards. The sealer takes a tenant's queued entries in id order, gives each the next
+//! position and a SHA-256 over its content and the previous hash, appends that to `audit_seal` and
+//! removes the queue rows. It holds the chain head row locked while it seals (a row lock on
+//! PostgreSQL/MySQL, the single writer on SQLite), so two sealers on two servers never interleave.
+//!
+//! The queue is what makes "unsealed" exact: an entry whose transaction commits after entries with
+//! larger ids were sealed is still found, and chained after them.
 
 use super::micros;
 use super::tenants::GENESIS_HASH;
-use crate::entities::{audit_chain, audit_entry};
+use crate::entities::{audit_chain, audit_entry, audit_pending, audit_seal};
 use crate::{Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
 use credinet_core::ids::{AuditEntryId, TenantId};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, NotSet, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 
 /// Who did it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,21 +121,23 @@ pub struct AuditEntry {
     pub hash: Option<String>,
 }
 
-/// Appends an unsealed entry; call it with the transaction of the change it records.
-pub async fn append<C: ConnectionTrait>(
-    db: &C,
+/// Appends an entry and queues it for the sealer. It takes the transaction of the change it records,
+/// so the change, its entry and the queue row commit together or not at all.
+pub async fn append(
+    tx: &DatabaseTransaction,
     tenant: TenantId,
     record: Record,
     at: DateTime<Utc>,
 ) -> Result<AuditEntryId, StoreError> {
-    let row = unsealed(tenant, record, at).insert(db).await?;
+    let row = unsealed(tenant, record, at).insert(tx).await?;
+    queue(tx, tenant, vec![row.id]).await?;
     Ok(AuditEntryId::new(row.id))
 }
 
-/// Appends several unsealed entries in one statement, in order (their ids keep that order, and the
-/// sealer chains by id).
-pub async fn append_many<C: ConnectionTrait>(
-    db: &C,
+/// Appends several entries in order (their ids keep that order, and the sealer chains by id) and
+/// queues them for the sealer.
+pub async fn append_many(
+    tx: &DatabaseTransaction,
     tenant: TenantId,
     records: Vec<Record>,
     at: DateTime<Utc>,
@@ -139,8 +146,33 @@ pub async fn append_many<C: ConnectionTrait>(
         return Ok(());
     }
     let rows = records.into_iter().map(|r| unsealed(tenant, r, at));
-    audit_entry::Entity::insert_many(rows)
-        .exec_without_returning(db)
+    let ids = if tx.support_returning() {
+        audit_entry::Entity::insert_many(rows)
+            .exec_with_returning_keys(tx)
+            .await?
+    } else {
+        // MySQL has no RETURNING; one insert per entry gives each id.
+        let mut ids = Vec::new();
+        for row in rows {
+            ids.push(row.insert(tx).await?.id);
+        }
+        ids
+    };
+    queue(tx, tenant, ids).await
+}
+
+/// Marks entries as waiting for the sealer.
+async fn queue(
+    tx: &DatabaseTransaction,
+    tenant: TenantId,
+    entry_ids: Vec<i64>,
+) -> Result<(), StoreError> {
+    let rows = entry_ids.into_iter().map(|id| audit_pending::ActiveModel {
+        tenant_id: Set(tenant.get()),
+        entry_id: Set(id),
+    });
+    audit_pending::Entity::insert_many(rows)
+        .exec_without_returning(tx)
         .await?;
     Ok(())
 }
@@ -162,7 +194,6 @@ fn unsealed(tenant: TenantId, record: Record, at: DateTime<Utc>) -> audit_entry:
     audit_entry::ActiveModel {
         id: NotSet,
         tenant_id: Set(tenant.get()),
-        seq: Set(None),
         at: Set(micros(at)),
         actor_kind: Set(record.actor.kind.as_str().to_string()),
         actor_id: Set(record.actor.id),
@@ -174,14 +205,12 @@ fn unsealed(tenant: TenantId, record: Record, at: DateTime<Utc>) -> audit_entry:
         user_agent: Set(user_agent),
         before_json: Set(record.before.map(|v| v.to_string())),
         after_json: Set(record.after.map(|v| v.to_string())),
-        prev_hash: Set(None),
-        hash: Set(None),
     }
 }
 
 const SEAL_BATCH: u64 = 500;
 
-/// Seals every unsealed entry of `tenant`; returns how many it sealed.
+/// Seals every entry of `tenant` waiting in the queue; returns how many it sealed.
 pub async fn seal(store: &Store, tenant: TenantId) -> Result<u64, StoreError> {
     let mut sealed = 0;
     loop {
@@ -193,32 +222,55 @@ pub async fn seal(store: &Store, tenant: TenantId) -> Result<u64, StoreError> {
             .ok_or_else(|| {
                 StoreError::Corrupt(format!("tenant {tenant} has no audit chain head"))
             })?;
-        let batch = audit_entry::Entity::find()
-            .filter(audit_entry::Column::TenantId.eq(tenant.get()))
-            .filter(audit_entry::Column::Seq.is_null())
-            .order_by_asc(audit_entry::Column::Id)
+        let waiting: Vec<i64> = audit_pending::Entity::find()
+            .select_only()
+            .column(audit_pending::Column::EntryId)
+            .filter(audit_pending::Column::TenantId.eq(tenant.get()))
+            .order_by_asc(audit_pending::Column::EntryId)
             .limit(SEAL_BATCH)
+            .into_tuple()
             .all(&tx)
             .await?;
-        if batch.is_empty() {
+        if waiting.is_empty() {
             tx.commit().await?;
             return Ok(sealed);
+        }
+        let batch = audit_entry::Entity::find()
+            .filter(audit_entry::Column::TenantId.eq(tenant.get()))
+            .filter(audit_entry::Column::Id.is_in(waiting.iter().copied()))
+            .order_by_asc(audit_entry::Column::Id)
+            .all(&tx)
+            .await?;
+        if batch.len() != waiting.len() {
+            // The foreign key keeps every queued entry in place; a queue row pointing into another
+            // tenant's log is the only way here, and sealing around it would hide it.
+            return Err(StoreError::Corrupt(format!(
+                "tenant {tenant} has audit queue rows for entries outside its log"
+            )));
         }
         let (mut seq, mut prev) = (head.last_seq, head.last_hash.clone());
         let mut links = Vec::with_capacity(batch.len());
         for row in &batch {
             seq += 1;
             let hash = entry_hash(row, seq, &prev);
-            links.push(Link {
-                id: row.id,
-                seq,
-                prev_hash: prev,
-                hash: hash.clone(),
+            links.push(audit_seal::ActiveModel {
+                tenant_id: Set(tenant.get()),
+                seq: Set(seq),
+                entry_id: Set(row.id),
+                prev_hash: Set(prev),
+                hash: Set(hash.clone()),
             });
             prev = hash;
         }
         sealed += links.len() as u64;
-        tx.execute_unprepared(&link_update(tenant, &links)).await?;
+        audit_seal::Entity::insert_many(links)
+            .exec_without_returning(&tx)
+            .await?;
+        audit_pending::Entity::delete_many()
+            .filter(audit_pending::Column::TenantId.eq(tenant.get()))
+            .filter(audit_pending::Column::EntryId.is_in(waiting))
+            .exec(&tx)
+            .await?;
         let mut head: audit_chain::ActiveModel = head.into();
         head.last_seq = Set(seq);
         head.last_hash = Set(prev);
@@ -226,35 +278,6 @@ pub async fn seal(store: &Store, tenant: TenantId) -> Result<u64, StoreError> {
         head.update(&tx).await?;
         tx.commit().await?;
     }
-}
-
-/// The chain position given to one entry.
-struct Link {
-    id: i64,
-    seq: i64,
-    prev_hash: String,
-    hash: String,
-}
-
-/// One UPDATE for a whole batch (`CASE id WHEN … THEN …`), instead of one statement per entry. Every
-/// value is an integer or a hex digest this code computed, so inlining them is safe.
-fn link_update(tenant: TenantId, links: &[Link]) -> String {
-    let case = |value: &dyn Fn(&Link) -> String| {
-        let arms: String = links
-            .iter()
-            .map(|l| format!(" WHEN {} THEN {}", l.id, value(l)))
-            .collect();
-        format!("CASE id{arms} END")
-    };
-    let ids: Vec<String> = links.iter().map(|l| l.id.to_string()).collect();
-    format!(
-        "UPDATE audit_entry SET seq = {}, prev_hash = {}, hash = {} WHERE tenant_id = {} AND id IN ({})",
-        case(&|l| l.seq.to_string()),
-        case(&|l| format!("'{}'", l.prev_hash)),
-        case(&|l| format!("'{}'", l.hash)),
-        tenant.get(),
-        ids.join(",")
-    )
 }
 
 /// The hash of an entry at position `seq` after `prev_hash`: SHA-256 of a JSON array of every stored
@@ -286,6 +309,9 @@ pub struct Verification {
     pub first_broken: Option<BrokenLink>,
     /// Entries still unsealed a minute after they were written: the sealer is not running.
     pub stale_unsealed: u64,
+    /// Entries neither in the chain nor waiting for it: written around the log's own functions, or
+    /// their queue row was removed. The sealer will never chain them.
+    pub unqueued: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -297,8 +323,9 @@ pub struct BrokenLink {
 
 const VERIFY_PAGE: u64 = 1000;
 
-/// Walks the sealed chain of `tenant` in order and reports the first entry whose position, previous hash
-/// or content hash does not match, then whether the head agrees with the last entry.
+/// Walks the sealed chain of `tenant` in order and reports the first position whose entry is gone, or
+/// whose previous hash or content hash does not match; then whether the head agrees with the last
+/// position, and whether every entry is either chained or queued.
 pub async fn verify<C: ConnectionTrait>(
     db: &C,
     tenant: TenantId,
@@ -308,40 +335,53 @@ pub async fn verify<C: ConnectionTrait>(
     let mut prev = GENESIS_HASH.to_string();
     let mut first_broken = None;
     'pages: loop {
-        let page = audit_entry::Entity::find()
-            .filter(audit_entry::Column::TenantId.eq(tenant.get()))
-            .filter(audit_entry::Column::Seq.gte(expected_seq))
-            .order_by_asc(audit_entry::Column::Seq)
+        let links = audit_seal::Entity::find()
+            .filter(audit_seal::Column::TenantId.eq(tenant.get()))
+            .filter(audit_seal::Column::Seq.gte(expected_seq))
+            .order_by_asc(audit_seal::Column::Seq)
             .limit(VERIFY_PAGE)
             .all(db)
             .await?;
-        if page.is_empty() {
+        if links.is_empty() {
             break;
         }
-        for row in page {
-            let seq = row.seq.unwrap_or_default();
+        let entries: HashMap<i64, audit_entry::Model> = audit_entry::Entity::find()
+            .filter(audit_entry::Column::TenantId.eq(tenant.get()))
+            .filter(audit_entry::Column::Id.is_in(links.iter().map(|l| l.entry_id)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect();
+        for link in links {
             let broken = |reason: String| {
                 Some(BrokenLink {
                     seq: expected_seq,
-                    entry_id: row.id,
+                    entry_id: link.entry_id,
                     reason,
                 })
             };
-            if seq != expected_seq {
+            let entry = entries.get(&link.entry_id);
+            if link.seq != expected_seq {
                 first_broken = broken(format!(
-                    "entry at position {expected_seq} is missing (next found is {seq})"
+                    "entry at position {expected_seq} is missing (next found is {})",
+                    link.seq
                 ));
-            } else if row.prev_hash.as_deref() != Some(prev.as_str()) {
+            } else if entry.is_none() {
+                first_broken = broken(format!(
+                    "entry at position {expected_seq} is missing (its row is gone)"
+                ));
+            } else if link.prev_hash != prev {
                 first_broken =
                     broken("its previous hash does not match the entry before it".into());
-            } else if row.hash.as_deref() != Some(entry_hash(&row, seq, &prev).as_str()) {
+            } else if entry.is_some_and(|e| link.hash != entry_hash(e, link.seq, &prev)) {
                 first_broken =
                     broken("its content does not match its hash (the row was changed)".into());
             }
             if first_broken.is_some() {
                 break 'pages;
             }
-            prev = row.hash.unwrap_or_default();
+            prev = link.hash;
             expected_seq += 1;
         }
     }
@@ -361,16 +401,29 @@ pub async fn verify<C: ConnectionTrait>(
             });
         }
     }
-    let stale_unsealed = audit_entry::Entity::find()
-        .filter(audit_entry::Column::TenantId.eq(tenant.get()))
-        .filter(audit_entry::Column::Seq.is_null())
+    let stale_unsealed = audit_pending::Entity::find()
+        .inner_join(audit_entry::Entity)
+        .filter(audit_pending::Column::TenantId.eq(tenant.get()))
         .filter(audit_entry::Column::At.lt(now - Duration::minutes(1)))
+        .count(db)
+        .await?;
+    let written = audit_entry::Entity::find()
+        .filter(audit_entry::Column::TenantId.eq(tenant.get()))
+        .count(db)
+        .await?;
+    let chained = audit_seal::Entity::find()
+        .filter(audit_seal::Column::TenantId.eq(tenant.get()))
+        .count(db)
+        .await?;
+    let queued = audit_pending::Entity::find()
+        .filter(audit_pending::Column::TenantId.eq(tenant.get()))
         .count(db)
         .await?;
     Ok(Verification {
         sealed,
         first_broken,
         stale_unsealed,
+        unqueued: written.saturating_sub(chained + queued),
     })
 }
 
@@ -386,14 +439,12 @@ pub async fn list<C: ConnectionTrait>(
     if let Some(before) = before {
         query = query.filter(audit_entry::Column::Id.lt(before.get()));
     }
-    Ok(query
+    let rows = query
         .order_by_desc(audit_entry::Column::Id)
         .limit(limit)
         .all(db)
-        .await?
-        .into_iter()
-        .map(to_domain)
-        .collect())
+        .await?;
+    with_links(db, tenant, rows).await
 }
 
 pub async fn get<C: ConnectionTrait>(
@@ -401,18 +452,44 @@ pub async fn get<C: ConnectionTrait>(
     tenant: TenantId,
     id: AuditEntryId,
 ) -> Result<Option<AuditEntry>, StoreError> {
-    Ok(audit_entry::Entity::find()
+    let rows = audit_entry::Entity::find()
         .filter(audit_entry::Column::TenantId.eq(tenant.get()))
         .filter(audit_entry::Column::Id.eq(id.get()))
-        .one(db)
-        .await?
-        .map(to_domain))
+        .all(db)
+        .await?;
+    Ok(with_links(db, tenant, rows).await?.pop())
 }
 
-fn to_domain(row: audit_entry::Model) -> AuditEntry {
+/// The entries with their place in the chain, for those already sealed.
+async fn with_links<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    rows: Vec<audit_entry::Model>,
+) -> Result<Vec<AuditEntry>, StoreError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut links: HashMap<i64, audit_seal::Model> = audit_seal::Entity::find()
+        .filter(audit_seal::Column::TenantId.eq(tenant.get()))
+        .filter(audit_seal::Column::EntryId.is_in(rows.iter().map(|r| r.id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| (l.entry_id, l))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let link = links.remove(&row.id);
+            to_domain(row, link)
+        })
+        .collect())
+}
+
+fn to_domain(row: audit_entry::Model, link: Option<audit_seal::Model>) -> AuditEntry {
     AuditEntry {
         id: AuditEntryId::new(row.id),
-        seq: row.seq,
+        seq: link.as_ref().map(|l| l.seq),
         at: row.at,
         actor_kind: row.actor_kind,
         actor_id: row.actor_id,
@@ -424,7 +501,7 @@ fn to_domain(row: audit_entry::Model) -> AuditEntry {
         user_agent: row.user_agent,
         before: row.before_json,
         after: row.after_json,
-        hash: row.hash,
+        hash: link.map(|l| l.hash),
     }
 }
 

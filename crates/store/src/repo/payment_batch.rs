@@ -16,7 +16,7 @@ use super::payments::{self, NewAllocation, NewPayment};
 use crate::StoreError;
 use chrono::{DateTime, Utc};
 use credinet_core::ids::{PaymentId, TenantId};
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement};
 use serde_json::{Value, json};
 
 /// The rows of one batch. Payments carry ids from [`payments::reserve_ids`]; audit entries are
@@ -32,8 +32,8 @@ pub struct BatchWrites {
 }
 
 /// Writes the batch inside `tx`.
-pub async fn write<C: ConnectionTrait>(
-    tx: &C,
+pub async fn write(
+    tx: &DatabaseTransaction,
     tenant: TenantId,
     rows: BatchWrites,
     now: DateTime<Utc>,
@@ -51,7 +51,8 @@ pub async fn write<C: ConnectionTrait>(
 }
 
 /// `$1` tenant, `$2` now, `$3`…`$8` the JSON arrays of rows. Audit entries and events are inserted in
-/// their array order (`n`), which is the order their ids take and the sealer chains them in.
+/// their array order (`n`), which is the order their ids take and the sealer chains them in; each audit
+/// entry is queued for the sealer in the same statement.
 const POSTGRES_BATCH: &str = r#"
 WITH
 p AS (
@@ -86,14 +87,18 @@ l AS (
     WHERE loan.tenant_id = $1 AND loan.id = r.id
 ),
 au AS (
-    INSERT INTO audit_entry (tenant_id, seq, at, actor_kind, actor_id, actor_label, action, entity,
-        entity_id, ip, user_agent, before_json, after_json, prev_hash, hash)
-    SELECT $1, NULL, $2, r.actor_kind, r.actor_id, r.actor_label, r.action, r.entity,
-        r.entity_id, r.ip, r.user_agent, r.before_json, r.after_json, NULL, NULL
+    INSERT INTO audit_entry (tenant_id, at, actor_kind, actor_id, actor_label, action, entity,
+        entity_id, ip, user_agent, before_json, after_json)
+    SELECT $1, $2, r.actor_kind, r.actor_id, r.actor_label, r.action, r.entity,
+        r.entity_id, r.ip, r.user_agent, r.before_json, r.after_json
     FROM json_to_recordset($7::json) AS r(actor_kind text, actor_id bigint,
         actor_label text, action text, entity text, entity_id text, ip text, user_agent text,
         before_json text, after_json text, n bigint)
     ORDER BY r.n
+    RETURNING id
+),
+aq AS (
+    INSERT INTO audit_pending (tenant_id, entry_id) SELECT $1, id FROM au
 ),
 e AS (
     INSERT INTO domain_event (tenant_id, kind, entity, entity_id, payload, created_at, delivered_at)

@@ -11,6 +11,8 @@ use credinet_store::sea_orm::ConnectionTrait;
 use credinet_store::testing::TestDb;
 use credinet_store::{Store, each_backend, migrations};
 
+mod audit_chain;
+
 async fn migrated(db: &TestDb) -> Store {
     let store = Store::connect(&db.url).await.expect("connect");
     migrations::run(&store).await.expect("migrate");
@@ -175,19 +177,16 @@ async fn a_sealed_chain_verifies_and_a_tampered_row_is_found(db: TestDb) {
     let store = migrated(&db).await;
     let a = tenant(&store, "caja-a").await;
     let b = tenant(&store, "caja-b").await;
+    let tx = store.write().await.unwrap();
     for n in 0..7 {
-        audit::append(
-            store.db(),
-            a.id,
-            record("payment_registered", n),
-            Utc::now(),
-        )
-        .await
-        .unwrap();
-        audit::append(store.db(), b.id, record("user_login", n), Utc::now())
+        audit::append(&tx, a.id, record("payment_registered", n), Utc::now())
+            .await
+            .unwrap();
+        audit::append(&tx, b.id, record("user_login", n), Utc::now())
             .await
             .unwrap();
     }
+    tx.commit().await.unwrap();
     assert_eq!(audit::seal(&store, a.id).await.unwrap(), 7);
     assert_eq!(
         audit::seal(&store, a.id).await.unwrap(),
@@ -217,7 +216,8 @@ async fn a_sealed_chain_verifies_and_a_tampered_row_is_found(db: TestDb) {
     store
         .db()
         .execute_unprepared(&format!(
-            "UPDATE audit_entry SET after_json = '{{\"n\":3,\"amount\":\"9999.99\"}}' WHERE tenant_id = {} AND seq = 4",
+            "UPDATE audit_entry SET after_json = '{{\"n\":3,\"amount\":\"9999.99\"}}' \
+             WHERE id = (SELECT entry_id FROM audit_seal WHERE tenant_id = {} AND seq = 4)",
             a.id
         ))
         .await
@@ -239,17 +239,25 @@ async fn a_sealed_chain_verifies_and_a_tampered_row_is_found(db: TestDb) {
 async fn a_deleted_audit_row_breaks_the_chain(db: TestDb) {
     let store = migrated(&db).await;
     let a = tenant(&store, "caja-a").await;
+    let tx = store.write().await.unwrap();
     for n in 0..5 {
-        audit::append(store.db(), a.id, record("loan_approved", n), Utc::now())
+        audit::append(&tx, a.id, record("loan_approved", n), Utc::now())
             .await
             .unwrap();
     }
+    tx.commit().await.unwrap();
     audit::seal(&store, a.id).await.unwrap();
-    store
-        .db()
-        .execute_unprepared("DELETE FROM audit_entry WHERE seq = 2")
-        .await
-        .unwrap();
+    let second = audit::list(store.db(), a.id, None, 5).await.unwrap()[3].clone();
+    assert_eq!(second.seq, Some(2));
+    for statement in [
+        format!(
+            "DELETE FROM audit_seal WHERE tenant_id = {} AND seq = 2",
+            a.id
+        ),
+        format!("DELETE FROM audit_entry WHERE id = {}", second.id),
+    ] {
+        store.db().execute_unprepared(&statement).await.unwrap();
+    }
     let link = audit::verify(store.db(), a.id, Utc::now())
         .await
         .unwrap()
@@ -265,9 +273,9 @@ async fn instants_round_trip_to_the_microsecond(db: TestDb) {
     let at = chrono::DateTime::parse_from_rfc3339("2026-03-07T23:59:59.123456-06:00")
         .unwrap()
         .with_timezone(&Utc);
-    let id = audit::append(store.db(), a.id, record("x", 1), at)
-        .await
-        .unwrap();
+    let tx = store.write().await.unwrap();
+    let id = audit::append(&tx, a.id, record("x", 1), at).await.unwrap();
+    tx.commit().await.unwrap();
     let entry = audit::get(store.db(), a.id, id).await.unwrap().unwrap();
     assert_eq!(
         entry.at, at,
