@@ -222,25 +222,24 @@ pub async fn seal(store: &Store, tenant: TenantId) -> Result<u64, StoreError> {
             .ok_or_else(|| {
                 StoreError::Corrupt(format!("tenant {tenant} has no audit chain head"))
             })?;
-        let waiting: Vec<i64> = audit_pending::Entity::find()
-            .select_only()
-            .column(audit_pending::Column::EntryId)
+        // One join from the queue, in queue order: the planner walks the queue's key and looks each
+        // entry up by id, whatever statistics it has on the log.
+        let queued = audit_pending::Entity::find()
+            .find_also_related(audit_entry::Entity)
             .filter(audit_pending::Column::TenantId.eq(tenant.get()))
             .order_by_asc(audit_pending::Column::EntryId)
             .limit(SEAL_BATCH)
-            .into_tuple()
             .all(&tx)
             .await?;
-        if waiting.is_empty() {
+        if queued.is_empty() {
             tx.commit().await?;
             return Ok(sealed);
         }
-        let batch = audit_entry::Entity::find()
-            .filter(audit_entry::Column::TenantId.eq(tenant.get()))
-            .filter(audit_entry::Column::Id.is_in(waiting.iter().copied()))
-            .order_by_asc(audit_entry::Column::Id)
-            .all(&tx)
-            .await?;
+        let waiting: Vec<i64> = queued.iter().map(|(q, _)| q.entry_id).collect();
+        let batch: Vec<audit_entry::Model> = queued
+            .into_iter()
+            .filter_map(|(_, entry)| entry.filter(|e| e.tenant_id == tenant.get()))
+            .collect();
         if batch.len() != waiting.len() {
             // The foreign key keeps every queued entry in place; a queue row pointing into another
             // tenant's log is the only way here, and sealing around it would hide it.

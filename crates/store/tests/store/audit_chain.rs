@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 each_backend!(
     sealing_appends_to_the_chain_and_never_rewrites_an_entry,
     an_entry_written_around_the_log_is_reported,
+    a_queue_row_into_another_tenants_log_is_an_error_not_a_seal,
     chains_sealed_before_the_log_became_write_once_carry_over,
 );
 
@@ -117,6 +118,33 @@ async fn an_entry_written_around_the_log_is_reported(db: TestDb) {
         (check.sealed, check.first_broken, check.unqueued),
         (1, None, 1)
     );
+}
+
+async fn a_queue_row_into_another_tenants_log_is_an_error_not_a_seal(db: TestDb) {
+    let store = migrated(&db).await;
+    let a = tenant(&store, "caja-a").await;
+    let b = tenant(&store, "caja-b").await;
+    let tx = store.write().await.unwrap();
+    let bs = audit::append(&tx, b.id, record("user_login", 1), Utc::now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    audit_pending::ActiveModel {
+        tenant_id: Set(a.id.get()),
+        entry_id: Set(bs.get()),
+    }
+    .insert(store.db())
+    .await
+    .unwrap();
+
+    let error = audit::seal(&store, a.id).await.unwrap_err();
+    assert!(error.to_string().contains("outside its log"), "{error}");
+    assert_eq!(
+        audit_seal::Entity::find().count(store.db()).await.unwrap(),
+        0,
+        "nothing of B's went into A's chain"
+    );
+    assert_eq!(audit::seal(&store, b.id).await.unwrap(), 1);
 }
 
 /// The hash of an entry, computed here independently of the store: if the store's definition changes,
