@@ -1,5 +1,5 @@
 //! The `credinet` binary as an operator uses it: one-line errors and exit codes, idempotent migrations,
-//! `audit verify` finding a tampered row.
+//! `audit verify` finding a tampered row and an entry written around the log.
 
 use credinet_store::sea_orm::ConnectionTrait;
 use credinet_store::testing::{Backend, TestDb};
@@ -166,7 +166,24 @@ async fn audit_verify_finds_the_first_tampered_row_and_exits_non_zero() {
         stdout(&ok)
     );
 
+    // An entry written straight into the table is in the log but will never be chained.
     let store = credinet_store::Store::connect(&db.url).await.unwrap();
+    store
+        .db()
+        .execute_unprepared(
+            "INSERT INTO audit_entry (tenant_id, at, actor_kind, actor_label, action, entity) \
+             SELECT id, created_at, 'user', 'someone', 'payment_reversed', 'payment' FROM tenant",
+        )
+        .await
+        .unwrap();
+    let around = credinet(&db.url, &["audit", "verify"]);
+    assert_eq!(around.status.code(), Some(2));
+    assert!(
+        stdout(&around).contains("caja: BROKEN: entries neither chained nor waiting to be: 1"),
+        "{}",
+        stdout(&around)
+    );
+
     store
         .db()
         .execute_unprepared(

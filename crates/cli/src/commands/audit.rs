@@ -40,7 +40,7 @@ pub async fn run(config: &Config, command: Command) -> anyhow::Result<ExitCode> 
         if result.unqueued > 0 {
             broken = true;
             println!(
-                "{}: BROKEN: {} entries are neither chained nor waiting to be (written around Credinet, or their queue row was removed)",
+                "{}: BROKEN: entries neither chained nor waiting to be: {} (written around Credinet, or their queue row was removed)",
                 tenant.slug, result.unqueued
             );
         }
