@@ -10,8 +10,8 @@
 //! The queue is what makes "unsealed" exact: an entry whose transaction commits after entries with
 //! larger ids were sealed is still found, and chained after them.
 
-use super::micros;
 use super::tenants::GENESIS_HASH;
+use super::{micros, tenant_is};
 use crate::entities::{audit_chain, audit_entry, audit_pending, audit_seal};
 use crate::{Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
@@ -353,7 +353,7 @@ pub async fn verify<C: ConnectionTrait>(
             break;
         }
         let entries: HashMap<i64, audit_entry::Model> = audit_entry::Entity::find()
-            .filter(audit_entry::Column::TenantId.eq(tenant.get()))
+            .filter(tenant_is(audit_entry::Column::TenantId, tenant))
             .filter(audit_entry::Column::Id.is_in(links.iter().map(|l| l.entry_id)))
             .all(db)
             .await?
@@ -477,7 +477,7 @@ async fn with_links<C: ConnectionTrait>(
         return Ok(Vec::new());
     }
     let mut links: HashMap<i64, audit_seal::Model> = audit_seal::Entity::find()
-        .filter(audit_seal::Column::TenantId.eq(tenant.get()))
+        .filter(tenant_is(audit_seal::Column::TenantId, tenant))
         .filter(audit_seal::Column::EntryId.is_in(rows.iter().map(|r| r.id)))
         .all(db)
         .await?

@@ -1,6 +1,6 @@
 //! Loans of a tenant and their installments.
 
-use super::micros;
+use super::{micros, tenant_is};
 use crate::StoreError;
 use crate::entities::{installment, loan};
 use chrono::{DateTime, Utc};
@@ -338,17 +338,6 @@ pub async fn installments_of<C: ConnectionTrait>(
         .order_by_asc(installment::Column::Number)
         .all(db)
         .await?)
-}
-
-/// The tenant condition of a statement that also names its rows by id (`id IN (…)`). Written as
-/// `tenant_id + 0 = ?` so SQLite, which without statistics takes an equality on an index's first column
-/// to be selective, looks the rows up by id instead of scanning every row of the tenant through the
-/// `(tenant_id, …)` index (measured in docs/benchmarks.md). Other backends plan it the same way.
-fn tenant_is(
-    column: impl sea_orm::sea_query::IntoColumnRef,
-    tenant: TenantId,
-) -> sea_orm::sea_query::SimpleExpr {
-    Expr::col(column).add(0).eq(tenant.get())
 }
 
 /// `CASE id WHEN … THEN … END` over `rows`, for one-statement updates of many rows.
