@@ -248,7 +248,7 @@ pub async fn seal(store: &Store, tenant: TenantId) -> Result<u64, StoreError> {
                 "tenant {tenant} has audit queue rows for entries outside its log"
             )));
         }
-        let batch_len = batch.len();
+        let drained = batch.len() < SEAL_BATCH as usize;
         let (mut seq, mut prev) = (head.last_seq, head.last_hash.clone());
         let mut links = Vec::with_capacity(batch.len());
         for row in &batch {
@@ -278,7 +278,7 @@ pub async fn seal(store: &Store, tenant: TenantId) -> Result<u64, StoreError> {
         head.sealed_at = Set(micros(Utc::now()));
         head.update(&tx).await?;
         tx.commit().await?;
-        if batch_len < SEAL_BATCH as usize {
+        if drained {
             // The queue was drained as of this batch. Entries committed since then are left for the
             // next nudge: chasing them here would, under steady load, turn into one small sealing
             // transaction per business transaction, each taking SQLite's only writer in turn.
@@ -368,23 +368,22 @@ pub async fn verify<C: ConnectionTrait>(
                     reason,
                 })
             };
-            let entry = entries.get(&link.entry_id);
-            if link.seq != expected_seq {
-                first_broken = broken(format!(
+            first_broken = match entries.get(&link.entry_id) {
+                _ if link.seq != expected_seq => broken(format!(
                     "entry at position {expected_seq} is missing (next found is {})",
                     link.seq
-                ));
-            } else if entry.is_none() {
-                first_broken = broken(format!(
+                )),
+                None => broken(format!(
                     "entry at position {expected_seq} is missing (its row is gone)"
-                ));
-            } else if link.prev_hash != prev {
-                first_broken =
-                    broken("its previous hash does not match the entry before it".into());
-            } else if entry.is_some_and(|e| link.hash != entry_hash(e, link.seq, &prev)) {
-                first_broken =
-                    broken("its content does not match its hash (the row was changed)".into());
-            }
+                )),
+                Some(_) if link.prev_hash != prev => {
+                    broken("its previous hash does not match the entry before it".into())
+                }
+                Some(entry) if link.hash != entry_hash(entry, link.seq, &prev) => {
+                    broken("its content does not match its hash (the row was changed)".into())
+                }
+                Some(_) => None,
+            };
             if first_broken.is_some() {
                 break 'pages;
             }
