@@ -1,7 +1,9 @@
 //! Column shapes shared by every migration, so each kind of value is stored the same way everywhere.
 
 use sea_orm::DbBackend;
-use sea_orm::sea_query::{ColumnDef, Table, TableCreateStatement};
+use sea_orm::sea_query::{
+    ColumnDef, ForeignKey, ForeignKeyAction, ForeignKeyCreateStatement, Table, TableCreateStatement,
+};
 
 /// A UTC instant. MySQL gets `DATETIME(6)`: `TIMESTAMP` would drop microseconds, convert through the
 /// session zone and end in 2038.
@@ -54,6 +56,16 @@ pub fn big_int_null(name: &'static str) -> ColumnDef {
 
 pub fn boolean(name: &'static str) -> ColumnDef {
     ColumnDef::new(name).boolean().not_null().to_owned()
+}
+
+/// A foreign key from `from.col` to `to.id`. Restrict: money and audit rows are never deleted, so a row
+/// that others point at cannot go either.
+pub fn fk(from: &'static str, col: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .from(from, col)
+        .to(to, "id")
+        .on_delete(ForeignKeyAction::Restrict)
+        .to_owned()
 }
 
 /// A new table statement named `name`.

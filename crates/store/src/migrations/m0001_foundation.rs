@@ -1,20 +1,14 @@
 //! Tenants, staff users, browser sessions, login attempts, API keys and the audit log.
 
 use super::columns::{
-    big_int, big_int_null, boolean, id, instant, sql, string, string_null, table, tenant_id,
+    big_int, big_int_null, boolean, fk, id, instant, sql, string, string_null, table, tenant_id,
     text_null,
 };
-use sea_orm::sea_query::{ForeignKey, ForeignKeyAction, Index};
+use sea_orm::sea_query::Index;
 use sea_orm::{DbBackend, Statement};
 
 pub fn statements(b: DbBackend) -> Vec<Statement> {
-    let tenant_fk = |from: &'static str| {
-        ForeignKey::create()
-            .from(from, "tenant_id")
-            .to("tenant", "id")
-            .on_delete(ForeignKeyAction::Restrict)
-            .to_owned()
-    };
+    let tenant_fk = |from: &'static str| fk(from, "tenant_id", "tenant");
     vec![
         sql(
             b,

@@ -6,10 +6,10 @@
 //! `columns::instant`. Every index starts with `tenant_id`, the shard key.
 
 use super::columns::{
-    big_int, big_int_null, boolean, id, instant, sql, string, string_null, table, tenant_id,
+    big_int, big_int_null, boolean, fk, id, instant, sql, string, string_null, table, tenant_id,
     text_null,
 };
-use sea_orm::sea_query::{ColumnDef, ForeignKey, ForeignKeyAction, Index};
+use sea_orm::sea_query::{ColumnDef, Index};
 use sea_orm::{DbBackend, Statement};
 
 fn date(name: &'static str) -> ColumnDef {
@@ -31,18 +31,6 @@ fn actor(names: [&'static str; 3]) -> [ColumnDef; 3] {
         big_int_null(names[1]),
         string_null(names[2], 254),
     ]
-}
-
-fn fk(
-    from: &'static str,
-    col: &'static str,
-    to: &'static str,
-) -> sea_orm::sea_query::ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from, col)
-        .to(to, "id")
-        .on_delete(ForeignKeyAction::Restrict)
-        .to_owned()
 }
 
 pub fn statements(b: DbBackend) -> Vec<Statement> {

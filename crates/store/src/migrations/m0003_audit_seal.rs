@@ -7,18 +7,12 @@
 //! row together; the sealer appends a narrow seal row and removes the pending one. Existing chains are
 //! carried over unchanged: same positions, same hashes.
 
-use super::columns::{big_int, sql, string, table};
-use sea_orm::sea_query::{ForeignKey, ForeignKeyAction, Index};
+use super::columns::{big_int, fk, sql, string, table};
+use sea_orm::sea_query::Index;
 use sea_orm::{DbBackend, Statement};
 
 pub fn statements(b: DbBackend) -> Vec<Statement> {
-    let entry_fk = |from: &'static str| {
-        ForeignKey::create()
-            .from(from, "entry_id")
-            .to("audit_entry", "id")
-            .on_delete(ForeignKeyAction::Restrict)
-            .to_owned()
-    };
+    let entry_fk = |from: &'static str| fk(from, "entry_id", "audit_entry");
     let raw = |text: &str| Statement::from_string(b, text.to_string());
     vec![
         sql(
