@@ -2,7 +2,7 @@
 //! commit out of id order are still chained; entries written around the log are reported; and chains
 //! sealed before the log became write-once carry over unchanged.
 
-use super::{migrated, record, tenant};
+use super::{appended, migrated, record, tenant};
 use chrono::{DateTime, Utc};
 use credinet_store::entities::{audit_entry, audit_pending, audit_seal};
 use credinet_store::repo::audit;
@@ -26,13 +26,7 @@ each_backend!(
 async fn sealing_appends_to_the_chain_and_never_rewrites_an_entry(db: TestDb) {
     let store = migrated(&db).await;
     let a = tenant(&store, "caja-a").await;
-    let tx = store.write().await.unwrap();
-    for n in 0..3 {
-        audit::append(&tx, a.id, record("payment_registered", n), Utc::now())
-            .await
-            .unwrap();
-    }
-    tx.commit().await.unwrap();
+    appended(&store, a.id, "payment_registered", 3).await;
     let entries = || async {
         audit_entry::Entity::find()
             .order_by_asc(audit_entry::Column::Id)
@@ -82,11 +76,7 @@ async fn sealing_appends_to_the_chain_and_never_rewrites_an_entry(db: TestDb) {
 async fn an_entry_written_around_the_log_is_reported(db: TestDb) {
     let store = migrated(&db).await;
     let a = tenant(&store, "caja-a").await;
-    let tx = store.write().await.unwrap();
-    audit::append(&tx, a.id, record("loan_approved", 1), Utc::now())
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    appended(&store, a.id, "loan_approved", 1).await;
     audit::seal(&store, a.id).await.unwrap();
 
     // An entry inserted straight into the table, without its queue row.
@@ -124,11 +114,7 @@ async fn a_queue_row_into_another_tenants_log_is_an_error_not_a_seal(db: TestDb)
     let store = migrated(&db).await;
     let a = tenant(&store, "caja-a").await;
     let b = tenant(&store, "caja-b").await;
-    let tx = store.write().await.unwrap();
-    let bs = audit::append(&tx, b.id, record("user_login", 1), Utc::now())
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    let bs = appended(&store, b.id, "user_login", 1).await[0];
     audit_pending::ActiveModel {
         tenant_id: Set(a.id.get()),
         entry_id: Set(bs.get()),

@@ -1,7 +1,7 @@
 //! The store on every backend: migrations, tenant scoping and the audit chain.
 
 use chrono::Utc;
-use credinet_core::ids::{TenantId, UserId};
+use credinet_core::ids::{AuditEntryId, TenantId, UserId};
 use credinet_core::role::Role;
 use credinet_core::slug::TenantSlug;
 use credinet_core::zone::Zone;
@@ -57,6 +57,26 @@ fn record(action: &'static str, n: i64) -> Record {
     }
 }
 
+/// Appends `count` entries of `action` to `tenant`'s log in one committed transaction.
+async fn appended(
+    store: &Store,
+    tenant: TenantId,
+    action: &'static str,
+    count: i64,
+) -> Vec<AuditEntryId> {
+    let tx = store.write().await.unwrap();
+    let mut ids = Vec::new();
+    for n in 0..count {
+        ids.push(
+            audit::append(&tx, tenant, record(action, n), Utc::now())
+                .await
+                .unwrap(),
+        );
+    }
+    tx.commit().await.unwrap();
+    ids
+}
+
 each_backend!(
     migrations_are_idempotent,
     a_tenant_cannot_see_or_change_another_tenants_users,
@@ -69,13 +89,7 @@ each_backend!(
 async fn a_burst_larger_than_a_sealing_batch_is_chained_in_order(db: TestDb) {
     let store = migrated(&db).await;
     let a = tenant(&store, "caja-a").await;
-    let tx = store.write().await.unwrap();
-    for n in 0..1_234 {
-        audit::append(&tx, a.id, record("payment_registered", n), Utc::now())
-            .await
-            .unwrap();
-    }
-    tx.commit().await.unwrap();
+    appended(&store, a.id, "payment_registered", 1_234).await;
     assert_eq!(audit::seal(&store, a.id).await.unwrap(), 1_234);
     let check = audit::verify(store.db(), a.id, Utc::now()).await.unwrap();
     assert_eq!(
@@ -239,13 +253,7 @@ async fn a_sealed_chain_verifies_and_a_tampered_row_is_found(db: TestDb) {
 async fn a_deleted_audit_row_breaks_the_chain(db: TestDb) {
     let store = migrated(&db).await;
     let a = tenant(&store, "caja-a").await;
-    let tx = store.write().await.unwrap();
-    for n in 0..5 {
-        audit::append(&tx, a.id, record("loan_approved", n), Utc::now())
-            .await
-            .unwrap();
-    }
-    tx.commit().await.unwrap();
+    appended(&store, a.id, "loan_approved", 5).await;
     audit::seal(&store, a.id).await.unwrap();
     let second = audit::list(store.db(), a.id, None, 5).await.unwrap()[3].clone();
     assert_eq!(second.seq, Some(2));
