@@ -167,24 +167,37 @@ pub async fn register_batch(
     tenant: TenantId,
     requests: Vec<(PaymentInput, Requester)>,
 ) -> Vec<Result<PaymentReceipt, LendingError>> {
-    if !batches_supported(store)
-        || requests
-            .iter()
-            .any(|(input, _)| input.idempotency_key.is_some())
-    {
+    if !can_write_together(store, &requests) {
         return one_by_one(store, tenant, requests).await;
     }
+    match register_together(store, tenant, &requests).await {
+        Ok(results) => results,
+        Err(e) => one_by_one_after(store, tenant, requests, e).await,
+    }
+}
+
+/// Registers several payments of one tenant in one transaction, each with its own answer (in the order
+/// of the requests), or fails as a whole and writes nothing. Only on SQLite and PostgreSQL, and only
+/// for payments without an idempotency key; [`register_batch`] takes any payments and falls back to
+/// one by one.
+pub async fn register_together(
+    store: &Store,
+    tenant: TenantId,
+    requests: &[(PaymentInput, Requester)],
+) -> Result<Vec<Result<PaymentReceipt, LendingError>>, LendingError> {
+    if !can_write_together(store, requests) {
+        return Err(LendingError::Invalid(
+            "payments are written together only on SQLite and PostgreSQL, and only without an idempotency key".into(),
+        ));
+    }
     let now = support::now();
-    let today = match store.tenant(tenant).await {
-        Ok(Some(t)) => t.zone.local_date(now),
-        Ok(None) => {
-            return requests
-                .iter()
-                .map(|_| Err(LendingError::NotFound("tenant")))
-                .collect();
-        }
-        Err(e) => return one_by_one_after(store, tenant, requests, e.into()).await,
+    let Some(tenant_row) = store.tenant(tenant).await? else {
+        return Ok(requests
+            .iter()
+            .map(|_| Err(LendingError::NotFound("tenant")))
+            .collect());
     };
+    let today = tenant_row.zone.local_date(now);
     let prepared: Vec<Result<Prepared, LendingError>> = requests
         .iter()
         .map(|(input, by)| {
@@ -198,10 +211,14 @@ pub async fn register_batch(
             })
         })
         .collect();
-    match write_batch(store, tenant, prepared, now).await {
-        Ok(results) => results,
-        Err(e) => one_by_one_after(store, tenant, requests, e).await,
-    }
+    write_batch(store, tenant, prepared, now).await
+}
+
+fn can_write_together(store: &Store, requests: &[(PaymentInput, Requester)]) -> bool {
+    batches_supported(store)
+        && requests
+            .iter()
+            .all(|(input, _)| input.idempotency_key.is_none())
 }
 
 async fn one_by_one_after(

@@ -6,7 +6,7 @@
 
 mod batch;
 
-pub use batch::{PaymentQueue, register_batch};
+pub use batch::{PaymentQueue, register_batch, register_together};
 
 use crate::loans::{self, ActorInfo, LoanStatus, balance};
 use crate::support::{actor_ref, audit, enum_text, event, optional_text, parse_enum};
