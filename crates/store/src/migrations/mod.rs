@@ -7,6 +7,7 @@ mod columns;
 mod m0001_foundation;
 mod m0002_lending;
 mod m0003_audit_seal;
+mod m0004_room_for_updates;
 
 use crate::{Store, StoreError};
 use chrono::Utc;
@@ -38,6 +39,11 @@ fn all() -> Vec<Migration> {
             version: 3,
             name: "audit_seal",
             statements: m0003_audit_seal::statements,
+        },
+        Migration {
+            version: 4,
+            name: "room_for_updates",
+            statements: m0004_room_for_updates::statements,
         },
     ]
 }

@@ -333,3 +333,26 @@ async fn sqlite_checkpoints_move_off_the_writer_and_still_copy_everything() {
     let other = Store::connect("sqlite::memory:").await.unwrap();
     assert_eq!(other.checkpoint_wal().await.unwrap(), 0);
 }
+
+/// PostgreSQL: the tables every payment updates leave room on their pages, so the update of a loan's
+/// balance or an installment's paid amounts stays on its page and touches no index (migration 4).
+#[tokio::test]
+async fn postgres_leaves_room_for_the_updates_of_each_payment() {
+    let Some(db) = TestDb::create(credinet_store::testing::Backend::Postgres).await else {
+        return;
+    };
+    let store = migrated(&db).await;
+    for table in ["loan", "installment"] {
+        let row = store
+            .db()
+            .query_one_raw(credinet_store::sea_orm::Statement::from_string(
+                credinet_store::sea_orm::DbBackend::Postgres,
+                format!("SELECT array_to_string(reloptions, ',') AS options FROM pg_class WHERE relname = '{table}'"),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        let options: Option<String> = row.try_get("", "options").unwrap();
+        assert_eq!(options.as_deref(), Some("fillfactor=85"), "{table}");
+    }
+}
