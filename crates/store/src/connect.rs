@@ -1,6 +1,7 @@
 //! Opening the database chosen by `DATABASE_URL`, with each backend's settings for correctness.
 
 use crate::StoreError;
+use crate::live_keys::LiveKeys;
 use crate::repo::tenants::{self, Tenant};
 use credinet_core::ids::TenantId;
 use sea_orm::sqlx::mysql::MySqlConnectOptions;
@@ -25,6 +26,7 @@ pub struct Store {
     /// pool as `db`.
     writer: DatabaseConnection,
     tenants: Arc<TenantCache>,
+    pub(crate) live_keys: Arc<LiveKeys>,
 }
 
 /// Tenants are read on every request and change rarely: a short-lived copy per process.
@@ -81,6 +83,7 @@ impl Store {
                 db,
                 writer,
                 tenants: Default::default(),
+                live_keys: Default::default(),
             });
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             // Batched writes have one statement text per batch size; keep them all prepared so the
@@ -98,11 +101,18 @@ impl Store {
         } else {
             return Err(StoreError::UnsupportedUrl(redact_url(url)));
         }
+        // A server connection is pinged before use only after a pause. By default sqlx pings on every
+        // checkout: a full round trip before each request's first query and each transaction's BEGIN,
+        // the busiest server's largest avoidable cost (measured in docs/benchmarks.md). A connection
+        // in steady use has just proved itself; one that broke since (the server restarted) fails its
+        // statement and is discarded.
+        opts.test_before_acquire_if_idle_for(Duration::from_secs(1));
         let db = connect(opts).await?;
         Ok(Store {
             writer: db.clone(),
             db,
             tenants: Default::default(),
+            live_keys: Default::default(),
         })
     }
 
