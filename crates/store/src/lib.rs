@@ -6,6 +6,7 @@
 mod connect;
 pub mod entities;
 mod error;
+mod live_keys;
 pub mod migrations;
 pub mod repo;
 #[cfg(feature = "testing")]
@@ -13,4 +14,5 @@ pub mod testing;
 
 pub use connect::{Store, redact_url};
 pub use error::StoreError;
+pub use live_keys::KeyChanges;
 pub use sea_orm;

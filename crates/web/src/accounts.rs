@@ -304,6 +304,7 @@ impl<'a> Accounts<'a> {
             .await?;
         }
         tx.commit().await?;
+        self.store.api_keys_changed();
         self.sealer.nudge(tenant);
         Ok(key)
     }

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod key_listener;
 pub mod origin;
 pub mod pages;
 pub mod routes;

@@ -65,6 +65,7 @@ impl Application {
             })?;
         let sealer = Sealer::spawn(store.clone());
         crate::wal::spawn_checkpointer(store.clone()).await;
+        crate::key_listener::spawn(store.clone()).await;
         let state = AppState::new(store.clone(), config, sealer);
         let router = with_layers(routes::router(state.clone()), state.config());
         Ok(Application {

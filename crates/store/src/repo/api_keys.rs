@@ -1,6 +1,6 @@
 use super::micros;
-use crate::StoreError;
 use crate::entities::api_key;
+use crate::{StoreError, live_keys};
 use chrono::{DateTime, Utc};
 use credinet_core::ids::{ApiKeyId, TenantId, UserId};
 use credinet_core::role::Role;
@@ -78,19 +78,24 @@ pub async fn get<C: ConnectionTrait>(
 }
 
 /// Revokes a key of `tenant`. `None` when the tenant has no such key; revoking twice keeps the first time.
+/// Running servers that keep keys in memory hear of it when `db`'s transaction commits
+/// ([`Store::key_changes`](crate::Store::key_changes)).
 pub async fn revoke<C: ConnectionTrait>(
     db: &C,
     tenant: TenantId,
     id: ApiKeyId,
     now: DateTime<Utc>,
 ) -> Result<Option<ApiKey>, StoreError> {
-    api_key::Entity::update_many()
+    let revoked = api_key::Entity::update_many()
         .col_expr(api_key::Column::RevokedAt, micros(now).into())
         .filter(api_key::Column::TenantId.eq(tenant.get()))
         .filter(api_key::Column::Id.eq(id.get()))
         .filter(api_key::Column::RevokedAt.is_null())
         .exec(db)
         .await?;
+    if revoked.rows_affected > 0 {
+        live_keys::announce(db).await?;
+    }
     get(db, tenant, id).await
 }
 

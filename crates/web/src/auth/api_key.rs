@@ -8,9 +8,9 @@ use axum::http::header;
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use credinet_core::role::Role;
-use credinet_store::repo::api_keys::{self, ApiKey};
+use credinet_store::repo::api_keys::ApiKey;
 use credinet_store::repo::tenants::Tenant;
 use std::sync::Arc;
 
@@ -90,23 +90,16 @@ async fn authenticate(state: &AppState, bearer: Option<String>) -> Result<ApiCal
     let given = bearer.ok_or_else(|| {
         ApiError::unauthorized("send the API key as 'Authorization: Bearer cn_…'")
     })?;
-    let db = state.store().db();
-    let key = api_keys::find_live_by_hash(db, &token::digest(&given))
+    let store = state.store();
+    let key = store
+        .live_api_key(&token::digest(&given))
         .await?
         .ok_or_else(|| ApiError::unauthorized("the API key is unknown or revoked"))?;
-    let tenant = state
-        .store()
+    let tenant = store
         .tenant(key.tenant_id)
         .await?
         .ok_or_else(|| ApiError::unauthorized("the API key's tenant is gone"))?;
-    // Record use at most once a minute per key: a write per request would cap the API at the write rate.
-    let now = Utc::now();
-    if key
-        .last_used_at
-        .is_none_or(|t| now - t > Duration::minutes(1))
-    {
-        api_keys::mark_used(db, key.id, now).await?;
-    }
+    store.api_key_used(&key, Utc::now()).await?;
     Ok(ApiCaller {
         tenant: Arc::new(tenant),
         key,

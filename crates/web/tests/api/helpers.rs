@@ -16,6 +16,8 @@ pub const USER_AGENT: &str = "credinet-tests/1.0";
 pub struct TestApp {
     pub base: String,
     pub app_store: credinet_store::Store,
+    /// The database the app serves, for a second process (the CLI) to connect to.
+    pub database_url: String,
 }
 
 impl TestApp {
@@ -29,7 +31,11 @@ impl TestApp {
         let base = format!("http://{}", app.local_addr());
         let app_store = app.store().clone();
         tokio::spawn(app.serve(std::future::pending()));
-        TestApp { base, app_store }
+        TestApp {
+            base,
+            app_store,
+            database_url: db.url,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
