@@ -208,7 +208,10 @@ fn unsealed(tenant: TenantId, record: Record, at: DateTime<Utc>) -> audit_entry:
     }
 }
 
-const SEAL_BATCH: u64 = 500;
+/// Entries sealed per transaction. Small enough that a sealing transaction is short: on SQLite it holds the
+/// only writer, and payment batches queued behind 500 entries' worth of reading, hashing and writing were
+/// the slowest 1 % of payments (p99 −1.5 ms at 100, on both backends; docs/benchmarks.md, session 4).
+const SEAL_BATCH: u64 = 100;
 
 /// Seals the entries of `tenant` waiting in the queue, in batches, until a batch finds the queue drained;
 /// returns how many it sealed. Entries committed while it runs may be left for the next call.
