@@ -58,16 +58,22 @@ impl LiveKeys {
     }
 
     fn forget_all(&self) {
-        let mut state = self.state();
-        state.generation += 1;
-        state.keys.clear();
+        self.state().forget_all();
     }
 
+    /// Starting or stopping to listen also drops every copy: whatever was read before a listener
+    /// started, or while none was connected, may have missed a change.
     fn set_listening(&self, listening: bool) {
         let mut state = self.state();
         state.listening = listening;
-        state.generation += 1;
-        state.keys.clear();
+        state.forget_all();
+    }
+}
+
+impl State {
+    fn forget_all(&mut self) {
+        self.generation += 1;
+        self.keys.clear();
     }
 }
 
