@@ -1,10 +1,11 @@
 //! `credinet`: one binary for the web back office, the API and the operations commands.
 
 mod commands;
+mod settings;
 
 use clap::{Parser, Subcommand};
 use commands::{apikey, audit, demo, serve, tenant, user};
-use credinet_web::config::{Config, Overrides};
+use settings::{Overrides, Settings};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -71,7 +72,7 @@ fn main() -> ExitCode {
 
 /// Reads `.env` from the working directory when present; a malformed file is reported, not ignored.
 fn dotenvy_load() -> anyhow::Result<()> {
-    match credinet_web::config::load_dotenv() {
+    match settings::load_dotenv() {
         Ok(()) => Ok(()),
         Err(e) => {
             eprintln!("warning: {e}");
@@ -89,22 +90,23 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         overrides.bind = args.bind;
         overrides.migrate_on_start = args.no_migrate.then_some(false);
     }
-    let config = Config::load(cli.config.as_deref(), overrides)?;
-    init_tracing(&config);
+    let settings = Settings::load(cli.config.as_deref(), overrides)?;
+    init_tracing(&settings);
     match cli.command {
-        Command::Serve(args) => serve::run(config, args).await,
-        Command::Migrate => commands::migrate(&config).await,
-        Command::Demo(args) => demo::run(&config, args).await,
-        Command::Tenant(cmd) => tenant::run(&config, cmd).await,
-        Command::User(cmd) => user::run(&config, cmd).await,
-        Command::Apikey(cmd) => apikey::run(&config, cmd).await,
-        Command::Audit(cmd) => audit::run(&config, cmd).await,
+        Command::Serve(args) => serve::run(settings, args).await,
+        Command::Migrate => commands::migrate(&settings).await,
+        Command::Demo(args) => demo::run(&settings, args).await,
+        Command::Tenant(cmd) => tenant::run(&settings, cmd).await,
+        Command::User(cmd) => user::run(&settings, cmd).await,
+        Command::Apikey(cmd) => apikey::run(&settings, cmd).await,
+        Command::Audit(cmd) => audit::run(&settings, cmd).await,
     }
 }
 
-fn init_tracing(config: &Config) {
+fn init_tracing(settings: &Settings) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&config.log));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&settings.log));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

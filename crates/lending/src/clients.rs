@@ -2,7 +2,6 @@
 //! by the core types; a bad RFC check digit and a phone or CURP another client already has are warnings
 //! returned with the result, never refusals (SPEC §3).
 
-use crate::support;
 use crate::support::{audit, optional_text, required_text};
 use crate::{LendingError, Page, PageRequest};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -170,7 +169,7 @@ pub async fn create(
         fields,
         mut warnings,
     } = parse(&input)?;
-    let now = support::now();
+    let now = store.now();
     let tx = store.write().await?;
     warnings.extend(duplicates(&tx, tenant, &fields, None).await?);
     let row = repo::insert(&tx, tenant, fields, now).await?;
@@ -203,7 +202,7 @@ pub async fn update(
         fields,
         mut warnings,
     } = parse(&input)?;
-    let now = support::now();
+    let now = store.now();
     let tx = store.write().await?;
     let before = repo::get(&tx, tenant, id)
         .await?
@@ -238,7 +237,7 @@ pub async fn set_pin_hash(
     pin_hash: Option<String>,
     by: &Requester,
 ) -> Result<(), LendingError> {
-    let now = support::now();
+    let now = store.now();
     let tx = store.write().await?;
     let set = pin_hash.is_some();
     if !repo::set_pin_hash(&tx, tenant, id, pin_hash, now).await? {

@@ -7,7 +7,7 @@ use crate::clients::{self, ClientInput};
 use crate::loans::{self, LoanInput};
 use crate::payments::{self, PaymentInput, PaymentMethod};
 use crate::{LendingError, products};
-use chrono::{Datelike, Duration, NaiveDate, Utc};
+use chrono::{Datelike, Duration, NaiveDate};
 use credinet_core::curp::check_digit;
 use credinet_core::ids::{ClientId, LoanId, TenantId};
 use credinet_core::money::Money;
@@ -206,7 +206,7 @@ pub async fn seed(
         .await?
         .ok_or(LendingError::NotFound("tenant"))?
         .zone;
-    let today = zone.local_date(Utc::now());
+    let today = zone.local_date(store.now());
     let mut rng = Rng(0x00C0_FFEE_2026);
     let mut report = DemoReport::default();
 

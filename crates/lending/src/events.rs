@@ -1,7 +1,7 @@
 //! Domain events (`loan_approved`, `payment_registered`, `payment_reversed`, …): an outbox written in the
 //! transaction of the change it announces; the notifier reads undelivered rows and marks them delivered.
 
-use crate::{LendingError, support};
+use crate::LendingError;
 use chrono::{DateTime, Utc};
 use credinet_core::ids::{EventId, TenantId};
 use credinet_store::Store;
@@ -46,7 +46,7 @@ pub async fn undelivered(store: &Store, limit: u64) -> Result<Vec<DomainEvent>, 
 
 pub async fn mark_delivered(store: &Store, ids: &[EventId]) -> Result<u64, LendingError> {
     let tx = store.write().await?;
-    let n = repo::mark_delivered(&tx, ids, support::now()).await?;
+    let n = repo::mark_delivered(&tx, ids, store.now()).await?;
     tx.commit().await?;
     Ok(n)
 }

@@ -3,8 +3,8 @@
 //! year's bank holidays are added (in the disbursement's transaction). A year the tenant already has any
 //! holiday in is left exactly as the tenant edited it.
 
+use crate::LendingError;
 use crate::support::{audit, required_text};
-use crate::{LendingError, support};
 use chrono::{Datelike, NaiveDate};
 use credinet_core::ids::TenantId;
 use credinet_core::lending::holidays::mexican_bank_holidays;
@@ -75,7 +75,7 @@ pub async fn add(
     by: &Requester,
 ) -> Result<Holiday, LendingError> {
     let name = required_text(name, "the holiday's name", 100)?;
-    let now = support::now();
+    let now = store.now();
     let tx = store.write().await?;
     // Seed the year first, so that adding one holiday does not stop the bank holidays from being seeded.
     ensure_years(&tx, tenant, date, date).await?;
@@ -106,7 +106,7 @@ pub async fn remove(
     date: NaiveDate,
     by: &Requester,
 ) -> Result<(), LendingError> {
-    let now = support::now();
+    let now = store.now();
     let tx = store.write().await?;
     ensure_years(&tx, tenant, date, date).await?;
     if !repo::remove(&tx, tenant, date).await? {

@@ -2,9 +2,9 @@
 //! result in one transaction with its audit entry and, for lifecycle and money changes, a domain event.
 //!
 //! Every service takes the [`Store`](credinet_store::Store), the tenant and a
-//! [`Requester`](credinet_store::repo::audit::Requester). Audit entries are written unsealed inside the
-//! business transaction; **after a successful call the caller (web, CLI) nudges the audit sealer for the
-//! tenant** — the services know nothing about the sealer. Authorization by role (who may approve, who may
+//! [`Requester`](credinet_store::repo::audit::Requester). Audit entries are written inside the business
+//! transaction; the store seals them when that transaction commits, so no caller has to (ADR 2). Time is
+//! the store's clock ([`Store::now`](credinet_store::Store::now)), never the wall clock. Authorization by role (who may approve, who may
 //! register payments) is the caller's job too; the services enforce the rules that hold whoever asks
 //! (maker–checker, valid transitions, payoff, idempotency).
 

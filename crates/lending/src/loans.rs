@@ -17,7 +17,7 @@ use credinet_store::repo::audit::Requester;
 use credinet_store::repo::loans::{self as repo, LoanQuery, NewInstallment, NewLoan};
 use credinet_store::repo::payments::ActorRef;
 use credinet_store::repo::{clients as client_repo, counters, products as product_repo, tenants};
-use credinet_store::{Store, sea_orm::DatabaseTransaction};
+use credinet_store::{Store, WriteTx};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::json;
@@ -201,7 +201,7 @@ pub async fn create_draft(
             input.principal
         )));
     }
-    let now = support::now();
+    let now = store.now();
     let tx = store.write().await?;
     client_repo::get(&tx, tenant, input.client)
         .await?
@@ -370,7 +370,7 @@ async fn transition<F>(
 where
     F: FnOnce(&mut loan::Model, DateTime<Utc>) -> Result<(), LendingError>,
 {
-    let now = support::now();
+    let now = store.now();
     let tx = store.write().await?;
     let mut row = repo::get_locked(&tx, tenant, id)
         .await?
@@ -398,7 +398,7 @@ pub(crate) fn check_transition(from: LoanStatus, to: LoanStatus) -> Result<(), L
 
 /// The audit entry and the domain event of a status change.
 pub(crate) async fn record_transition(
-    db: &DatabaseTransaction,
+    db: &WriteTx,
     tenant: TenantId,
     by: &Requester,
     before: &Loan,
@@ -435,7 +435,7 @@ pub async fn disburse(
     on: Option<NaiveDate>,
     by: &Requester,
 ) -> Result<LoanDetail, LendingError> {
-    let now = support::now();
+    let now = store.now();
     let owner = tenants::by_id(store.db(), tenant)
         .await?
         .ok_or(LendingError::NotFound("tenant"))?;

@@ -72,7 +72,7 @@ pub async fn create(
     by: &Requester,
 ) -> Result<Product, LendingError> {
     let fields = fields(&input)?;
-    let now = support::now();
+    let now = store.now();
     let tx = store.write().await?;
     let product = to_domain(repo::insert(&tx, tenant, fields, now).await?)?;
     audit(
@@ -99,7 +99,7 @@ pub async fn update(
     by: &Requester,
 ) -> Result<Product, LendingError> {
     let fields = fields(&input)?;
-    let now = support::now();
+    let now = store.now();
     let tx = store.write().await?;
     let before = repo::get(&tx, tenant, id)
         .await?

@@ -3,17 +3,18 @@
 use crate::LendingError;
 use chrono::{DateTime, Utc};
 use credinet_core::ids::TenantId;
+use credinet_store::WriteTx;
 use credinet_store::repo::audit::{self, Actor, Record, Requester};
 use credinet_store::repo::events::{self, NewEvent};
 use credinet_store::repo::payments::ActorRef;
-use sea_orm::{ConnectionTrait, DatabaseTransaction};
+use sea_orm::ConnectionTrait;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// Writes the audit entry of a change, in the change's transaction.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn audit(
-    db: &DatabaseTransaction,
+    db: &WriteTx,
     tenant: TenantId,
     by: &Requester,
     action: &'static str,
@@ -104,10 +105,4 @@ pub(crate) fn optional_text(
 pub(crate) fn required_text(raw: &str, what: &str, max: usize) -> Result<String, LendingError> {
     optional_text(Some(raw), what, max)?
         .ok_or_else(|| LendingError::Invalid(format!("{what} is required")))
-}
-
-/// The current instant, kept to the microsecond as every backend stores it: what a service returns then
-/// equals what a later read gives.
-pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
-    credinet_store::repo::micros(chrono::Utc::now())
 }

@@ -1,14 +1,17 @@
 //! Opening the database chosen by `DATABASE_URL`, with each backend's settings for correctness.
 
 use crate::StoreError;
+use crate::clock::{Clock, SystemClock};
 use crate::live_keys::LiveKeys;
 use crate::repo::tenants::{self, Tenant};
+use crate::sealing::Sealer;
+use crate::write_tx::WriteTx;
 use credinet_core::ids::TenantId;
 use sea_orm::sqlx::mysql::MySqlConnectOptions;
 use sea_orm::sqlx::postgres::PgConnectOptions;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend,
     SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use std::collections::HashMap;
@@ -27,6 +30,8 @@ pub struct Store {
     writer: DatabaseConnection,
     tenants: Arc<TenantCache>,
     pub(crate) live_keys: Arc<LiveKeys>,
+    pub(crate) sealer: Arc<Sealer>,
+    clock: Arc<dyn Clock>,
 }
 
 /// Tenants are read on every request and change rarely: a short-lived copy per process.
@@ -84,6 +89,8 @@ impl Store {
                 writer,
                 tenants: Default::default(),
                 live_keys: Default::default(),
+                sealer: Default::default(),
+                clock: Arc::new(SystemClock),
             });
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             // Batched writes have one statement text per batch size; keep them all prepared so the
@@ -112,7 +119,21 @@ impl Store {
             db,
             tenants: Default::default(),
             live_keys: Default::default(),
+            sealer: Default::default(),
+            clock: Arc::new(SystemClock),
         })
+    }
+
+    /// The same store reading time from `clock` (tests, the scheduler's replays). Clones made from the
+    /// result share it; the original keeps its own.
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Store {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Now, by this store's clock, to the microsecond (what every backend stores).
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        crate::repo::micros(self.clock.now())
     }
 
     pub fn db(&self) -> &DatabaseConnection {
@@ -125,13 +146,15 @@ impl Store {
 
     /// Begins a transaction that will write. On SQLite it is `BEGIN IMMEDIATE` on the writer
     /// connection, so writers queue for it instead of failing with "database is locked" when a read
-    /// lock is upgraded. Never call it while holding another write transaction.
-    pub async fn write(&self) -> Result<DatabaseTransaction, StoreError> {
+    /// lock is upgraded. Never call it while holding another write transaction. Audit entries appended
+    /// in it are sealed when it commits.
+    pub async fn write(&self) -> Result<WriteTx, StoreError> {
         let options = TransactionOptions {
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
             ..Default::default()
         };
-        Ok(self.writer.begin_with_options(options).await?)
+        let tx = self.writer.begin_with_options(options).await?;
+        Ok(WriteTx::new(tx, self.clone()))
     }
 
     /// A tenant, from a copy at most [`TENANT_TTL`] old.

@@ -16,6 +16,10 @@ pub enum StoreError {
         name: &'static str,
         source: DbErr,
     },
+    #[error(
+        "the database has {0} pending migration(s) and migrate_on_start is off: run `credinet migrate`"
+    )]
+    PendingMigrations(usize),
     #[error("{0} already exists")]
     Conflict(String),
     #[error("{0} not found")]

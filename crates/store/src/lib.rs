@@ -3,16 +3,23 @@
 //! Every query of tenant data takes a [`TenantId`](credinet_core::ids::TenantId); there is no function
 //! here that reads or writes a tenant's rows without one.
 
+pub mod clock;
 mod connect;
 pub mod entities;
 mod error;
 mod live_keys;
 pub mod migrations;
 pub mod repo;
+mod sealing;
+mod settings;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod write_tx;
 
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use connect::{Store, redact_url};
 pub use error::StoreError;
 pub use live_keys::KeyChanges;
 pub use sea_orm;
+pub use settings::StoreSettings;
+pub use write_tx::WriteTx;

@@ -17,7 +17,9 @@
 //! separate the database's share of the cost from the edge's.
 
 use anyhow::{Context, anyhow, bail, ensure};
-use chrono::{Duration as Days, Utc};
+use chrono::Duration as Days;
+use credinet_accounts::AccountSettings;
+use credinet_accounts::{Accounts, TenantInput};
 use credinet_core::ids::{LoanId, TenantId};
 use credinet_core::lending::schedule::{Schedule, build_schedule};
 use credinet_core::lending::terms::{InterestMethod, Periodicity, ProductTerms};
@@ -28,11 +30,8 @@ use credinet_lending::payments::{self, PaymentInput, PaymentMethod};
 use credinet_lending::products::{self, ProductInput};
 use credinet_store::entities::{client, installment, loan, tenant_counter};
 use credinet_store::repo::audit::Requester;
-use credinet_store::repo::micros;
 use credinet_store::{Store, migrations};
-use credinet_web::accounts::{Accounts, TenantInput};
-use credinet_web::sealer::Sealer;
-use credinet_web::{Application, Config};
+use credinet_web::{Application, HttpSettings};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, Database, EntityTrait, NotSet, Statement};
@@ -187,12 +186,11 @@ fn run(
         started.elapsed().as_secs_f64()
     );
 
-    let config = Config {
-        database_url: db.url.clone(),
-        bind: "127.0.0.1:0".parse()?,
-        ..Config::default()
-    };
-    let app = server_rt.block_on(Application::build_with_store(config, store.clone()))?;
+    let app = server_rt.block_on(Application::build(
+        store.clone(),
+        HttpSettings::on_any_port(),
+        AccountSettings::default(),
+    ))?;
     let base = format!("http://{}", app.local_addr());
     let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = server_rt.spawn(app.serve(async {
@@ -355,8 +353,7 @@ struct Seeded {
 /// One tenant, a cashier key, two products, then N clients, N disbursed loans and their installments in
 /// multi-row INSERTs inside one transaction per table.
 async fn seed(store: &Store, n: usize) -> anyhow::Result<Seeded> {
-    let sealer = Sealer::detached();
-    let accounts = Accounts::new(store, &sealer);
+    let accounts = Accounts::new(store);
     let cli = Requester::cli();
     let tenant = accounts
         .create_tenant(
@@ -405,7 +402,7 @@ async fn seed(store: &Store, n: usize) -> anyhow::Result<Seeded> {
     .await?;
 
     // Disbursed three weeks ago (payments are dated today, after the disbursement).
-    let now = micros(Utc::now());
+    let now = store.now();
     let today = tenant.zone.local_date(now);
     let disbursed_on = today - Days::days(21);
     let principal = Money::from_centavos(1_000_000);

@@ -1,18 +1,16 @@
 //! The HTTP edge of Credinet: back-office pages, the `/v1` JSON API, authentication, health.
 //! Handlers are thin: parse, authorize, call a service, render.
 
-pub mod accounts;
 pub mod auth;
-pub mod config;
 pub mod error;
 pub mod key_listener;
 pub mod origin;
 pub mod pages;
 pub mod routes;
-pub mod sealer;
+pub mod settings;
 pub mod startup;
 pub mod state;
 pub mod wal;
 
-pub use config::Config;
+pub use settings::HttpSettings;
 pub use startup::Application;

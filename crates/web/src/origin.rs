@@ -19,7 +19,7 @@ impl FromRequestParts<AppState> for ClientOrigin {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let forwarded = state
-            .config()
+            .http()
             .trust_proxy
             .then(|| {
                 parts

@@ -1,13 +1,14 @@
-//! Builds the whole application from a [`Config`]; used by `credinet serve` and by the tests alike.
+//! Builds the whole application from an open store and its settings; used by `credinet serve` and by the
+//! tests alike.
 
-use crate::config::Config;
 use crate::routes;
-use crate::sealer::Sealer;
+use crate::settings::HttpSettings;
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request, StatusCode};
-use credinet_store::{Store, StoreError, migrations};
+use credinet_accounts::AccountSettings;
+use credinet_store::Store;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -27,47 +28,31 @@ pub struct Application {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum StartError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(
-        "the database has {0} pending migration(s) and migrate_on_start is off: run `credinet migrate`"
-    )]
-    Pending(usize),
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        addr: SocketAddr,
-        source: std::io::Error,
-    },
+#[error("cannot listen on {addr}: {source}")]
+pub struct StartError {
+    addr: SocketAddr,
+    source: std::io::Error,
 }
 
 impl Application {
-    /// Connects to the database, migrates (unless told not to), binds the address.
-    pub async fn build(config: Config) -> Result<Application, StartError> {
-        let store = Store::connect(&config.database_url).await?;
-        if config.migrate_on_start {
-            migrations::run(&store).await?;
-        } else {
-            let pending = migrations::pending(&store).await?;
-            if !pending.is_empty() {
-                return Err(StartError::Pending(pending.len()));
-            }
-        }
-        Self::build_with_store(config, store).await
-    }
-
-    pub async fn build_with_store(config: Config, store: Store) -> Result<Application, StartError> {
-        let listener = TcpListener::bind(config.bind)
+    /// Binds the address and builds the routes over an open store (see [`Store::open`]). From here on
+    /// the store seals audit entries in the background.
+    pub async fn build(
+        store: Store,
+        http: HttpSettings,
+        accounts: AccountSettings,
+    ) -> Result<Application, StartError> {
+        let listener = TcpListener::bind(http.bind)
             .await
-            .map_err(|source| StartError::Bind {
-                addr: config.bind,
+            .map_err(|source| StartError {
+                addr: http.bind,
                 source,
             })?;
-        let sealer = Sealer::spawn(store.clone());
+        store.seal_in_background();
         crate::wal::spawn_checkpointer(store.clone()).await;
         crate::key_listener::spawn(store.clone()).await;
-        let state = AppState::new(store.clone(), config, sealer);
-        let router = with_layers(routes::router(state.clone()), state.config());
+        let state = AppState::new(store.clone(), http, accounts);
+        let router = with_layers(routes::router(state.clone()), state.http());
         Ok(Application {
             listener,
             router,
@@ -99,7 +84,7 @@ impl Application {
     }
 }
 
-fn with_layers(router: Router, config: &Config) -> Router {
+fn with_layers(router: Router, config: &HttpSettings) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     router
         .layer(DefaultBodyLimit::max(config.body_limit_bytes))

@@ -1,5 +1,5 @@
-use crate::config::Config;
-use crate::sealer::Sealer;
+use crate::settings::HttpSettings;
+use credinet_accounts::AccountSettings;
 use credinet_lending::payments::PaymentQueue;
 use credinet_store::Store;
 use std::sync::Arc;
@@ -12,19 +12,19 @@ pub struct AppState {
 
 struct Inner {
     store: Store,
-    config: Config,
-    sealer: Sealer,
+    http: HttpSettings,
+    accounts: AccountSettings,
     payments: PaymentQueue,
 }
 
 impl AppState {
-    pub fn new(store: Store, config: Config, sealer: Sealer) -> Self {
+    pub fn new(store: Store, http: HttpSettings, accounts: AccountSettings) -> Self {
         let payments = PaymentQueue::spawn(store.clone());
         AppState {
             inner: Arc::new(Inner {
                 store,
-                config,
-                sealer,
+                http,
+                accounts,
                 payments,
             }),
         }
@@ -32,11 +32,12 @@ impl AppState {
     pub fn store(&self) -> &Store {
         &self.inner.store
     }
-    pub fn config(&self) -> &Config {
-        &self.inner.config
+    pub fn http(&self) -> &HttpSettings {
+        &self.inner.http
     }
-    pub fn sealer(&self) -> &Sealer {
-        &self.inner.sealer
+    /// Sign-in and session settings.
+    pub fn accounts(&self) -> &AccountSettings {
+        &self.inner.accounts
     }
     /// Payments from the API go through the group-commit queue.
     pub fn payments(&self) -> &PaymentQueue {

@@ -1,12 +1,11 @@
 //! `credinet apikey create|revoke`.
 
-use super::{open, seal, tenant_by_slug};
+use super::{open, tenant_by_slug};
+use crate::settings::Settings;
 use anyhow::bail;
+use credinet_accounts::{Accounts, Requester};
 use credinet_core::ids::ApiKeyId;
 use credinet_core::role::Role;
-use credinet_web::Config;
-use credinet_web::accounts::{Accounts, Requester};
-use credinet_web::sealer::Sealer;
 use std::process::ExitCode;
 
 #[derive(clap::Subcommand)]
@@ -31,17 +30,15 @@ pub enum Command {
     },
 }
 
-pub async fn run(config: &Config, command: Command) -> anyhow::Result<ExitCode> {
-    let store = open(config).await?;
-    let sealer = Sealer::detached();
-    let accounts = Accounts::new(&store, &sealer);
+pub async fn run(settings: &Settings, command: Command) -> anyhow::Result<ExitCode> {
+    let store = open(settings).await?;
+    let accounts = Accounts::new(&store);
     match command {
         Command::Create { tenant, name, role } => {
             let tenant = tenant_by_slug(&store, &tenant).await?;
             let (key, secret) = accounts
                 .create_api_key(tenant.id, &name, role, None, &Requester::cli())
                 .await?;
-            seal(&store, tenant.id).await?;
             println!(
                 "API key {} '{}' ({}) created for {}. Copy it now; it is not shown again:",
                 key.id, key.name, key.role, tenant.slug
@@ -56,7 +53,6 @@ pub async fn run(config: &Config, command: Command) -> anyhow::Result<ExitCode> 
             else {
                 bail!("tenant {} has no API key {id}", tenant.slug);
             };
-            seal(&store, tenant.id).await?;
             println!("API key {} '{}' revoked", key.id, key.name);
         }
     }

@@ -2,9 +2,8 @@
 //! first broken link.
 
 use super::{open, tenant_by_slug};
-use chrono::Utc;
+use crate::settings::Settings;
 use credinet_store::repo::{audit, tenants};
-use credinet_web::Config;
 use std::process::ExitCode;
 
 #[derive(clap::Subcommand)]
@@ -17,16 +16,16 @@ pub enum Command {
     },
 }
 
-pub async fn run(config: &Config, command: Command) -> anyhow::Result<ExitCode> {
+pub async fn run(settings: &Settings, command: Command) -> anyhow::Result<ExitCode> {
     let Command::Verify { tenant } = command;
-    let store = open(config).await?;
+    let store = open(settings).await?;
     let targets = match tenant {
         Some(slug) => vec![tenant_by_slug(&store, &slug).await?],
         None => tenants::list(store.db()).await?,
     };
     let mut broken = false;
     for tenant in targets {
-        let result = audit::verify(store.db(), tenant.id, Utc::now()).await?;
+        let result = audit::verify(store.db(), tenant.id, store.now()).await?;
         match &result.first_broken {
             None => println!("{}: OK, {} entries chained", tenant.slug, result.sealed),
             Some(link) => {

@@ -1,15 +1,14 @@
 //! `credinet demo` and `serve --demo`: a demo tenant with one user per role.
 
-use super::{generated_password, guard_production, open, seal};
+use super::{generated_password, guard_production, open};
+use crate::settings::Settings;
+use credinet_accounts::{Accounts, Requester, TenantInput, UserInput};
 use credinet_core::role::Role;
 use credinet_core::zone::DEFAULT_ZONE;
 use credinet_lending::demo;
 use credinet_store::Store;
 use credinet_store::repo::audit::{Actor, ActorKind};
 use credinet_store::repo::{tenants, users};
-use credinet_web::Config;
-use credinet_web::accounts::{Accounts, Requester, TenantInput, UserInput};
-use credinet_web::sealer::Sealer;
 use std::process::ExitCode;
 
 pub const DEMO_SLUG: &str = "demo";
@@ -32,22 +31,27 @@ const STAFF: [(&str, &str, Role); 5] = [
     ("consulta@demo.mx", "Consuelo Consulta", Role::Viewer),
 ];
 
-pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
-    let store = open(config).await?;
-    seed(config, &store, &args, &format!("http://{}", config.bind)).await?;
+pub async fn run(settings: &Settings, args: DemoArgs) -> anyhow::Result<ExitCode> {
+    let store = open(settings).await?;
+    seed(
+        settings,
+        &store,
+        &args,
+        &format!("http://{}", settings.http.bind),
+    )
+    .await?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Creates the demo tenant and staff when missing, sets every demo user's password, prints how to sign in.
 pub async fn seed(
-    config: &Config,
+    settings: &Settings,
     store: &Store,
     args: &DemoArgs,
     base_url: &str,
 ) -> anyhow::Result<()> {
-    guard_production(config, args.confirm.as_deref(), "loading demo data")?;
-    let sealer = Sealer::detached();
-    let accounts = Accounts::new(store, &sealer);
+    guard_production(settings, args.confirm.as_deref(), "loading demo data")?;
+    let accounts = Accounts::new(store);
     let by = Requester::cli();
     let tenant = match tenants::by_slug(store.db(), DEMO_SLUG).await? {
         Some(t) => t,
@@ -100,7 +104,6 @@ pub async fn seed(
     };
     let (maker, checker) = (as_user("cajero@demo.mx"), as_user("gerente@demo.mx"));
     let report = demo::seed(store, tenant.id, &maker, &checker).await?;
-    seal(store, tenant.id).await?;
     if !report.skipped {
         println!(
             "Demo portfolio: {} products, {} clients, {} loans, {} payments.",

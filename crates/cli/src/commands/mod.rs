@@ -1,5 +1,5 @@
-//! One module per command group. Each opens the store, calls the same services the web uses, and seals
-//! the audit entries it wrote before it exits (there is no background sealer in a CLI process).
+//! One module per command group. Each opens the store and calls the same services the web uses; the store
+//! seals the audit entries of each change as it commits (no background sealer runs in a CLI process).
 
 pub mod apikey;
 pub mod audit;
@@ -8,27 +8,19 @@ pub mod serve;
 pub mod tenant;
 pub mod user;
 
+use crate::settings::Settings;
 use anyhow::{Context, bail};
-use credinet_core::ids::TenantId;
-use credinet_store::repo::audit as audit_log;
 use credinet_store::repo::tenants::{self, Tenant};
 use credinet_store::{Store, migrations};
-use credinet_web::Config;
 use std::process::ExitCode;
 
 /// Connects and brings the schema up to date (unless `migrate_on_start` is off, then refuses a stale one).
-pub async fn open(config: &Config) -> anyhow::Result<Store> {
-    let store = Store::connect(&config.database_url).await?;
-    if config.migrate_on_start {
-        migrations::run(&store).await?;
-    } else if !migrations::pending(&store).await?.is_empty() {
-        bail!("the database has pending migrations: run `credinet migrate`");
-    }
-    Ok(store)
+pub async fn open(settings: &Settings) -> anyhow::Result<Store> {
+    Ok(Store::open(&settings.store).await?)
 }
 
-pub async fn migrate(config: &Config) -> anyhow::Result<ExitCode> {
-    let store = Store::connect(&config.database_url).await?;
+pub async fn migrate(settings: &Settings) -> anyhow::Result<ExitCode> {
+    let store = Store::connect(&settings.store.database_url).await?;
     let report = migrations::run(&store).await?;
     if report.applied.is_empty() {
         println!(
@@ -50,12 +42,6 @@ pub async fn tenant_by_slug(store: &Store, slug: &str) -> anyhow::Result<Tenant>
         .with_context(|| format!("no tenant '{slug}' (see `credinet tenant list`)"))
 }
 
-/// Chains what this command wrote into the tenant's audit log.
-pub async fn seal(store: &Store, tenant: TenantId) -> anyhow::Result<()> {
-    audit_log::seal(store, tenant).await?;
-    Ok(())
-}
-
 /// A random password for a new account, printed once.
 pub fn generated_password() -> String {
     use rand::Rng;
@@ -68,14 +54,14 @@ pub fn generated_password() -> String {
 
 /// Refuses a destructive command in production unless `confirm` names the database it will touch.
 pub fn guard_production(
-    config: &Config,
+    settings: &Settings,
     confirm: Option<&str>,
     action: &str,
 ) -> anyhow::Result<()> {
     if std::env::var("CREDINET_ENV").as_deref() != Ok("production") {
         return Ok(());
     }
-    let name = database_name(&config.database_url);
+    let name = database_name(&settings.store.database_url);
     if confirm == Some(name.as_str()) {
         return Ok(());
     }

@@ -1,7 +1,9 @@
 //! `credinet serve`.
 
 use super::demo;
-use credinet_web::{Application, Config};
+use super::open;
+use crate::settings::Settings;
+use credinet_web::Application;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
@@ -20,15 +22,16 @@ pub struct ServeArgs {
     pub demo_args: demo::DemoArgs,
 }
 
-pub async fn run(config: Config, args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let app = Application::build(config.clone()).await?;
+pub async fn run(settings: Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let store = open(&settings).await?;
+    let app = Application::build(store, settings.http.clone(), settings.accounts.clone()).await?;
     let url = format!("http://{}", app.local_addr());
     if args.demo {
-        demo::seed(&config, app.store(), &args.demo_args, &url).await?;
+        demo::seed(&settings, app.store(), &args.demo_args, &url).await?;
     }
     println!(
         "Credinet listening on {url} (database: {})",
-        credinet_store::redact_url(&config.database_url)
+        credinet_store::redact_url(&settings.store.database_url)
     );
     app.serve(shutdown_signal()).await?;
     println!("Credinet stopped.");

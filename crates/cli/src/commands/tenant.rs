@@ -1,10 +1,9 @@
 //! `credinet tenant add|list`.
 
-use super::{open, seal};
+use super::open;
+use crate::settings::Settings;
+use credinet_accounts::{Accounts, Requester, TenantInput};
 use credinet_store::repo::tenants;
-use credinet_web::Config;
-use credinet_web::accounts::{Accounts, Requester, TenantInput};
-use credinet_web::sealer::Sealer;
 use std::process::ExitCode;
 
 #[derive(clap::Subcommand)]
@@ -25,24 +24,22 @@ pub enum Command {
     List,
 }
 
-pub async fn run(config: &Config, command: Command) -> anyhow::Result<ExitCode> {
-    let store = open(config).await?;
+pub async fn run(settings: &Settings, command: Command) -> anyhow::Result<ExitCode> {
+    let store = open(settings).await?;
     match command {
         Command::Add {
             slug,
             name,
             time_zone,
         } => {
-            let sealer = Sealer::detached();
             let input = TenantInput {
                 slug,
                 legal_name: name,
-                time_zone: time_zone.unwrap_or_else(|| config.default_time_zone.clone()),
+                time_zone: time_zone.unwrap_or_else(|| settings.accounts.default_time_zone.clone()),
             };
-            let tenant = Accounts::new(&store, &sealer)
+            let tenant = Accounts::new(&store)
                 .create_tenant(input, &Requester::cli())
                 .await?;
-            seal(&store, tenant.id).await?;
             println!(
                 "tenant {} created: {} ({})",
                 tenant.slug, tenant.legal_name, tenant.zone

@@ -1,12 +1,11 @@
 //! `credinet user add|list|passwd`.
 
-use super::{generated_password, open, seal, tenant_by_slug};
+use super::{generated_password, open, tenant_by_slug};
+use crate::settings::Settings;
 use anyhow::Context;
+use credinet_accounts::{Accounts, Requester, UserInput};
 use credinet_core::role::Role;
 use credinet_store::repo::users;
-use credinet_web::Config;
-use credinet_web::accounts::{Accounts, Requester, UserInput};
-use credinet_web::sealer::Sealer;
 use std::process::ExitCode;
 
 #[derive(clap::Subcommand)]
@@ -41,10 +40,9 @@ pub enum Command {
     },
 }
 
-pub async fn run(config: &Config, command: Command) -> anyhow::Result<ExitCode> {
-    let store = open(config).await?;
-    let sealer = Sealer::detached();
-    let accounts = Accounts::new(&store, &sealer);
+pub async fn run(settings: &Settings, command: Command) -> anyhow::Result<ExitCode> {
+    let store = open(settings).await?;
+    let accounts = Accounts::new(&store);
     match command {
         Command::Add {
             tenant,
@@ -67,7 +65,6 @@ pub async fn run(config: &Config, command: Command) -> anyhow::Result<ExitCode> 
             let user = accounts
                 .create_user(tenant.id, input, &Requester::cli())
                 .await?;
-            seal(&store, tenant.id).await?;
             println!(
                 "user {} ({}) created in {}",
                 user.email, user.role, tenant.slug
@@ -105,7 +102,6 @@ pub async fn run(config: &Config, command: Command) -> anyhow::Result<ExitCode> 
             accounts
                 .set_password(tenant.id, user.id, password.clone(), &Requester::cli())
                 .await?;
-            seal(&store, tenant.id).await?;
             println!(
                 "password of {} changed; their sessions were ended",
                 user.email

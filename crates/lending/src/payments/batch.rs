@@ -190,7 +190,7 @@ pub async fn register_together(
             "payments are written together only on SQLite and PostgreSQL, and only without an idempotency key".into(),
         ));
     }
-    let now = support::now();
+    let now = store.now();
     let Some(tenant_row) = store.tenant(tenant).await? else {
         return Ok(requests
             .iter()
@@ -369,7 +369,7 @@ async fn write_batch(
 /// Writes the accepted payments of a batch, one statement per table, and returns their receipts by
 /// request index.
 async fn write_accepted(
-    tx: &sea_orm::DatabaseTransaction,
+    tx: &credinet_store::WriteTx,
     tenant: TenantId,
     accepted: &[Accepted],
     states: &HashMap<LoanId, LoanState>,

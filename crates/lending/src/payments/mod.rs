@@ -144,7 +144,7 @@ pub async fn register(
 ) -> Result<PaymentReceipt, LendingError> {
     let (input, hash) = normalize(input)?;
     let key = input.idempotency_key.clone();
-    let now = support::now();
+    let now = store.now();
     let today = store
         .tenant(tenant)
         .await?
@@ -520,7 +520,7 @@ pub async fn reverse(
 ) -> Result<Reversal, LendingError> {
     let reason = optional_text(Some(reason), "the reason", 1000)?
         .ok_or_else(|| LendingError::Invalid("a reason is required to reverse a payment".into()))?;
-    let now = support::now();
+    let now = store.now();
     let today = store
         .tenant(tenant)
         .await?

@@ -378,12 +378,20 @@ async fn a_batch_stores_the_same_rows_as_the_one_by_one_path(db: TestDb) {
     };
     assert_eq!(events_for(&pa).await, events_for(&pb).await);
 
-    audit::seal(&store, tenant).await.unwrap();
-    let check = audit::verify(store.db(), tenant, chrono::Utc::now())
+    // Both paths' entries were sealed as their transactions committed.
+    let check = audit::verify(store.db(), tenant, store.now())
         .await
         .unwrap();
     assert_eq!(check.first_broken, None);
     assert_eq!(check.stale_unsealed, 0);
+    assert_eq!(check.unqueued, 0);
+    let pending = audit::verify(store.db(), tenant, store.now() + chrono::Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        pending.stale_unsealed, 0,
+        "nothing is left waiting for a sealer"
+    );
 }
 
 each_backend!(the_batch_writer_stores_every_payment_column_it_is_given);

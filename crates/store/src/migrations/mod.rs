@@ -10,7 +10,7 @@ mod m0003_audit_seal;
 mod m0004_room_for_updates;
 
 use crate::{Store, StoreError};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{ColumnDef, Expr, ExprTrait, Query, Table};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement};
 
@@ -76,7 +76,7 @@ pub async fn run_until(store: &Store, last: i64) -> Result<MigrationReport, Stor
             continue;
         }
         let tx = store.write().await?;
-        apply(&tx, backend, &migration)
+        apply(&tx, backend, &migration, store.now())
             .await
             .map_err(|source| StoreError::Migration {
                 version: migration.version,
@@ -109,6 +109,7 @@ async fn apply(
     tx: &DatabaseTransaction,
     backend: DbBackend,
     migration: &Migration,
+    now: DateTime<Utc>,
 ) -> Result<(), sea_orm::DbErr> {
     for statement in (migration.statements)(backend) {
         tx.execute_raw(statement).await?;
@@ -116,11 +117,7 @@ async fn apply(
     let insert = Query::insert()
         .into_table("schema_migration")
         .columns(["version", "name", "applied_at"])
-        .values_panic([
-            migration.version.into(),
-            migration.name.into(),
-            Utc::now().into(),
-        ])
+        .values_panic([migration.version.into(), migration.name.into(), now.into()])
         .to_owned();
     tx.execute(&insert).await?;
     Ok(())

@@ -14,9 +14,10 @@ use super::loans::{self, LoanBalances, Paid};
 use super::micros;
 use super::payments::{self, NewAllocation, NewPayment};
 use crate::StoreError;
+use crate::WriteTx;
 use chrono::{DateTime, Utc};
 use credinet_core::ids::{PaymentId, TenantId};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde_json::{Value, json};
 
 /// The rows of one batch. Payments carry ids from [`payments::reserve_ids`]; audit entries are
@@ -33,12 +34,16 @@ pub struct BatchWrites {
 
 /// Writes the batch inside `tx`.
 pub async fn write(
-    tx: &DatabaseTransaction,
+    tx: &WriteTx,
     tenant: TenantId,
     rows: BatchWrites,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     if tx.get_database_backend() == DbBackend::Postgres {
+        if !rows.audit.is_empty() {
+            // The one statement below queues the batch's entries itself.
+            tx.audited(tenant);
+        }
         return write_postgres(tx, tenant, rows, now).await;
     }
     payments::insert_many(tx, tenant, rows.payments, now).await?;

@@ -255,11 +255,11 @@ async fn a_late_commit_is_chained_after_the_entries_that_passed_it(backend: Back
     let second = audit::append(&fast, a.id, record("payment_registered", 2), Utc::now())
         .await
         .unwrap();
-    fast.commit().await.unwrap();
+    fast.commit_unsealed().await.unwrap();
     assert!(first.get() < second.get());
 
     assert_eq!(audit::seal(&store, a.id).await.unwrap(), 1);
-    slow.commit().await.unwrap();
+    slow.commit_unsealed().await.unwrap();
     assert_eq!(audit::seal(&store, a.id).await.unwrap(), 1);
 
     let position = |id| {

@@ -73,7 +73,7 @@ async fn appended(
                 .unwrap(),
         );
     }
-    tx.commit().await.unwrap();
+    tx.commit_unsealed().await.unwrap();
     ids
 }
 
@@ -200,7 +200,7 @@ async fn a_sealed_chain_verifies_and_a_tampered_row_is_found(db: TestDb) {
             .await
             .unwrap();
     }
-    tx.commit().await.unwrap();
+    tx.commit_unsealed().await.unwrap();
     assert_eq!(audit::seal(&store, a.id).await.unwrap(), 7);
     assert_eq!(
         audit::seal(&store, a.id).await.unwrap(),

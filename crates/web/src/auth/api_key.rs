@@ -1,6 +1,5 @@
 //! API keys for `/v1`: `Authorization: Bearer cn_…`. A key belongs to one tenant and carries a role.
 
-use super::token;
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::{FromRequestParts, Request, State};
@@ -8,14 +7,11 @@ use axum::http::header;
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
+use credinet_accounts::token;
 use credinet_core::role::Role;
 use credinet_store::repo::api_keys::ApiKey;
 use credinet_store::repo::tenants::Tenant;
 use std::sync::Arc;
-
-/// The visible start of every key, so a leaked key is recognisable in a secret scanner.
-pub const KEY_PREFIX: &str = "cn_";
 
 /// The integration calling `/v1`.
 #[derive(Clone, Debug)]
@@ -53,22 +49,6 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiCaller {
     }
 }
 
-/// A new key: what to show once, and what to store.
-pub struct NewKey {
-    pub plaintext: String,
-    pub prefix: String,
-    pub hash: String,
-}
-
-pub fn generate() -> NewKey {
-    let plaintext = format!("{KEY_PREFIX}{}", token::random_token());
-    NewKey {
-        prefix: plaintext.chars().take(11).collect(),
-        hash: token::digest(&plaintext),
-        plaintext,
-    }
-}
-
 /// Middleware: admits requests with a live key and records which key called.
 pub async fn gate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let bearer = request
@@ -99,7 +79,7 @@ async fn authenticate(state: &AppState, bearer: Option<String>) -> Result<ApiCal
         .tenant(key.tenant_id)
         .await?
         .ok_or_else(|| ApiError::unauthorized("the API key's tenant is gone"))?;
-    store.api_key_used(&key, Utc::now()).await?;
+    store.api_key_used(&key, store.now()).await?;
     Ok(ApiCaller {
         tenant: Arc::new(tenant),
         key,

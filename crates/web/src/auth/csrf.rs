@@ -2,9 +2,9 @@
 //! form, which has no session yet, uses a double-submit cookie: a random value both in a cookie and in the
 //! form, which a cross-site page can neither read nor set.
 
-use super::token;
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
+use credinet_accounts::token;
 
 /// Name of the hidden form field and of the login cookie.
 pub const FIELD: &str = "csrf_token";

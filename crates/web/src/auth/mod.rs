@@ -2,10 +2,7 @@
 
 pub mod api_key;
 pub mod csrf;
-pub mod login;
-pub mod password;
 pub mod session;
-pub mod token;
 
 pub use api_key::ApiCaller;
 pub use session::Staff;

@@ -4,7 +4,7 @@
 //! tenant; for every state-changing request it also checks the CSRF token, from the `X-CSRF-Token` header
 //! (htmx) or the `csrf_token` field of a form. Handlers behind it cannot forget either check.
 
-use super::{csrf, token};
+use super::csrf;
 use crate::error::PageError;
 use crate::state::AppState;
 use axum::body::{Body, to_bytes};
@@ -14,7 +14,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
-use chrono::{Duration, Utc};
+use credinet_accounts::token;
+
+use chrono::Duration;
 use credinet_core::role::Role;
 use credinet_store::repo::tenants::Tenant;
 use credinet_store::repo::users::StaffUser;
@@ -77,7 +79,7 @@ pub async fn gate(
     let request = if request.method().is_safe() {
         request
     } else {
-        match verify_csrf(request, &staff.csrf_token, state.config().body_limit_bytes).await {
+        match verify_csrf(request, &staff.csrf_token, state.http().body_limit_bytes).await {
             Ok(request) => request,
             Err(response) => return response,
         }
@@ -93,7 +95,7 @@ async fn load(state: &AppState, jar: &CookieJar) -> Result<Option<Staff>, PageEr
     };
     let id_hash = token::digest(cookie.value());
     let db = state.store().db();
-    let now = Utc::now();
+    let now = state.store().now();
     let Some(session) = sessions::find_live(db, &id_hash, now).await? else {
         return Ok(None);
     };
@@ -109,7 +111,7 @@ async fn load(state: &AppState, jar: &CookieJar) -> Result<Option<Staff>, PageEr
     };
     // Slide the idle expiry, but write at most once a minute per session.
     if now - session.last_seen_at > Duration::minutes(1) {
-        let expires = now + Duration::minutes(i64::from(state.config().session_idle_minutes));
+        let expires = now + state.accounts().session_idle();
         sessions::touch(db, &id_hash, now, expires).await?;
     }
     Ok(Some(Staff {

@@ -2,7 +2,6 @@
 
 use super::users::{explain, requester};
 use super::{Chrome, local, render};
-use crate::accounts::Accounts;
 use crate::auth::Staff;
 use crate::error::PageError;
 use crate::origin::ClientOrigin;
@@ -12,6 +11,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use credinet_accounts::Accounts;
 use credinet_core::ids::ApiKeyId;
 use credinet_core::role::Role;
 use credinet_store::repo::api_keys;
@@ -97,7 +97,7 @@ pub async fn create(
         .parse::<Role>()
         .map_err(|e| PageError::BadRequest(e.to_string()))?;
     let by = requester(&staff, origin);
-    let accounts = Accounts::new(state.store(), state.sealer());
+    let accounts = Accounts::new(state.store());
     match accounts
         .create_api_key(staff.tenant.id, &form.name, role, Some(staff.user.id), &by)
         .await
@@ -126,7 +126,7 @@ pub async fn revoke(
 ) -> Result<Response, PageError> {
     staff.require(staff.role().can_administer(), "administrar claves API")?;
     let by = requester(&staff, origin);
-    match Accounts::new(state.store(), state.sealer())
+    match Accounts::new(state.store())
         .revoke_api_key(staff.tenant.id, ApiKeyId::new(id), &by)
         .await
     {

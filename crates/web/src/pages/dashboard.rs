@@ -9,7 +9,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use credinet_core::money::Money;
 use credinet_core::role::Role;
 use credinet_lending::loans::LoanStatus;
@@ -39,7 +39,7 @@ const CHART_DAYS: u32 = 14;
 pub async fn show(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
     let db = state.store().db();
     let tenant = staff.tenant.id;
-    let now = Utc::now();
+    let now = state.store().now();
     let today = staff.tenant.zone.local_date(now);
     let snapshot = portfolio::snapshot(state.store(), tenant, today, CHART_DAYS)
         .await

@@ -1,6 +1,5 @@
 //! `GET /login`, `POST /login`, `POST /logout`.
 
-use crate::auth::login::{self, Attempt, LoginOutcome};
 use crate::auth::session::session_cookie;
 use crate::auth::{Staff, csrf};
 use crate::error::PageError;
@@ -13,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::Cookie;
-use chrono::Utc;
+use credinet_accounts::login::{self, Attempt, LoginOutcome};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -37,7 +36,7 @@ pub async fn show(
     jar: CookieJar,
     Query(q): Query<LoginQuery>,
 ) -> Result<Response, PageError> {
-    let (jar, csrf_token) = csrf::login_token(jar, state.config().secure_cookies());
+    let (jar, csrf_token) = csrf::login_token(jar, state.http().secure_cookies());
     let page = LoginPage {
         error: None,
         csrf_token,
@@ -64,7 +63,7 @@ pub async fn submit(
     ClientOrigin(origin): ClientOrigin,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
-    let secure = state.config().secure_cookies();
+    let secure = state.http().secure_cookies();
     let again =
         |jar: CookieJar, status: StatusCode, message: String| -> Result<Response, PageError> {
             let (jar, csrf_token) = csrf::login_token(jar, secure);
@@ -86,7 +85,7 @@ pub async fn submit(
         password: &form.password,
         origin,
     };
-    match login::login(&state, attempt, Utc::now()).await? {
+    match login::login(state.store(), &state.accounts().login_policy(), attempt).await? {
         LoginOutcome::SignedIn { session_token, .. } => {
             let jar = jar
                 .add(session_cookie(session_token, secure))
@@ -99,7 +98,7 @@ pub async fn submit(
             "Empresa, correo o contraseña incorrectos.".into(),
         ),
         LoginOutcome::Locked { until } => {
-            let minutes = (until - Utc::now()).num_minutes().max(1);
+            let minutes = (until - state.store().now()).num_minutes().max(1);
             let message = format!(
                 "La cuenta está bloqueada por demasiados intentos fallidos. Intente de nuevo en {minutes} min."
             );
@@ -115,7 +114,7 @@ pub async fn logout(
     ClientOrigin(origin): ClientOrigin,
 ) -> Result<Response, PageError> {
     login::logout(
-        &state,
+        state.store(),
         &staff.tenant,
         &staff.user,
         &staff.session_hash,

@@ -1,7 +1,6 @@
 //! `/usuarios`: staff users of the tenant (admins only).
 
 use super::{Chrome, local, render};
-use crate::accounts::{AccountError, Accounts, Requester, UserInput, UserUpdate};
 use crate::auth::Staff;
 use crate::error::PageError;
 use crate::origin::ClientOrigin;
@@ -11,6 +10,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use credinet_accounts::{AccountError, Accounts, Requester, UserInput, UserUpdate};
 use credinet_core::ids::UserId;
 use credinet_core::role::Role;
 use credinet_store::repo::audit::{Actor, ActorKind};
@@ -116,7 +116,7 @@ pub async fn create(
         password: form.password,
     };
     let by = requester(&staff, origin);
-    match Accounts::new(state.store(), state.sealer())
+    match Accounts::new(state.store())
         .create_user(staff.tenant.id, input, &by)
         .await
     {
@@ -158,7 +158,7 @@ pub async fn update(
         ..Default::default()
     };
     let by = requester(&staff, origin);
-    match Accounts::new(state.store(), state.sealer())
+    match Accounts::new(state.store())
         .update_user(staff.tenant.id, UserId::new(id), update, &by)
         .await
     {

@@ -1,6 +1,7 @@
 //! A server may keep API keys in memory (PostgreSQL); a key revoked anywhere else must still stop.
 
 use crate::helpers::TestApp;
+use credinet_accounts::Accounts;
 use credinet_core::role::Role;
 use credinet_store::Store;
 use credinet_store::each_backend;
@@ -9,8 +10,6 @@ use credinet_store::repo::audit::Requester;
 use credinet_store::repo::tenants::Tenant;
 use credinet_store::sea_orm::{ConnectionTrait, DbBackend, Statement};
 use credinet_store::testing::{Backend, TestDb};
-use credinet_web::accounts::Accounts;
-use credinet_web::sealer::Sealer;
 use std::time::{Duration, Instant};
 
 each_backend!(a_key_revoked_by_another_process_is_refused);
@@ -37,7 +36,7 @@ async fn revoke_from_the_cli(app: &TestApp, tenant: &Tenant) {
     let cli = Store::connect(&app.database_url).await.unwrap();
     let keys = api_keys::list(cli.db(), tenant.id).await.unwrap();
     let key = keys.iter().find(|k| k.revoked_at.is_none()).unwrap();
-    Accounts::new(&cli, &Sealer::detached())
+    Accounts::new(&cli)
         .revoke_api_key(tenant.id, key.id, &Requester::cli())
         .await
         .unwrap()

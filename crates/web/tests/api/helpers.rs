@@ -1,13 +1,14 @@
 //! `TestApp`: the whole app built from a config pointing at a fresh database, served on port 0.
 
+use credinet_accounts::AccountSettings;
+use credinet_accounts::{Accounts, TenantInput, UserInput};
 use credinet_core::role::Role;
 use credinet_store::repo::audit::Requester;
 use credinet_store::repo::tenants::Tenant;
 use credinet_store::repo::users::StaffUser;
 use credinet_store::testing::TestDb;
-use credinet_web::accounts::{Accounts, TenantInput, UserInput};
-use credinet_web::sealer::Sealer;
-use credinet_web::{Application, Config};
+use credinet_store::{Store, StoreSettings};
+use credinet_web::{Application, HttpSettings};
 use reqwest::redirect::Policy;
 
 pub const PASSWORD: &str = "contraseña-segura-1";
@@ -22,12 +23,19 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(db: TestDb) -> TestApp {
-        let config = Config {
+        let store = Store::open(&StoreSettings {
             database_url: db.url.clone(),
-            bind: "127.0.0.1:0".parse().unwrap(),
-            ..Config::default()
-        };
-        let app = Application::build(config).await.expect("the app builds");
+            migrate_on_start: true,
+        })
+        .await
+        .expect("the database opens and migrates");
+        let app = Application::build(
+            store,
+            HttpSettings::on_any_port(),
+            AccountSettings::default(),
+        )
+        .await
+        .expect("the app builds");
         let base = format!("http://{}", app.local_addr());
         let app_store = app.store().clone();
         tokio::spawn(app.serve(std::future::pending()));
@@ -43,35 +51,32 @@ impl TestApp {
     }
 
     pub async fn tenant(&self, slug: &str) -> Tenant {
-        let sealer = Sealer::detached();
         let input = TenantInput {
             slug: slug.into(),
             legal_name: format!("Caja {slug}"),
             time_zone: "America/Mexico_City".into(),
         };
-        Accounts::new(&self.app_store, &sealer)
+        Accounts::new(&self.app_store)
             .create_tenant(input, &Requester::cli())
             .await
             .unwrap()
     }
 
     pub async fn user(&self, tenant: &Tenant, email: &str, role: Role) -> StaffUser {
-        let sealer = Sealer::detached();
         let input = UserInput {
             email: email.into(),
             full_name: format!("Persona {email}"),
             role,
             password: PASSWORD.into(),
         };
-        Accounts::new(&self.app_store, &sealer)
+        Accounts::new(&self.app_store)
             .create_user(tenant.id, input, &Requester::cli())
             .await
             .unwrap()
     }
 
     pub async fn api_key(&self, tenant: &Tenant, role: Role) -> String {
-        let sealer = Sealer::detached();
-        let accounts = Accounts::new(&self.app_store, &sealer);
+        let accounts = Accounts::new(&self.app_store);
         let (_, secret) = accounts
             .create_api_key(tenant.id, "pruebas", role, None, &Requester::cli())
             .await

@@ -165,12 +165,10 @@ pub async fn create(
     .await
     {
         Ok(saved) if saved.warnings.is_empty() => {
-            state.sealer().nudge(staff.tenant.id);
             Ok(Redirect::to(&format!("/clientes/{}", saved.client.id)).into_response())
         }
         Ok(saved) => {
             // Accepted with warnings (a duplicate phone or CURP, a bad RFC check digit): show them now.
-            state.sealer().nudge(staff.tenant.id);
             let warnings = saved.warnings.iter().map(|w| w.message()).collect();
             client_page(
                 &state,
@@ -318,7 +316,6 @@ pub async fn update(
     .await
     {
         Ok(saved) => {
-            state.sealer().nudge(staff.tenant.id);
             let warnings = saved.warnings.iter().map(|w| w.message()).collect();
             client_page(&state, &staff, id, warnings, None, StatusCode::OK).await
         }

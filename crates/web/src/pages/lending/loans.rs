@@ -375,8 +375,12 @@ pub(super) async fn loan_page(
         can_write_off: s == LoanStatus::Disbursed && role.can_approve_loans(),
         can_pay: s == LoanStatus::Disbursed && role.can_register_payments(),
         can_reverse: role.can_reverse_payments(),
-        today: staff.tenant.zone.local_date(chrono::Utc::now()).to_string(),
-        payment_key: format!("web-{}", crate::auth::token::random_token()),
+        today: staff
+            .tenant
+            .zone
+            .local_date(state.store().now())
+            .to_string(),
+        payment_key: format!("web-{}", credinet_accounts::token::random_token()),
         notice,
         error,
     };
@@ -466,7 +470,6 @@ pub async fn apply(
         Err(e) => return failed(explain(e)?).await,
     };
     let submitted = loans::submit(state.store(), staff.tenant.id, draft.id, &by).await;
-    state.sealer().nudge(staff.tenant.id);
     match submitted {
         Ok(loan) => Ok(done(loan.id, "enviada")),
         Err(e) => {
@@ -556,10 +559,7 @@ pub async fn act(
         _ => return Err(PageError::NotFound),
     };
     match result {
-        Ok(()) => {
-            state.sealer().nudge(tenant);
-            Ok(self::done(id, code))
-        }
+        Ok(()) => Ok(self::done(id, code)),
         Err(e) => {
             loan_page(
                 &state,

@@ -84,10 +84,7 @@ pub async fn register(
     )
     .await
     {
-        Ok(_) => {
-            state.sealer().nudge(staff.tenant.id);
-            Ok(done(loan, "pago"))
-        }
+        Ok(_) => Ok(done(loan, "pago")),
         Err(e) => failed(explain(e)?).await,
     }
 }
@@ -119,10 +116,7 @@ pub async fn reverse(
     )
     .await
     {
-        Ok(_) => {
-            state.sealer().nudge(tenant);
-            Ok(done(loan, "reversa"))
-        }
+        Ok(_) => Ok(done(loan, "reversa")),
         Err(e) => {
             loan_page(
                 &state,

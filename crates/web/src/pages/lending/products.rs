@@ -157,10 +157,7 @@ pub async fn create(
     )
     .await
     {
-        Ok(_) => {
-            state.sealer().nudge(staff.tenant.id);
-            Ok(Redirect::to("/productos").into_response())
-        }
+        Ok(_) => Ok(Redirect::to("/productos").into_response()),
         Err(e) => {
             page(
                 &state,

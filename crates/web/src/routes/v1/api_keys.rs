@@ -2,7 +2,6 @@
 //! response and nowhere else.
 
 use super::{ApiJson, Page, requester};
-use crate::accounts::Accounts;
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, Problem};
 use crate::origin::ClientOrigin;
@@ -10,6 +9,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
+use credinet_accounts::Accounts;
 use credinet_core::ids::ApiKeyId;
 use credinet_core::role::Role;
 use credinet_store::repo::api_keys::{self, ApiKey};
@@ -100,7 +100,7 @@ pub async fn create(
     ApiJson(body): ApiJson<NewKey>,
 ) -> Result<(StatusCode, ApiJson<CreatedKey>), ApiError> {
     admin(&caller)?;
-    let (key, secret) = Accounts::new(state.store(), state.sealer())
+    let (key, secret) = Accounts::new(state.store())
         .create_api_key(
             caller.tenant.id,
             &body.name,
@@ -127,7 +127,7 @@ pub async fn revoke(
     ClientOrigin(origin): ClientOrigin,
 ) -> Result<ApiJson<KeyView>, ApiError> {
     admin(&caller)?;
-    let key = Accounts::new(state.store(), state.sealer())
+    let key = Accounts::new(state.store())
         .revoke_api_key(
             caller.tenant.id,
             ApiKeyId::new(id),

@@ -147,7 +147,6 @@ pub async fn create(
         &requester(&caller, origin),
     )
     .await?;
-    state.sealer().nudge(caller.tenant.id);
     Ok((StatusCode::CREATED, ApiJson(saved.into())))
 }
 
@@ -170,6 +169,5 @@ pub async fn update(
         &by,
     )
     .await?;
-    state.sealer().nudge(caller.tenant.id);
     Ok(ApiJson(saved.into()))
 }

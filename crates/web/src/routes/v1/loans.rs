@@ -266,7 +266,6 @@ pub async fn create(
         &requester(&caller, origin),
     )
     .await?;
-    state.sealer().nudge(caller.tenant.id);
     Ok((StatusCode::CREATED, ApiJson(loan.into())))
 }
 
@@ -283,7 +282,6 @@ macro_rules! transition {
             $guard(&caller)?;
             let by = requester(&caller, origin);
             let loan = $call(state.store(), caller.tenant.id, LoanId::new(id), &by).await?;
-            state.sealer().nudge(caller.tenant.id);
             Ok(ApiJson(loan.into()))
         }
     };
@@ -310,7 +308,6 @@ pub async fn reject(
         &requester(&caller, origin),
     )
     .await?;
-    state.sealer().nudge(caller.tenant.id);
     Ok(ApiJson(loan.into()))
 }
 
@@ -333,7 +330,6 @@ pub async fn write_off(
         &by,
     )
     .await?;
-    state.sealer().nudge(caller.tenant.id);
     Ok(ApiJson(loan.into()))
 }
 
@@ -363,6 +359,5 @@ pub async fn disburse(
         &requester(&caller, origin),
     )
     .await?;
-    state.sealer().nudge(caller.tenant.id);
     Ok(ApiJson(detail.into()))
 }

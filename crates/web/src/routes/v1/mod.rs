@@ -13,13 +13,13 @@ pub mod products;
 pub mod tenant;
 pub mod users;
 
-use crate::accounts::{AccountError, Requester};
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, problem_response};
 use axum::extract::FromRequest;
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use credinet_accounts::{AccountError, Requester};
 use credinet_store::repo::audit::{Actor, ActorKind, Origin};
 use serde::Serialize;
 

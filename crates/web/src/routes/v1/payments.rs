@@ -213,9 +213,6 @@ pub async fn register(
         .register(caller.tenant.id, input, &requester(&caller, origin))
         .await?;
     let replayed = receipt.replayed;
-    if !replayed {
-        state.sealer().nudge(caller.tenant.id);
-    }
     let mut response = (StatusCode::CREATED, ApiJson(ReceiptView::from(receipt))).into_response();
     if replayed {
         response
@@ -296,6 +293,5 @@ pub async fn reverse(
         &by,
     )
     .await?;
-    state.sealer().nudge(caller.tenant.id);
     Ok((StatusCode::CREATED, ApiJson(reversal.into())))
 }

@@ -186,7 +186,6 @@ pub async fn create(
         &requester(&caller, origin),
     )
     .await?;
-    state.sealer().nudge(caller.tenant.id);
     Ok((StatusCode::CREATED, ApiJson(product.into())))
 }
 
@@ -209,6 +208,5 @@ pub async fn update(
         &by,
     )
     .await?;
-    state.sealer().nudge(caller.tenant.id);
     Ok(ApiJson(product.into()))
 }

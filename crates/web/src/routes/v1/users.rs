@@ -1,7 +1,6 @@
 //! `/v1/users`: staff users of the caller's tenant. Reading needs an admin key, like changing.
 
 use super::{ApiJson, Page, requester};
-use crate::accounts::{Accounts, UserInput, UserUpdate};
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, Problem};
 use crate::origin::ClientOrigin;
@@ -9,6 +8,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
+use credinet_accounts::{Accounts, UserInput, UserUpdate};
 use credinet_core::ids::UserId;
 use credinet_core::role::Role;
 use credinet_store::repo::users::{self, StaffUser};
@@ -98,7 +98,7 @@ pub async fn create(
         role: body.role,
         password: body.password,
     };
-    let user = Accounts::new(state.store(), state.sealer())
+    let user = Accounts::new(state.store())
         .create_user(caller.tenant.id, input, &requester(&caller, origin))
         .await?;
     Ok((StatusCode::CREATED, ApiJson(user.into())))
@@ -128,7 +128,7 @@ pub async fn update(
         role: body.role,
         active: body.active,
     };
-    let user = Accounts::new(state.store(), state.sealer())
+    let user = Accounts::new(state.store())
         .update_user(
             caller.tenant.id,
             UserId::new(id),

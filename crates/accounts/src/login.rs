@@ -1,13 +1,12 @@
 //! Signing in and out, with lockout after repeated failures. Every outcome is audited.
 
-use super::{password, token};
-use crate::state::AppState;
+use crate::{password, token};
 use chrono::{DateTime, Duration, Utc};
-use credinet_store::StoreError;
 use credinet_store::repo::audit::{self, Actor, ActorKind, Origin, Record};
 use credinet_store::repo::tenants::{self, Tenant};
 use credinet_store::repo::users::{self, StaffUser, normalize_email};
 use credinet_store::repo::{login_attempts, sessions};
+use credinet_store::{Store, StoreError};
 
 pub enum LoginOutcome {
     /// Signed in: the cookie value to set.
@@ -29,13 +28,20 @@ pub struct Attempt<'a> {
     pub origin: Origin,
 }
 
+/// How sign-in behaves: the lockout and how long a session lives without use.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginPolicy {
+    pub lockout_max_failures: u32,
+    pub lockout_window: Duration,
+    pub session_idle: Duration,
+}
+
 pub async fn login(
-    state: &AppState,
+    store: &Store,
+    policy: &LoginPolicy,
     attempt: Attempt<'_>,
-    now: DateTime<Utc>,
 ) -> Result<LoginOutcome, StoreError> {
-    let store = state.store();
-    let config = state.config();
+    let now = store.now();
     let email = normalize_email(attempt.email);
     let Some(tenant) = tenants::by_slug(store.db(), attempt.tenant_slug.trim()).await? else {
         let _ = verify_off_thread(
@@ -49,10 +55,10 @@ pub async fn login(
         );
         return Ok(LoginOutcome::Refused);
     };
-    let window = Duration::minutes(i64::from(config.lockout_window_minutes));
+    let window = policy.lockout_window;
     let (failures, oldest) =
         login_attempts::recent_failures(store.db(), tenant.id, &email, now - window).await?;
-    if failures >= u64::from(config.lockout_max_failures) {
+    if failures >= u64::from(policy.lockout_max_failures) {
         let until = oldest.unwrap_or(now) + window;
         let tx = store.write().await?;
         audit::append(
@@ -63,7 +69,6 @@ pub async fn login(
         )
         .await?;
         tx.commit().await?;
-        state.sealer().nudge(tenant.id);
         return Ok(LoginOutcome::Locked { until });
     }
 
@@ -80,7 +85,7 @@ pub async fn login(
             login_attempts::record(&tx, tenant.id, &email, true, attempt.origin.ip.clone(), now)
                 .await?;
             let session_token = token::random_token();
-            let expires_at = now + Duration::minutes(i64::from(config.session_idle_minutes));
+            let expires_at = now + policy.session_idle;
             let new = sessions::NewSession {
                 id_hash: &token::digest(&session_token),
                 tenant: tenant.id,
@@ -124,29 +129,27 @@ pub async fn login(
         }
     };
     tx.commit().await?;
-    state.sealer().nudge(tenant.id);
     Ok(outcome)
 }
 
 /// Ends a session and audits the logout.
 pub async fn logout(
-    state: &AppState,
+    store: &Store,
     tenant: &Tenant,
     user: &StaffUser,
     session_hash: &str,
     origin: Origin,
 ) -> Result<(), StoreError> {
-    let tx = state.store().write().await?;
+    let tx = store.write().await?;
     sessions::delete(&tx, session_hash).await?;
     audit::append(
         &tx,
         tenant.id,
         signed_in_record(user, "user_logout", origin),
-        Utc::now(),
+        store.now(),
     )
     .await?;
     tx.commit().await?;
-    state.sealer().nudge(tenant.id);
     Ok(())
 }
 

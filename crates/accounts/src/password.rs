@@ -48,7 +48,7 @@ pub fn verify(password: &str, stored: &str) -> bool {
 /// an unknown email costs the same time as a wrong password.
 pub fn decoy_hash() -> &'static str {
     static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DECOY.get_or_init(|| hash(&super::token::random_token()).unwrap_or_default())
+    DECOY.get_or_init(|| hash(&crate::token::random_token()).unwrap_or_default())
 }
 
 #[cfg(test)]

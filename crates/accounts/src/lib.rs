@@ -1,0 +1,74 @@
+//! Tenants, staff users, API keys, sign-in and password hashing: the services every edge needs (the web
+//! pages and `/v1`, the CLI, and later the scheduler, the assistant and the import), so they live below
+//! `web` (ADR 4). Each change is one write transaction with its audit entry; the store seals the entry
+//! when the transaction commits.
+
+mod api_keys;
+mod error;
+pub mod login;
+pub mod password;
+mod settings;
+mod tenants;
+pub mod token;
+mod users;
+
+pub use api_keys::{KEY_PREFIX, NewKey, generate as generate_key};
+pub use credinet_store::repo::audit::Requester;
+pub use error::AccountError;
+pub use settings::{AccountSettings, AccountSettingsError};
+pub use tenants::TenantInput;
+pub use users::{UserInput, UserUpdate};
+
+use credinet_core::ids::TenantId;
+use credinet_store::repo::audit::{self, Record};
+use credinet_store::{Store, StoreError, WriteTx};
+
+/// The account services over one store; the store's clock dates every change.
+pub struct Accounts<'a> {
+    store: &'a Store,
+}
+
+impl<'a> Accounts<'a> {
+    pub fn new(store: &'a Store) -> Self {
+        Accounts { store }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn audit(
+        &self,
+        tx: &WriteTx,
+        tenant: TenantId,
+        by: &Requester,
+        action: &'static str,
+        entity: &'static str,
+        entity_id: Option<String>,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    ) -> Result<(), StoreError> {
+        let record = Record {
+            actor: by.actor.clone(),
+            origin: by.origin.clone(),
+            action,
+            entity,
+            entity_id,
+            before,
+            after,
+        };
+        audit::append(tx, tenant, record, self.store.now())
+            .await
+            .map(|_| ())
+    }
+}
+
+pub(crate) fn required(value: &str, what: &str, max: usize) -> Result<String, AccountError> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(AccountError::Invalid(format!("{what} is required")));
+    }
+    if trimmed.chars().count() > max {
+        return Err(AccountError::Invalid(format!(
+            "{what} is longer than {max} characters"
+        )));
+    }
+    Ok(trimmed.to_string())
+}

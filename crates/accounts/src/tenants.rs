@@ -1,0 +1,52 @@
+//! Lending companies: creating one with its settings and its audit chain.
+
+use crate::{AccountError, Accounts, Requester, required};
+use credinet_core::slug::TenantSlug;
+use credinet_core::zone::Zone;
+use credinet_store::repo::tenants::{self, NewTenant, Tenant};
+use serde_json::json;
+
+pub struct TenantInput {
+    pub slug: String,
+    pub legal_name: String,
+    pub time_zone: String,
+}
+
+impl Accounts<'_> {
+    pub async fn create_tenant(
+        &self,
+        input: TenantInput,
+        by: &Requester,
+    ) -> Result<Tenant, AccountError> {
+        let slug =
+            TenantSlug::parse(&input.slug).map_err(|e| AccountError::Invalid(e.to_string()))?;
+        let zone =
+            Zone::parse(&input.time_zone).map_err(|e| AccountError::Invalid(e.to_string()))?;
+        let legal_name = required(&input.legal_name, "the legal name", 200)?;
+        let settings = json!({ "cut_days": [8, 23], "iva_rate": "0.16", "rounding": "half_up" });
+        let new = NewTenant {
+            slug,
+            legal_name,
+            zone,
+            currency: "MXN".into(),
+            settings,
+        };
+        let tx = self.store.write().await?;
+        let tenant = tenants::create(&tx, new, self.store.now()).await?;
+        let after = json!({ "slug": tenant.slug, "legal_name": tenant.legal_name, "time_zone": tenant.zone.name(),
+            "currency": tenant.currency, "settings": tenant.settings });
+        self.audit(
+            &tx,
+            tenant.id,
+            by,
+            "tenant_created",
+            "tenant",
+            Some(tenant.id.to_string()),
+            None,
+            Some(after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(tenant)
+    }
+}

@@ -1,0 +1,215 @@
+//! The configuration, in layers: defaults < `credinet.toml` < environment (`CREDINET_*`, `DATABASE_URL`,
+//! and a `.env` file) < command-line flags ([`Overrides`]). The file and the environment are flat (one
+//! key each, as the README lists them); [`Settings`] hands each component its own part, the way the
+//! components are built (ADR 4).
+
+use credinet_accounts::AccountSettings;
+use credinet_store::StoreSettings;
+use credinet_web::HttpSettings;
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::Path;
+
+/// Everything the binary configures, by component.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub store: StoreSettings,
+    pub http: HttpSettings,
+    pub accounts: AccountSettings,
+    /// `tracing` filter, e.g. `info` or `credinet=debug,info`.
+    pub log: String,
+}
+
+/// The keys as written in `credinet.toml` and the environment. Unknown keys are errors, not silence.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct Flat {
+    database_url: String,
+    migrate_on_start: bool,
+    bind: SocketAddr,
+    public_url: Option<String>,
+    trust_proxy: bool,
+    request_timeout_seconds: u64,
+    body_limit_bytes: usize,
+    default_time_zone: String,
+    session_idle_minutes: u32,
+    lockout_max_failures: u32,
+    lockout_window_minutes: u32,
+    log: String,
+}
+
+impl Default for Flat {
+    fn default() -> Self {
+        let (store, http, accounts) = (
+            StoreSettings::default(),
+            HttpSettings::default(),
+            AccountSettings::default(),
+        );
+        Flat {
+            database_url: store.database_url,
+            migrate_on_start: store.migrate_on_start,
+            bind: http.bind,
+            public_url: http.public_url,
+            trust_proxy: http.trust_proxy,
+            request_timeout_seconds: http.request_timeout_seconds,
+            body_limit_bytes: http.body_limit_bytes,
+            default_time_zone: accounts.default_time_zone,
+            session_idle_minutes: accounts.session_idle_minutes,
+            lockout_max_failures: accounts.lockout_max_failures,
+            lockout_window_minutes: accounts.lockout_window_minutes,
+            log: "info".into(),
+        }
+    }
+}
+
+impl From<Flat> for Settings {
+    fn from(f: Flat) -> Settings {
+        Settings {
+            store: StoreSettings {
+                database_url: f.database_url,
+                migrate_on_start: f.migrate_on_start,
+            },
+            http: HttpSettings {
+                bind: f.bind,
+                public_url: f.public_url,
+                trust_proxy: f.trust_proxy,
+                request_timeout_seconds: f.request_timeout_seconds,
+                body_limit_bytes: f.body_limit_bytes,
+            },
+            accounts: AccountSettings {
+                default_time_zone: f.default_time_zone,
+                session_idle_minutes: f.session_idle_minutes,
+                lockout_max_failures: f.lockout_max_failures,
+                lockout_window_minutes: f.lockout_window_minutes,
+            },
+            log: f.log,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {0}")]
+pub struct SettingsError(String);
+
+/// Values given on the command line; `None` leaves the layer below in force.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub database_url: Option<String>,
+    pub bind: Option<SocketAddr>,
+    pub migrate_on_start: Option<bool>,
+}
+
+impl Settings {
+    /// Reads the layers. `file` is the TOML file to read (default `credinet.toml` when it exists).
+    pub fn load(file: Option<&Path>, overrides: Overrides) -> Result<Settings, SettingsError> {
+        let mut figment = Figment::from(Serialized::defaults(Flat::default()));
+        match file {
+            Some(path) if !path.exists() => {
+                return Err(SettingsError(format!(
+                    "config file {} does not exist",
+                    path.display()
+                )));
+            }
+            Some(path) => figment = figment.merge(Toml::file_exact(path)),
+            None => figment = figment.merge(Toml::file("credinet.toml")),
+        }
+        let figment = figment
+            .merge(Env::prefixed("CREDINET_").ignore(&[
+                "ENV",
+                "TEST_POSTGRES_URL",
+                "TEST_MYSQL_URL",
+                "DEMO_PASSWORD",
+                "CONFIRM",
+            ]))
+            .merge(Env::raw().only(&["DATABASE_URL"]));
+        let flat: Flat = figment
+            .extract()
+            .map_err(|e| SettingsError(first_line(&e.to_string())))?;
+        let mut settings = Settings::from(flat);
+        if let Some(url) = overrides.database_url {
+            settings.store.database_url = url;
+        }
+        if let Some(bind) = overrides.bind {
+            settings.http.bind = bind;
+        }
+        if let Some(flag) = overrides.migrate_on_start {
+            settings.store.migrate_on_start = flag;
+        }
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Checks what the types cannot, component by component.
+    pub fn validate(&self) -> Result<(), SettingsError> {
+        let invalid = |e: &dyn std::fmt::Display| SettingsError(e.to_string());
+        self.accounts.validate().map_err(|e| invalid(&e))?;
+        self.http.validate().map_err(|e| invalid(&e))?;
+        Ok(())
+    }
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or_default().to_string()
+}
+
+/// Loads `.env` from the working directory into the environment, when the file exists.
+pub fn load_dotenv() -> Result<(), String> {
+    match dotenvy::dotenv() {
+        Ok(_) => Ok(()),
+        Err(e) if e.not_found() => Ok(()),
+        Err(e) => Err(format!("cannot read .env: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn with_no_configuration_it_runs_on_sqlite() {
+        let settings = Settings::from(Flat::default());
+        assert!(settings.store.database_url.starts_with("sqlite://"));
+        settings.validate().unwrap();
+    }
+
+    #[test]
+    fn flags_override_the_file_and_the_environment() {
+        let dir = std::env::temp_dir().join(format!("credinet-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("credinet.toml");
+        std::fs::write(
+            &file,
+            "bind = \"127.0.0.1:9000\"\nlockout_max_failures = 3\n",
+        )
+        .unwrap();
+        let overrides = Overrides {
+            bind: Some("127.0.0.1:9100".parse().unwrap()),
+            ..Default::default()
+        };
+        let settings = Settings::load(Some(&file), overrides).unwrap();
+        assert_eq!(settings.http.bind.port(), 9100);
+        assert_eq!(settings.accounts.lockout_max_failures, 3);
+    }
+
+    #[test]
+    fn an_unknown_key_in_the_file_is_an_error_not_silence() {
+        let dir = std::env::temp_dir().join(format!("credinet-config-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("credinet.toml");
+        std::fs::write(&file, "bnid = \"127.0.0.1:9000\"\n").unwrap();
+        let err = Settings::load(Some(&file), Overrides::default())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("bnid"), "{err}");
+    }
+
+    #[test]
+    fn a_zero_lockout_is_refused_by_name() {
+        let mut settings = Settings::from(Flat::default());
+        settings.accounts.lockout_max_failures = 0;
+        let err = settings.validate().unwrap_err().to_string();
+        assert!(err.contains("lockout_max_failures"), "{err}");
+    }
+}
