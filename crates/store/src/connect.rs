@@ -11,8 +11,8 @@ use sea_orm::sqlx::mysql::MySqlConnectOptions;
 use sea_orm::sqlx::postgres::PgConnectOptions;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    AccessMode, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction,
+    DbBackend, IsolationLevel, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -155,6 +155,21 @@ impl Store {
         };
         let tx = self.writer.begin_with_options(options).await?;
         Ok(WriteTx::new(tx, self.clone()))
+    }
+
+    /// A read-only transaction in which every statement sees the same committed state: a report that
+    /// counts several tables (`audit verify`) must not see a commit land between two of its reads.
+    /// REPEATABLE READ on PostgreSQL and MariaDB; on SQLite a read transaction already reads one WAL
+    /// snapshot from its first statement to its end.
+    pub async fn snapshot(&self) -> Result<DatabaseTransaction, StoreError> {
+        let (isolation, access) = match self.backend() {
+            DbBackend::Sqlite => (None, None),
+            _ => (
+                Some(IsolationLevel::RepeatableRead),
+                Some(AccessMode::ReadOnly),
+            ),
+        };
+        Ok(self.db.begin_with_config(isolation, access).await?)
     }
 
     /// A tenant, from a copy at most [`TENANT_TTL`] old.

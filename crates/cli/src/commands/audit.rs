@@ -25,7 +25,7 @@ pub async fn run(settings: &Settings, command: Command) -> anyhow::Result<ExitCo
     };
     let mut broken = false;
     for tenant in targets {
-        let result = audit::verify(store.db(), tenant.id, store.now()).await?;
+        let result = audit::verify_consistent(&store, tenant.id).await?;
         match &result.first_broken {
             None => println!("{}: OK, {} entries chained", tenant.slug, result.sealed),
             Some(link) => {

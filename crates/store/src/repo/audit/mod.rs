@@ -20,7 +20,7 @@ pub use append::{append, append_many};
 pub use read::{AuditEntry, chain_head, count_since, get, list};
 pub(crate) use seal::entry_hash;
 pub use seal::seal;
-pub use verify::{BrokenLink, Verification, verify};
+pub use verify::{BrokenLink, Verification, verify, verify_consistent};
 
 /// Who did it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,10 +1,10 @@
 //! Checking a tenant's chain: every position in order, the head, and entries outside the chain.
 
 use super::entry_hash;
-use crate::StoreError;
 use crate::entities::{audit_chain, audit_entry, audit_pending, audit_seal};
 use crate::repo::tenant_is;
 use crate::repo::tenants::GENESIS_HASH;
+use crate::{Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
 use credinet_core::ids::TenantId;
 use sea_orm::{
@@ -32,6 +32,19 @@ pub struct BrokenLink {
 }
 
 const VERIFY_PAGE: u64 = 1000;
+
+/// [`verify`] in one snapshot of the database, as of the store's clock: what `credinet audit verify` runs.
+/// Its counts of entries, seals and queue rows are taken from one committed state, so entries being
+/// written and sealed meanwhile can never look like entries outside the chain.
+pub async fn verify_consistent(
+    store: &Store,
+    tenant: TenantId,
+) -> Result<Verification, StoreError> {
+    let snapshot = store.snapshot().await?;
+    let verification = verify(&snapshot, tenant, store.now()).await?;
+    snapshot.commit().await?;
+    Ok(verification)
+}
 
 /// Walks the sealed chain of `tenant` in order and reports the first position whose entry is gone, or
 /// whose previous hash or content hash does not match; then whether the head agrees with the last
