@@ -56,23 +56,39 @@ pub async fn login(
         return Ok(LoginOutcome::Refused);
     };
     let window = policy.lockout_window;
+    // Admission: the account's failures are counted and this attempt is recorded as one more, in one
+    // step, with the account's row locked. Counting in one transaction and recording in another let 40
+    // parallel guesses all through a limit of 5. The attempt counts as a failure until its password
+    // proves right.
+    let tx = store.write().await?;
+    let credentials = users::credentials_locked(&tx, tenant.id, &email).await?;
     let (failures, oldest) =
-        login_attempts::recent_failures(store.db(), tenant.id, &email, now - window).await?;
+        login_attempts::recent_failures(&tx, tenant.id, &email, now - window).await?;
     if failures >= u64::from(policy.lockout_max_failures) {
         let until = oldest.unwrap_or(now) + window;
-        let tx = store.write().await?;
+        let user_id = credentials.as_ref().map(|(u, _)| u.id.get());
         audit::append(
             &tx,
             tenant.id,
-            failed_record(&email, None, attempt.origin, "locked"),
+            failed_record(&email, user_id, attempt.origin, "locked"),
             now,
         )
         .await?;
         tx.commit().await?;
         return Ok(LoginOutcome::Locked { until });
     }
+    let attempt_id = login_attempts::record(
+        &tx,
+        tenant.id,
+        &email,
+        false,
+        attempt.origin.ip.clone(),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
 
-    let credentials = users::credentials(store.db(), tenant.id, &email).await?;
+    // The slow part, outside any transaction.
     let stored = credentials
         .as_ref()
         .map_or_else(|| password::decoy_hash().to_string(), |(_, h)| h.clone());
@@ -82,8 +98,7 @@ pub async fn login(
     let tx = store.write().await?;
     let outcome = match user {
         Some(user) if matches && user.active => {
-            login_attempts::record(&tx, tenant.id, &email, true, attempt.origin.ip.clone(), now)
-                .await?;
+            login_attempts::mark_succeeded(&tx, tenant.id, attempt_id).await?;
             let session_token = token::random_token();
             let expires_at = now + policy.session_idle;
             let new = sessions::NewSession {
@@ -114,15 +129,6 @@ pub async fn login(
                 Some(u) if !u.active => "inactive_user",
                 Some(_) => "wrong_password",
             };
-            login_attempts::record(
-                &tx,
-                tenant.id,
-                &email,
-                false,
-                attempt.origin.ip.clone(),
-                now,
-            )
-            .await?;
             let record = failed_record(&email, other.map(|u| u.id.get()), attempt.origin, reason);
             audit::append(&tx, tenant.id, record, now).await?;
             LoginOutcome::Refused

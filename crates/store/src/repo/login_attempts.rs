@@ -5,11 +5,13 @@ use crate::StoreError;
 use crate::entities::login_attempt;
 use chrono::{DateTime, Utc};
 use credinet_core::ids::TenantId;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet,
     PaginatorTrait, QueryFilter, QueryOrder,
 };
 
+/// Records an attempt; returns its id.
 pub async fn record<C: ConnectionTrait>(
     db: &C,
     tenant: TenantId,
@@ -17,8 +19,8 @@ pub async fn record<C: ConnectionTrait>(
     succeeded: bool,
     ip: Option<String>,
     at: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    login_attempt::ActiveModel {
+) -> Result<i64, StoreError> {
+    let row = login_attempt::ActiveModel {
         id: NotSet,
         tenant_id: Set(tenant.get()),
         email: Set(email.to_string()),
@@ -28,6 +30,21 @@ pub async fn record<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
+    Ok(row.id)
+}
+
+/// Turns an attempt recorded as failed while its password was checked into a success.
+pub async fn mark_succeeded<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    id: i64,
+) -> Result<(), StoreError> {
+    login_attempt::Entity::update_many()
+        .col_expr(login_attempt::Column::Succeeded, Expr::value(true))
+        .filter(login_attempt::Column::TenantId.eq(tenant.get()))
+        .filter(login_attempt::Column::Id.eq(id))
+        .exec(db)
+        .await?;
     Ok(())
 }
 

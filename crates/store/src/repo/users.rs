@@ -6,7 +6,7 @@ use credinet_core::ids::{TenantId, UserId};
 use credinet_core::role::Role;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    NotSet, QueryFilter, QueryOrder,
+    NotSet, QueryFilter, QueryOrder, QuerySelect,
 };
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -98,6 +98,26 @@ pub async fn credentials<C: ConnectionTrait>(
     let row = staff_user::Entity::find()
         .filter(staff_user::Column::TenantId.eq(tenant.get()))
         .filter(staff_user::Column::Email.eq(normalize_email(email)))
+        .one(db)
+        .await?;
+    row.map(|r| {
+        let hash = r.password_hash.clone();
+        to_domain(r).map(|u| (u, hash))
+    })
+    .transpose()
+}
+
+/// [`credentials`], with the user's row locked until the transaction ends (on SQLite the write
+/// transaction is the lock): sign-in counts an account's failures and admits an attempt as one step.
+pub async fn credentials_locked<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    email: &str,
+) -> Result<Option<(StaffUser, String)>, StoreError> {
+    let row = staff_user::Entity::find()
+        .filter(staff_user::Column::TenantId.eq(tenant.get()))
+        .filter(staff_user::Column::Email.eq(normalize_email(email)))
+        .lock_exclusive()
         .one(db)
         .await?;
     row.map(|r| {

@@ -1,0 +1,117 @@
+//! Sign-in with lockout, on the three databases: the failures of an account are counted and an attempt
+//! admitted in one step, so parallel guesses cannot pass the limit.
+
+use credinet_accounts::login::{self, Attempt, LoginOutcome, LoginPolicy};
+use credinet_accounts::{AccountSettings, Accounts, TenantInput, UserInput};
+use credinet_core::role::Role;
+use credinet_store::repo::audit::{Origin, Requester};
+use credinet_store::testing::TestDb;
+use credinet_store::{Store, StoreSettings, each_backend};
+
+const RIGHT: &str = "contraseña-segura-1";
+
+async fn account(db: &TestDb) -> Store {
+    let store = Store::open(&StoreSettings {
+        database_url: db.url.clone(),
+        migrate_on_start: true,
+    })
+    .await
+    .expect("the test database opens and migrates");
+    let accounts = Accounts::new(&store);
+    let tenant = accounts
+        .create_tenant(
+            TenantInput {
+                slug: "caja-candado".into(),
+                legal_name: "Caja Candado".into(),
+                time_zone: "America/Mexico_City".into(),
+            },
+            &Requester::cli(),
+        )
+        .await
+        .unwrap();
+    let user = UserInput {
+        email: "gerente@caja.mx".into(),
+        full_name: "Gerardo Gerente".into(),
+        role: Role::Manager,
+        password: RIGHT.into(),
+    };
+    accounts
+        .create_user(tenant.id, user, &Requester::cli())
+        .await
+        .unwrap();
+    store
+}
+
+fn policy() -> LoginPolicy {
+    AccountSettings::default().login_policy()
+}
+
+async fn try_password(store: &Store, password: &str) -> LoginOutcome {
+    let attempt = Attempt {
+        tenant_slug: "caja-candado",
+        email: "gerente@caja.mx",
+        password,
+        origin: Origin {
+            ip: Some("203.0.113.7".into()),
+            user_agent: None,
+        },
+    };
+    login::login(store, &policy(), attempt).await.unwrap()
+}
+
+fn kind(outcome: &LoginOutcome) -> &'static str {
+    match outcome {
+        LoginOutcome::SignedIn { .. } => "signed in",
+        LoginOutcome::Refused => "refused",
+        LoginOutcome::Locked { .. } => "locked",
+    }
+}
+
+each_backend!(
+    parallel_wrong_passwords_get_no_more_tries_than_the_lockout_allows,
+    a_right_password_after_a_few_failures_signs_in,
+);
+
+async fn parallel_wrong_passwords_get_no_more_tries_than_the_lockout_allows(db: TestDb) {
+    let store = account(&db).await;
+    let guesses: Vec<_> = (0..40)
+        .map(|n| {
+            let store = store.clone();
+            tokio::spawn(
+                async move { kind(&try_password(&store, &format!("adivinanza-{n}")).await) },
+            )
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for guess in guesses {
+        outcomes.push(guess.await.unwrap());
+    }
+    let refused = outcomes.iter().filter(|o| **o == "refused").count();
+    let locked = outcomes.iter().filter(|o| **o == "locked").count();
+    let limit = policy().lockout_max_failures as usize;
+    assert_eq!(
+        (refused, locked),
+        (limit, 40 - limit),
+        "only {limit} passwords may be checked: {outcomes:?}"
+    );
+    assert_eq!(
+        kind(&try_password(&store, RIGHT).await),
+        "locked",
+        "the right password after the burst is not even checked"
+    );
+}
+
+async fn a_right_password_after_a_few_failures_signs_in(db: TestDb) {
+    let store = account(&db).await;
+    for n in 0..policy().lockout_max_failures - 1 {
+        let outcome = try_password(&store, &format!("adivinanza-{n}")).await;
+        assert_eq!(kind(&outcome), "refused");
+    }
+    assert_eq!(kind(&try_password(&store, RIGHT).await), "signed in");
+    // A success starts the count again.
+    assert_eq!(
+        kind(&try_password(&store, "otra-adivinanza").await),
+        "refused"
+    );
+    assert_eq!(kind(&try_password(&store, RIGHT).await), "signed in");
+}
