@@ -22,6 +22,10 @@ pub struct Settings {
     pub log: String,
 }
 
+/// Informational logs, but not sqlx's: on PostgreSQL it logs the server's notices at INFO, e.g.
+/// `relation "schema_migration" already exists, skipping` on every command.
+const DEFAULT_LOG: &str = "info,sqlx=warn";
+
 /// The keys as written in `credinet.toml` and the environment. Unknown keys are errors, not silence.
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -59,7 +63,7 @@ impl Default for Flat {
             session_idle_minutes: accounts.session_idle_minutes,
             lockout_max_failures: accounts.lockout_max_failures,
             lockout_window_minutes: accounts.lockout_window_minutes,
-            log: "info".into(),
+            log: DEFAULT_LOG.into(),
         }
     }
 }
@@ -120,7 +124,9 @@ impl Settings {
                 "ENV",
                 "TEST_POSTGRES_URL",
                 "TEST_MYSQL_URL",
+                // Read by the commands themselves (clap), not settings.
                 "DEMO_PASSWORD",
+                "NEW_PASSWORD",
                 "CONFIRM",
             ]))
             .merge(Env::raw().only(&["DATABASE_URL"]));

@@ -200,3 +200,51 @@ async fn audit_verify_finds_the_first_tampered_row_and_exits_non_zero() {
         stdout(&broken)
     );
 }
+
+/// What an operator's log file or cron mail gets on PostgreSQL: no notices from the driver
+/// (`relation … already exists, skipping`) and no colour codes when stderr is not a terminal.
+#[tokio::test]
+async fn commands_on_postgres_log_no_driver_notices_and_no_colour_codes() {
+    let Some(db) = TestDb::create(Backend::Postgres).await else {
+        return;
+    };
+    for _ in 0..2 {
+        let out = Command::new(env!("CARGO_BIN_EXE_credinet"))
+            .args(["--database-url", &db.url, "migrate"])
+            .env_remove("DATABASE_URL")
+            .env_remove("CREDINET_LOG")
+            .env_remove("RUST_LOG")
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert!(out.status.success(), "{err}");
+        assert!(!err.contains("already exists"), "driver notice in: {err}");
+        assert!(!err.contains('\u{1b}'), "colour codes in: {err:?}");
+    }
+}
+
+/// `user add --help` offers CREDINET_NEW_PASSWORD so a password stays out of `ps` and the shell history;
+/// the settings loader must not refuse it as an unknown key.
+#[tokio::test]
+async fn a_new_users_password_can_come_from_the_environment() {
+    let db = TestDb::create(Backend::Sqlite).await.unwrap();
+    let tenant = credinet(
+        &db.url,
+        &["tenant", "add", "--slug", "caja", "--name", "Caja"],
+    );
+    assert!(tenant.status.success(), "{}", stderr(&tenant));
+    let out = Command::new(env!("CARGO_BIN_EXE_credinet"))
+        .args(["--database-url", &db.url])
+        .args(["user", "add", "--tenant", "caja", "--email", "ana@caja.mx"])
+        .args(["--name", "Ana", "--role", "admin"])
+        .env_remove("DATABASE_URL")
+        .env("CREDINET_NEW_PASSWORD", "una-contraseña-larga")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        !stdout(&out).contains("una-contraseña-larga") && !stdout(&out).contains("password: "),
+        "a given password is not printed: {}",
+        stdout(&out)
+    );
+}
