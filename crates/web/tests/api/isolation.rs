@@ -1,6 +1,7 @@
-//! Tenant B tries to cross into tenant A through every route that names a user, a key or an audit entry.
+//! Tenant B tries to cross into tenant A through every route that names a user, a key, an audit
+//! entry, a client, a product, a loan or a payment: each answers 404, as if A's row did not exist.
 
-use crate::helpers::{RequestExt, TestApp};
+use crate::helpers::{RequestExt, TestApp, cash_payment};
 use credinet_core::role::Role;
 use credinet_store::each_backend;
 use credinet_store::repo::{api_keys, audit, users};
@@ -10,6 +11,7 @@ use serde_json::json;
 each_backend!(
     tenant_b_cannot_read_or_change_tenant_a_through_the_api,
     tenant_b_cannot_read_or_change_tenant_a_through_the_pages,
+    tenant_b_cannot_see_or_touch_tenant_a_lending_data,
 );
 
 async fn tenant_b_cannot_read_or_change_tenant_a_through_the_api(db: TestDb) {
@@ -137,4 +139,79 @@ async fn tenant_b_cannot_read_or_change_tenant_a_through_the_pages(db: TestDb) {
             "{path} shows nothing of tenant A"
         );
     }
+}
+
+async fn tenant_b_cannot_see_or_touch_tenant_a_lending_data(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let a = app.lender("caja-a").await;
+    let b = app.lender("caja-b").await;
+    let loan = app.disbursed_loan(&a, a.flat, "10000.00").await;
+    let (id, client) = (loan.id, loan.client);
+    let receipt = app.post_payment(id, "100.00", &a.cashier).await;
+    let payment = receipt.assert_status(201).json()["payment"]["id"]
+        .as_i64()
+        .unwrap();
+
+    for path in [
+        format!("/v1/clients/{client}"),
+        format!("/v1/loans/{id}"),
+        format!("/v1/loans/{id}/payments"),
+        format!("/v1/payments/{payment}"),
+        format!("/v1/products/{}", a.flat),
+    ] {
+        app.get(&path, &b.admin).await.assert_status(404);
+    }
+    let reason = json!({"reason": "x"});
+    let writes = [
+        (
+            format!("/v1/loans/{id}/payments"),
+            cash_payment("100.00"),
+            &b.cashier,
+        ),
+        (format!("/v1/loans/{id}/approve"), json!({}), &b.manager),
+        (
+            format!("/v1/loans/{id}/write-off"),
+            reason.clone(),
+            &b.manager,
+        ),
+        (
+            format!("/v1/payments/{payment}/reversal"),
+            reason,
+            &b.manager,
+        ),
+        (
+            "/v1/loans".to_string(),
+            json!({"client_id": client, "product_id": b.flat, "principal": "100"}),
+            &b.cashier,
+        ),
+        (
+            "/v1/loans".to_string(),
+            json!({"client_id": client, "product_id": a.flat, "principal": "100"}),
+            &b.cashier,
+        ),
+    ];
+    for (path, body, key) in writes {
+        app.post(&path, key, body).await.assert_status(404);
+    }
+    let stolen = json!({"full_name": "Robado", "phone": "5500000000"});
+    app.put(&format!("/v1/clients/{client}"), &b.admin, stolen)
+        .await
+        .assert_status(404);
+    let a_loan = app.loan(id, &a.viewer).await;
+    assert_eq!(
+        a_loan["loan"]["outstanding"], "13380.00",
+        "A's loan is untouched"
+    );
+    for path in ["/v1/loans", "/v1/clients", "/v1/payments"] {
+        assert_eq!(
+            app.get_json(path, &b.admin).await["total"],
+            0,
+            "B lists nothing of A at {path}"
+        );
+    }
+    let csv = app.get("/v1/exports/clients.csv", &b.admin).await;
+    assert!(
+        !csv.assert_status(200).body.contains("María López"),
+        "B's export holds nothing of A"
+    );
 }

@@ -2,13 +2,15 @@
 //!
 //! `TEST_LOG=1 cargo nextest run -p credinet-web --no-capture` shows the server's logs (`RUST_LOG` filters them).
 //!
-//! The verbs a test speaks in live beside it: requests and their [`Reply`] in `reply`, the pages in
-//! `pages`.
+//! The verbs a test speaks in live beside it: requests and their [`Reply`] in `reply`, the lending
+//! stories (a lender, a client, a disbursed loan, a payment) in `lending`, the pages in `pages`.
 
+mod lending;
 mod pages;
 mod reply;
 
-pub use pages::{hidden_csrf, meta_csrf};
+pub use lending::{assert_balances, cash_payment, cents};
+pub use pages::{card, hidden_csrf, meta_csrf};
 pub use reply::{Reply, RequestExt};
 
 use credinet_accounts::AccountSettings;

@@ -172,6 +172,11 @@ impl TestApp {
         request.body(body).reply().await
     }
 
+    pub async fn put(&self, path: &str, key: &str, body: Value) -> Reply {
+        let request = self.api().put(self.url(path)).bearer_auth(key);
+        request.json(&body).reply().await
+    }
+
     pub async fn patch(&self, path: &str, key: &str, body: Value) -> Reply {
         let request = self.api().patch(self.url(path)).bearer_auth(key);
         request.json(&body).reply().await
