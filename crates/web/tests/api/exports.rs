@@ -11,9 +11,7 @@ async fn clients_loans_and_payments_export_as_csv(db: TestDb) {
     let app = TestApp::spawn(db).await;
     let l = app.lender("caja").await;
     let loan = app.disbursed_loan(&l, l.flat, "10000.00").await;
-    app.post_payment(loan.id, "100.00", &l.cashier)
-        .await
-        .assert_status(201);
+    app.pay(loan.id, "100.00", &l.cashier).await;
     let zoe = app
         .client(&l.cashier, "Zoe \"La Güera\" Ruiz, Jr.", "5598765432")
         .await;

@@ -147,10 +147,7 @@ async fn tenant_b_cannot_see_or_touch_tenant_a_lending_data(db: TestDb) {
     let b = app.lender("caja-b").await;
     let loan = app.disbursed_loan(&a, a.flat, "10000.00").await;
     let (id, client) = (loan.id, loan.client);
-    let receipt = app.post_payment(id, "100.00", &a.cashier).await;
-    let payment = receipt.assert_status(201).json()["payment"]["id"]
-        .as_i64()
-        .unwrap();
+    let payment = app.pay(id, "100.00", &a.cashier).await;
 
     for path in [
         format!("/v1/clients/{client}"),

@@ -77,10 +77,7 @@ async fn a_reversal_restores_the_balance_and_cannot_be_repeated(db: TestDb) {
     let app = TestApp::spawn(db).await;
     let l = app.lender("caja").await;
     let loan = app.disbursed_loan(&l, l.flat, "10000.00").await;
-    let first = app.post_payment(loan.id, "3000.00", &l.cashier).await;
-    let first = first.assert_status(201).json()["payment"]["id"]
-        .as_i64()
-        .unwrap();
+    let first = app.pay(loan.id, "3000.00", &l.cashier).await;
     let second = app.post_payment(loan.id, "500.00", &l.cashier).await;
     let second = second.assert_status(201).json();
     assert_eq!(second["loan_outstanding"], "9980.00");
@@ -108,10 +105,7 @@ async fn a_payment_is_read_back_with_its_allocations_and_listed_by_date(db: Test
     let app = TestApp::spawn(db).await;
     let l = app.lender("caja").await;
     let loan = app.disbursed_loan(&l, l.declining, "2000.00").await;
-    let receipt = app.post_payment(loan.id, "100.00", &l.cashier).await;
-    let payment = receipt.assert_status(201).json()["payment"]["id"]
-        .as_i64()
-        .unwrap();
+    let payment = app.pay(loan.id, "100.00", &l.cashier).await;
 
     let fetched = app
         .get_json(&format!("/v1/payments/{payment}"), &l.viewer)

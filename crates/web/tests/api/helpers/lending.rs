@@ -37,20 +37,12 @@ impl TestApp {
     pub async fn lender(&self, slug: &str) -> Lender {
         let tenant = self.tenant(slug).await;
         let admin = self.admin_key(&tenant).await;
-        let flat = self
-            .product(
-                &admin,
-                json!({"name": "Quincenal fijo", "periodicity": "biweekly_cut", "term_periods": 6,
-                    "interest_method": "flat", "rate_per_period": "0.05"}),
-            )
-            .await;
-        let declining = self
-            .product(
-                &admin,
-                json!({"name": "Quincenal saldos", "periodicity": "biweekly_cut", "term_periods": 12,
-                    "interest_method": "declining", "rate_per_period": "0.03"}),
-            )
-            .await;
+        let flat = json!({"name": "Quincenal fijo", "periodicity": "biweekly_cut", "term_periods": 6,
+            "interest_method": "flat", "rate_per_period": "0.05"});
+        let declining = json!({"name": "Quincenal saldos", "periodicity": "biweekly_cut",
+            "term_periods": 12, "interest_method": "declining", "rate_per_period": "0.03"});
+        let flat = self.product(&admin, flat).await;
+        let declining = self.product(&admin, declining).await;
         Lender {
             manager: self.api_key(&tenant, Role::Manager).await,
             manager2: self.api_key(&tenant, Role::Manager).await,
@@ -79,11 +71,8 @@ impl TestApp {
     /// Drafts an application for `client` with `key`; returns the loan's id.
     pub async fn draft_loan(&self, key: &str, client: i64, product: i64, principal: &str) -> i64 {
         let body = json!({"client_id": client, "product_id": product, "principal": principal});
-        id(&self
-            .post("/v1/loans", key, body)
-            .await
-            .assert_status(201)
-            .json())
+        let created = self.post("/v1/loans", key, body).await;
+        id(&created.assert_status(201).json())
     }
 
     /// An application for `client`, drafted and submitted by the cashier; returns the loan's id.
@@ -139,6 +128,12 @@ impl TestApp {
     pub async fn post_payment(&self, loan: i64, amount: &str, key: &str) -> Reply {
         let path = format!("/v1/loans/{loan}/payments");
         self.post(&path, key, cash_payment(amount)).await
+    }
+
+    /// A cash payment of `amount` on [`PAID_ON`] that must be accepted; returns its id.
+    pub async fn pay(&self, loan: i64, amount: &str, key: &str) -> i64 {
+        let receipt = self.post_payment(loan, amount, key).await;
+        id(&receipt.assert_status(201).json()["payment"])
     }
 
     /// A cash payment of `amount` today.

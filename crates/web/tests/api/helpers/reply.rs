@@ -27,7 +27,7 @@ impl Reply {
     #[track_caller]
     pub fn assert_status(self, expected: u16) -> Reply {
         if self.status != expected {
-            panic!("expected {expected}, got {self}");
+            self.fail(format!("expected {expected}"));
         }
         self
     }
@@ -48,33 +48,34 @@ impl Reply {
     #[track_caller]
     pub fn assert_problem(self, expected: u16) -> Reply {
         let reply = self.assert_status(expected);
-        assert_eq!(
-            reply.header("content-type"),
-            "application/problem+json",
-            "{reply}"
-        );
+        if reply.header("content-type") != "application/problem+json" {
+            reply.fail("expected a problem (application/problem+json)");
+        }
         let problem = reply.json();
-        assert_eq!(problem["status"], expected, "{reply}");
-        assert!(
-            problem["detail"].as_str().is_some_and(|d| !d.is_empty()),
-            "a problem says what is wrong: {reply}"
-        );
+        if problem["status"] != expected {
+            reply.fail(format!("expected a problem of status {expected}"));
+        }
+        if problem["detail"].as_str().is_none_or(str::is_empty) {
+            reply.fail("expected a problem that says what is wrong");
+        }
         reply
     }
 
     #[track_caller]
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|e| panic!("the body is not JSON ({e}): {self}"))
+        match serde_json::from_str(&self.body) {
+            Ok(json) => json,
+            Err(e) => self.fail(format!("expected JSON ({e})")),
+        }
     }
 
     /// The header's value; fails when it is missing.
     #[track_caller]
     pub fn header(&self, name: &str) -> &str {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_else(|| panic!("no {name} header: {self}"))
+        match self.headers.get(name).and_then(|v| v.to_str().ok()) {
+            Some(value) => value,
+            None => self.fail(format!("expected a {name} header")),
+        }
     }
 
     /// Every `Set-Cookie` of the answer.
@@ -84,23 +85,29 @@ impl Reply {
             .iter()
             .filter_map(|v| v.to_str().ok())
     }
+
+    /// `why: expected …` then the request and the answer.
+    #[track_caller]
+    fn fail(&self, expected: impl fmt::Display) -> ! {
+        match &self.why {
+            Some(why) => panic!("{why}: {expected}\n{self}"),
+            None => panic!("{expected}\n{self}"),
+        }
+    }
 }
 
-/// `POST /v1/loans/1/payments answered 422 Unprocessable Entity (application/problem+json): {…}`
+/// `POST /v1/loans/1/payments answered 422 Unprocessable Entity (application/problem+json)`, then
+/// the body on the next line.
 impl fmt::Display for Reply {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(why) = &self.why {
-            write!(f, "[{why}] ")?;
-        }
         write!(f, "{} {} answered {}", self.method, self.path, self.status)?;
         if let Some(kind) = self.headers.get("content-type") {
             write!(f, " ({})", kind.to_str().unwrap_or("?"))?;
         }
-        let shown = match self.body.char_indices().nth(SHOWN_BODY) {
-            Some((end, _)) => format!("{}… ({} bytes)", &self.body[..end], self.body.len()),
-            None => self.body.clone(),
-        };
-        write!(f, ": {shown}")
+        match self.body.char_indices().nth(SHOWN_BODY) {
+            Some((end, _)) => write!(f, "\n{}… ({} bytes)", &self.body[..end], self.body.len()),
+            None => write!(f, "\n{}", self.body),
+        }
     }
 }
 
