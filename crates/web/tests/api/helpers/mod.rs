@@ -1,6 +1,6 @@
 //! `TestApp`: the whole app built from a config pointing at a fresh database, served on port 0.
 //!
-//! `TEST_LOG=1 cargo nextest run -p credinet-web --no-capture` shows the server's logs (`RUST_LOG` filters them).
+//! `TEST_LOG=1` prints the app's logs with each test's output (filter: `RUST_LOG`, default `info`).
 //!
 //! The verbs a test speaks in live beside it: requests and their [`Reply`] in `reply`, the lending
 //! stories (a lender, a client, a disbursed loan, a payment) in `lending`, the pages in `pages`.
@@ -23,6 +23,7 @@ use credinet_store::testing::TestDb;
 use credinet_store::{Store, StoreSettings};
 use credinet_web::{Application, HttpSettings};
 use reqwest::redirect::Policy;
+use std::io::IsTerminal;
 use std::sync::Once;
 
 pub const PASSWORD: &str = "contraseña-segura-1";
@@ -151,8 +152,9 @@ impl TestApp {
     }
 }
 
-/// With `TEST_LOG=1`, the app's tracing goes to the test's output, filtered by `RUST_LOG` (default
-/// `info`); once per test process, whichever test spawns an app first.
+/// With `TEST_LOG=1`, the app's tracing goes to the test's output (shown for a failing test, or for
+/// every test with `--no-capture`), filtered by `RUST_LOG` (default `info`); set up once per test
+/// process, by whichever test spawns an app first.
 fn show_logs_if_asked() {
     static ONCE: Once = Once::new();
     if std::env::var("TEST_LOG").is_ok_and(|v| v == "1") {
@@ -162,6 +164,7 @@ fn show_logs_if_asked() {
             let _ = tracing_subscriber::fmt()
                 .with_env_filter(filter)
                 .with_test_writer()
+                .with_ansi(std::io::stdout().is_terminal())
                 .try_init();
         });
     }
