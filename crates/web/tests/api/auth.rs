@@ -1,4 +1,6 @@
-use crate::helpers::{PASSWORD, TestApp, hidden_csrf};
+//! Signing in and out of the pages: sessions, lockouts, CSRF, and the audit of each.
+
+use crate::helpers::{PASSWORD, RequestExt, TestApp, USER_AGENT, hidden_csrf, meta_csrf};
 use credinet_core::role::Role;
 use credinet_store::each_backend;
 use credinet_store::repo::{audit, users};
@@ -19,17 +21,14 @@ async fn a_staff_member_signs_in_and_out_and_both_are_audited_with_ip_and_user_a
     app.user(&tenant, "ana@norte.mx", Role::Admin).await;
     let browser = app.browser();
 
-    let response = app
+    let signed_in = app
         .login(&browser, "caja-norte", "Ana@Norte.mx", PASSWORD)
-        .await;
-    assert_eq!(response.status(), 303);
-    let cookie = response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
-        .find(|c| c.starts_with("credinet_session="));
-    let cookie = cookie.expect("a session cookie is set");
+        .await
+        .assert_status(303);
+    let cookie = signed_in
+        .cookies()
+        .find(|c| c.starts_with("credinet_session="))
+        .unwrap_or_else(|| panic!("a session cookie is set: {signed_in}"));
     assert!(
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
         "{cookie}"
@@ -39,28 +38,21 @@ async fn a_staff_member_signs_in_and_out_and_both_are_audited_with_ip_and_user_a
         "plain http in tests: no Secure flag ({cookie})"
     );
 
-    let dashboard = browser.get(app.url("/")).send().await.unwrap();
-    assert_eq!(dashboard.status(), 200);
-    let html = dashboard.text().await.unwrap();
+    let html = app.visit(&browser, "/").await.assert_status(200).body;
     assert!(
         html.contains("Panel de Administrador"),
         "the admin dashboard is shown"
     );
-    let token = crate::helpers::meta_csrf(&html);
-
-    let out = browser
+    let token = meta_csrf(&html);
+    browser
         .post(app.url("/logout"))
         .form(&[("csrf_token", token.as_str())])
-        .send()
+        .reply()
         .await
-        .unwrap();
-    assert_eq!(out.status(), 303);
-    let after = browser.get(app.url("/")).send().await.unwrap();
-    assert_eq!(
-        after.status(),
-        303,
-        "after logout the dashboard sends to the login page"
-    );
+        .assert_status(303);
+    app.visit(&browser, "/")
+        .await
+        .assert_status_because(303, "after logout the dashboard sends to the login page");
 
     let entries = audit::list(app.app_store.db(), tenant.id, None, 50)
         .await
@@ -71,10 +63,7 @@ async fn a_staff_member_signs_in_and_out_and_both_are_audited_with_ip_and_user_a
             .find(|e| e.action == action)
             .unwrap_or_else(|| panic!("{action} is audited"));
         assert_eq!(entry.ip.as_deref(), Some("127.0.0.1"));
-        assert_eq!(
-            entry.user_agent.as_deref(),
-            Some(crate::helpers::USER_AGENT)
-        );
+        assert_eq!(entry.user_agent.as_deref(), Some(USER_AGENT));
         assert_eq!(entry.actor_label, "ana@norte.mx");
     }
 }
@@ -87,18 +76,19 @@ async fn a_wrong_password_is_refused_and_audited_without_saying_which_part_was_w
 
     let wrong_password = app
         .login(&browser, "caja-norte", "ana@norte.mx", "no-es-la-clave")
-        .await;
-    assert_eq!(wrong_password.status(), 401);
-    let page = wrong_password.text().await.unwrap();
-    assert!(page.contains("Empresa, correo o contraseña incorrectos."));
-    let unknown_email = app
-        .login(&browser, "caja-norte", "nadie@norte.mx", PASSWORD)
-        .await;
-    assert_eq!(unknown_email.status(), 401);
-    let unknown_tenant = app
-        .login(&browser, "caja-sur", "ana@norte.mx", PASSWORD)
-        .await;
-    assert_eq!(unknown_tenant.status(), 401);
+        .await
+        .assert_status(401);
+    assert!(
+        wrong_password
+            .body
+            .contains("Empresa, correo o contraseña incorrectos.")
+    );
+    app.login(&browser, "caja-norte", "nadie@norte.mx", PASSWORD)
+        .await
+        .assert_status_because(401, "an unknown email");
+    app.login(&browser, "caja-sur", "ana@norte.mx", PASSWORD)
+        .await
+        .assert_status_because(401, "an unknown tenant");
 
     let failures: Vec<_> = audit::list(app.app_store.db(), tenant.id, None, 50)
         .await
@@ -127,28 +117,21 @@ async fn five_failures_lock_the_account_even_for_the_right_password(db: TestDb) 
     app.user(&tenant, "beto@norte.mx", Role::Cashier).await;
     let browser = app.browser();
     for _ in 0..5 {
-        let r = app
-            .login(&browser, "caja-norte", "ana@norte.mx", "equivocada-123")
-            .await;
-        assert_eq!(r.status(), 401);
+        app.login(&browser, "caja-norte", "ana@norte.mx", "equivocada-123")
+            .await
+            .assert_status(401);
     }
     let locked = app
         .login(&browser, "caja-norte", "ana@norte.mx", PASSWORD)
-        .await;
-    assert_eq!(
-        locked.status(),
-        429,
-        "the sixth attempt is refused even with the right password"
-    );
-    assert!(locked.text().await.unwrap().contains("bloqueada"));
-    let other = app
-        .login(&app.browser(), "caja-norte", "beto@norte.mx", PASSWORD)
-        .await;
-    assert_eq!(
-        other.status(),
-        303,
-        "another user of the tenant is not locked"
-    );
+        .await
+        .assert_status_because(
+            429,
+            "the sixth attempt is refused even with the right password",
+        );
+    assert!(locked.body.contains("bloqueada"), "{locked}");
+    app.login(&app.browser(), "caja-norte", "beto@norte.mx", PASSWORD)
+        .await
+        .assert_status_because(303, "another user of the tenant is not locked");
     let audited = audit::list(app.app_store.db(), tenant.id, None, 50)
         .await
         .unwrap();
@@ -173,52 +156,38 @@ async fn a_form_without_its_csrf_token_changes_nothing(db: TestDb) {
             ("csrf_token", csrf.to_string()),
         ]
     };
-    let missing = browser
-        .post(app.url("/usuarios"))
-        .form(&form("")[..4])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(missing.status(), 403);
-    let wrong = browser
-        .post(app.url("/usuarios"))
-        .form(&form(&"0".repeat(64)))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(wrong.status(), 403);
-    let wrong_header = browser
-        .post(app.url("/usuarios"))
-        .header("x-csrf-token", "nope")
-        .form(&form(&token))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        wrong_header.status(),
-        403,
-        "a wrong header token is not rescued by the form field"
-    );
-    assert!(
-        users::credentials(app.app_store.db(), tenant.id, "intrusa@norte.mx")
-            .await
-            .unwrap()
-            .is_none()
-    );
-
-    let right = browser
-        .post(app.url("/usuarios"))
-        .form(&form(&token))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(right.status(), 303);
-    assert!(
+    let new_user = || browser.post(app.url("/usuarios"));
+    let intruder_exists = || async {
         users::credentials(app.app_store.db(), tenant.id, "intrusa@norte.mx")
             .await
             .unwrap()
             .is_some()
-    );
+    };
+
+    new_user()
+        .form(&form("")[..4])
+        .reply()
+        .await
+        .assert_status_because(403, "no token");
+    new_user()
+        .form(&form(&"0".repeat(64)))
+        .reply()
+        .await
+        .assert_status_because(403, "a wrong token");
+    new_user()
+        .header("x-csrf-token", "nope")
+        .form(&form(&token))
+        .reply()
+        .await
+        .assert_status_because(403, "a wrong header token is not rescued by the form field");
+    assert!(!intruder_exists().await);
+
+    new_user()
+        .form(&form(&token))
+        .reply()
+        .await
+        .assert_status(303);
+    assert!(intruder_exists().await);
 }
 
 async fn the_login_form_refuses_a_post_without_its_csrf_cookie(db: TestDb) {
@@ -226,16 +195,8 @@ async fn the_login_form_refuses_a_post_without_its_csrf_cookie(db: TestDb) {
     let tenant = app.tenant("caja-norte").await;
     app.user(&tenant, "ana@norte.mx", Role::Admin).await;
     // A token taken from one browser, replayed from another that never loaded the form (a forged post).
-    let page = app
-        .browser()
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = hidden_csrf(&page);
+    let page = app.visit(&app.browser(), "/login").await;
+    let token = hidden_csrf(&page.body);
     let forged = app
         .browser()
         .post(app.url("/login"))
@@ -245,38 +206,30 @@ async fn the_login_form_refuses_a_post_without_its_csrf_cookie(db: TestDb) {
             ("password", PASSWORD),
             ("csrf_token", &token),
         ])
-        .send()
+        .reply()
         .await
-        .unwrap();
-    assert_eq!(forged.status(), 403);
+        .assert_status(403);
     assert!(
-        !forged
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .any(|c| c.to_str().unwrap().starts_with("credinet_session="))
+        !forged.cookies().any(|c| c.starts_with("credinet_session=")),
+        "no session for a forged post: {forged}"
     );
 }
 
 async fn pages_need_a_session_and_send_strangers_to_the_login(db: TestDb) {
     let app = TestApp::spawn(db).await;
     let stranger = app.browser();
-    let page = stranger.get(app.url("/usuarios")).send().await.unwrap();
-    assert_eq!(page.status(), 303);
-    assert_eq!(page.headers()["location"], "/login?next=%2Fusuarios");
-    let post = stranger
+    let page = app.visit(&stranger, "/usuarios").await.assert_status(303);
+    assert_eq!(page.header("location"), "/login?next=%2Fusuarios");
+    stranger
         .post(app.url("/usuarios"))
         .form(&[("full_name", "x")])
-        .send()
+        .reply()
         .await
-        .unwrap();
-    assert_eq!(post.status(), 403);
-    let forged_cookie = app
-        .browser()
+        .assert_status(403);
+    app.browser()
         .get(app.url("/"))
         .header("cookie", format!("credinet_session={}", "a".repeat(64)))
-        .send()
+        .reply()
         .await
-        .unwrap();
-    assert_eq!(forged_cookie.status(), 303);
+        .assert_status_because(303, "a forged session cookie is a stranger's");
 }

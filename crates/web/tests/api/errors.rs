@@ -1,25 +1,15 @@
 //! Bad input gets a clear 4xx problem detail and changes nothing.
 
 use crate::helpers::TestApp;
-use credinet_core::role::Role;
 use credinet_store::each_backend;
 use credinet_store::testing::TestDb;
-use serde_json::Value;
 
 each_backend!(malformed_json_wrong_types_and_huge_bodies_get_problem_details);
 
 async fn malformed_json_wrong_types_and_huge_bodies_get_problem_details(db: TestDb) {
     let app = TestApp::spawn(db).await;
     let t = app.tenant("caja-norte").await;
-    let key = app.api_key(&t, Role::Admin).await;
-    let api = app.api();
-    let post = |body: String| {
-        api.post(app.url("/v1/users"))
-            .bearer_auth(&key)
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-    };
+    let key = app.admin_key(&t).await;
 
     let cases = [
         ("{\"email\": ".to_string(), 400),
@@ -30,50 +20,20 @@ async fn malformed_json_wrong_types_and_huge_bodies_get_problem_details(db: Test
         (format!("{{\"email\": \"{}\"}}", "x".repeat(2 * 1024 * 1024)), 413),
     ];
     for (body, status) in cases {
-        let response = post(body.clone()).await.unwrap();
-        assert_eq!(
-            response.status(),
-            status,
-            "body starting {:?}",
-            &body[..body.len().min(60)]
-        );
-        assert_eq!(
-            response.headers()["content-type"],
-            "application/problem+json"
-        );
-        let problem: Value = response.json().await.unwrap();
-        assert_eq!(problem["status"], status);
-        assert!(
-            problem["detail"].as_str().is_some_and(|d| !d.is_empty()),
-            "{problem}"
-        );
+        let start = format!("body starting {:?}", &body[..body.len().min(60)]);
+        // Each on a fresh connection: the server may close the one that carried the refused 2 MB body.
+        app.post_raw("/v1/users", &key, body)
+            .await
+            .because(start)
+            .assert_problem(status);
     }
-    // A fresh connection: the server may close the one that carried the refused 2 MB body.
-    let users: Value = app
-        .api()
-        .get(app.url("/v1/users"))
-        .bearer_auth(&key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let users = app.get_json("/v1/users", &key).await;
     assert_eq!(
         users["items"].as_array().unwrap().len(),
         0,
         "nothing was created"
     );
 
-    let unknown = api
-        .get(app.url("/v1/no-such-thing"))
-        .bearer_auth(&key)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(unknown.status(), 404);
-    assert_eq!(
-        unknown.headers()["content-type"],
-        "application/problem+json"
-    );
+    let unknown = app.get("/v1/no-such-thing", &key).await.assert_status(404);
+    assert_eq!(unknown.header("content-type"), "application/problem+json");
 }

@@ -6,30 +6,24 @@ each_backend!(health_and_readiness_report_a_migrated_database);
 
 async fn health_and_readiness_report_a_migrated_database(db: TestDb) {
     let app = TestApp::spawn(db).await;
-    let alive = reqwest::get(app.url("/healthz")).await.unwrap();
-    assert_eq!(alive.status(), 200);
-    let ready = reqwest::get(app.url("/readyz")).await.unwrap();
-    assert_eq!(ready.status(), 200);
-    let body: serde_json::Value = ready.json().await.unwrap();
-    assert_eq!(body["migrations"], "current");
-    assert!(ready_has_request_id(&app).await);
-}
-
-async fn ready_has_request_id(app: &TestApp) -> bool {
-    reqwest::get(app.url("/healthz"))
-        .await
-        .unwrap()
-        .headers()
-        .contains_key("x-request-id")
+    let alive = app.get_public("/healthz").await.assert_status(200);
+    assert!(
+        alive.headers.contains_key("x-request-id"),
+        "every answer carries a request id: {alive}"
+    );
+    let ready = app.get_public("/readyz").await.assert_status(200);
+    assert_eq!(ready.json()["migrations"], "current");
 }
 
 each_backend!(the_openapi_document_describes_every_v1_endpoint);
 
 async fn the_openapi_document_describes_every_v1_endpoint(db: TestDb) {
     let app = TestApp::spawn(db).await;
-    let response = reqwest::get(app.url("/v1/openapi.json")).await.unwrap();
-    assert_eq!(response.status(), 200, "the document needs no key");
-    let doc: serde_json::Value = response.json().await.unwrap();
+    let doc = app
+        .get_public("/v1/openapi.json")
+        .await
+        .assert_status_because(200, "the document needs no key")
+        .json();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let paths = doc["paths"].as_object().unwrap();
     for (path, method) in [

@@ -1,15 +1,17 @@
-//! Tenant B tries to cross into tenant A through every route that names a user, a key or an audit entry.
+//! Tenant B tries to cross into tenant A through every route that names a user, a key, an audit
+//! entry, a client, a product, a loan or a payment: each answers 404, as if A's row did not exist.
 
-use crate::helpers::TestApp;
+use crate::helpers::{RequestExt, TestApp, cash_payment};
 use credinet_core::role::Role;
 use credinet_store::each_backend;
 use credinet_store::repo::{api_keys, audit, users};
 use credinet_store::testing::TestDb;
-use serde_json::{Value, json};
+use serde_json::json;
 
 each_backend!(
     tenant_b_cannot_read_or_change_tenant_a_through_the_api,
     tenant_b_cannot_read_or_change_tenant_a_through_the_pages,
+    tenant_b_cannot_see_or_touch_tenant_a_lending_data,
 );
 
 async fn tenant_b_cannot_read_or_change_tenant_a_through_the_api(db: TestDb) {
@@ -17,8 +19,8 @@ async fn tenant_b_cannot_read_or_change_tenant_a_through_the_api(db: TestDb) {
     let a = app.tenant("caja-a").await;
     let b = app.tenant("caja-b").await;
     let ana = app.user(&a, "ana@a.mx", Role::Cashier).await;
-    let a_key = app.api_key(&a, Role::Admin).await;
-    let b_key = app.api_key(&b, Role::Admin).await;
+    let a_key = app.admin_key(&a).await;
+    let b_key = app.admin_key(&b).await;
     let a_key_row = api_keys::list(app.app_store.db(), a.id)
         .await
         .unwrap()
@@ -27,23 +29,23 @@ async fn tenant_b_cannot_read_or_change_tenant_a_through_the_api(db: TestDb) {
         .await
         .unwrap()
         .remove(0);
-    let api = app.api();
-    let as_b = |req: reqwest::RequestBuilder| req.bearer_auth(&b_key);
 
     for path in [
         format!("/v1/users/{}", ana.id),
         format!("/v1/api-keys/{}", a_key_row.id),
         format!("/v1/audit/{}", a_entry.id),
     ] {
-        let r = as_b(api.get(app.url(&path))).send().await.unwrap();
-        assert_eq!(r.status(), 404, "GET {path} with B's key");
+        app.get(&path, &b_key)
+            .await
+            .assert_status_because(404, "with B's key");
     }
-    let patch = as_b(api.patch(app.url(&format!("/v1/users/{}", ana.id))))
-        .json(&json!({"role": "admin"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(patch.status(), 404);
+    app.patch(
+        &format!("/v1/users/{}", ana.id),
+        &b_key,
+        json!({"role": "admin"}),
+    )
+    .await
+    .assert_status(404);
     assert_eq!(
         users::get(app.app_store.db(), a.id, ana.id)
             .await
@@ -52,41 +54,20 @@ async fn tenant_b_cannot_read_or_change_tenant_a_through_the_api(db: TestDb) {
             .role,
         Role::Cashier
     );
-    let revoke = as_b(api.delete(app.url(&format!("/v1/api-keys/{}", a_key_row.id))))
-        .send()
+    app.delete(&format!("/v1/api-keys/{}", a_key_row.id), &b_key)
         .await
-        .unwrap();
-    assert_eq!(revoke.status(), 404);
-    assert_eq!(
-        api.get(app.url("/v1/tenant"))
-            .bearer_auth(&a_key)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200,
-        "A's key still works"
-    );
+        .assert_status(404);
+    app.get("/v1/tenant", &a_key)
+        .await
+        .assert_status_because(200, "A's key still works");
 
-    let listed: Value = as_b(api.get(app.url("/v1/users")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed = app.get_json("/v1/users", &b_key).await;
     assert_eq!(
         listed["items"].as_array().unwrap().len(),
         0,
         "B lists none of A's users: {listed}"
     );
-    let keys: Value = as_b(api.get(app.url("/v1/api-keys")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let keys = app.get_json("/v1/api-keys", &b_key).await;
     assert!(
         keys["items"]
             .as_array()
@@ -94,13 +75,7 @@ async fn tenant_b_cannot_read_or_change_tenant_a_through_the_api(db: TestDb) {
             .iter()
             .all(|k| k["id"] != json!(a_key_row.id.get()))
     );
-    let log: Value = as_b(api.get(app.url("/v1/audit?limit=500")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log = app.get_json("/v1/audit?limit=500", &b_key).await;
     let entries = log["items"].as_array().unwrap();
     assert!(!entries.is_empty());
     assert!(
@@ -108,13 +83,7 @@ async fn tenant_b_cannot_read_or_change_tenant_a_through_the_api(db: TestDb) {
             .iter()
             .all(|e| e["id"] != json!(a_entry.id.get()) && !e.to_string().contains("ana@a.mx"))
     );
-    let tenant: Value = as_b(api.get(app.url("/v1/tenant")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let tenant = app.get_json("/v1/tenant", &b_key).await;
     assert_eq!(tenant["slug"], "caja-b");
 }
 
@@ -123,7 +92,7 @@ async fn tenant_b_cannot_read_or_change_tenant_a_through_the_pages(db: TestDb) {
     let a = app.tenant("caja-a").await;
     let b = app.tenant("caja-b").await;
     let ana = app.user(&a, "ana@a.mx", Role::Cashier).await;
-    app.api_key(&a, Role::Admin).await;
+    app.admin_key(&a).await;
     let a_key = api_keys::list(app.app_store.db(), a.id)
         .await
         .unwrap()
@@ -132,30 +101,28 @@ async fn tenant_b_cannot_read_or_change_tenant_a_through_the_pages(db: TestDb) {
     let browser = app.browser();
     let token = app.signed_in(&browser, "caja-b", "beto@b.mx").await;
 
-    let change = browser
+    browser
         .post(app.url(&format!("/usuarios/{}", ana.id)))
         .form(&[
             ("role", "admin"),
             ("active", "false"),
             ("csrf_token", &token),
         ])
-        .send()
+        .reply()
         .await
-        .unwrap();
-    assert_eq!(change.status(), 404);
+        .assert_status(404);
     let after = users::get(app.app_store.db(), a.id, ana.id)
         .await
         .unwrap()
         .unwrap();
     assert_eq!((after.role, after.active), (Role::Cashier, true));
 
-    let revoke = browser
+    browser
         .post(app.url(&format!("/claves/{}/revocar", a_key.id)))
         .form(&[("csrf_token", &token)])
-        .send()
+        .reply()
         .await
-        .unwrap();
-    assert_eq!(revoke.status(), 404);
+        .assert_status(404);
     assert!(
         api_keys::get(app.app_store.db(), a.id, a_key.id)
             .await
@@ -166,17 +133,82 @@ async fn tenant_b_cannot_read_or_change_tenant_a_through_the_pages(db: TestDb) {
     );
 
     for path in ["/usuarios", "/claves", "/auditoria"] {
-        let html = browser
-            .get(app.url(path))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = app.visit(&browser, path).await.body;
         assert!(
             !html.contains("ana@a.mx") && !html.contains("Caja caja-a"),
             "{path} shows nothing of tenant A"
         );
     }
+}
+
+async fn tenant_b_cannot_see_or_touch_tenant_a_lending_data(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let a = app.lender("caja-a").await;
+    let b = app.lender("caja-b").await;
+    let loan = app.disbursed_loan(&a, a.flat, "10000.00").await;
+    let (id, client) = (loan.id, loan.client);
+    let payment = app.pay(id, "100.00", &a.cashier).await;
+
+    for path in [
+        format!("/v1/clients/{client}"),
+        format!("/v1/loans/{id}"),
+        format!("/v1/loans/{id}/payments"),
+        format!("/v1/payments/{payment}"),
+        format!("/v1/products/{}", a.flat),
+    ] {
+        app.get(&path, &b.admin).await.assert_status(404);
+    }
+    let reason = json!({"reason": "x"});
+    let writes = [
+        (
+            format!("/v1/loans/{id}/payments"),
+            cash_payment("100.00"),
+            &b.cashier,
+        ),
+        (format!("/v1/loans/{id}/approve"), json!({}), &b.manager),
+        (
+            format!("/v1/loans/{id}/write-off"),
+            reason.clone(),
+            &b.manager,
+        ),
+        (
+            format!("/v1/payments/{payment}/reversal"),
+            reason,
+            &b.manager,
+        ),
+        (
+            "/v1/loans".to_string(),
+            json!({"client_id": client, "product_id": b.flat, "principal": "100"}),
+            &b.cashier,
+        ),
+        (
+            "/v1/loans".to_string(),
+            json!({"client_id": client, "product_id": a.flat, "principal": "100"}),
+            &b.cashier,
+        ),
+    ];
+    for (path, body, key) in writes {
+        app.post(&path, key, body).await.assert_status(404);
+    }
+    let stolen = json!({"full_name": "Robado", "phone": "5500000000"});
+    app.put(&format!("/v1/clients/{client}"), &b.admin, stolen)
+        .await
+        .assert_status(404);
+    let a_loan = app.loan(id, &a.viewer).await;
+    assert_eq!(
+        a_loan["loan"]["outstanding"], "13380.00",
+        "A's loan is untouched"
+    );
+    for path in ["/v1/loans", "/v1/clients", "/v1/payments"] {
+        assert_eq!(
+            app.get_json(path, &b.admin).await["total"],
+            0,
+            "B lists nothing of A at {path}"
+        );
+    }
+    let csv = app.get("/v1/exports/clients.csv", &b.admin).await;
+    assert!(
+        !csv.assert_status(200).body.contains("María López"),
+        "B's export holds nothing of A"
+    );
 }

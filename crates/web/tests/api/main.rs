@@ -4,8 +4,14 @@ mod helpers;
 
 mod api_keys;
 mod auth;
+mod clients;
+mod concurrency;
+mod dashboard;
 mod errors;
+mod exports;
 mod health;
 mod isolation;
-mod lending;
+mod loans;
+mod payments;
+mod products;
 mod roles;

@@ -1,6 +1,6 @@
 //! What each role may do, through the pages and the API.
 
-use crate::helpers::TestApp;
+use crate::helpers::{RequestExt, TestApp};
 use credinet_core::role::Role;
 use credinet_store::each_backend;
 use credinet_store::testing::TestDb;
@@ -19,140 +19,53 @@ async fn only_admins_manage_users_and_keys_and_viewers_never_write(db: TestDb) {
     let token = app
         .signed_in(&browser, "caja-norte", "carmen@norte.mx")
         .await;
-    assert_eq!(
-        browser
-            .get(app.url("/usuarios"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        403
-    );
-    assert_eq!(
-        browser
-            .get(app.url("/auditoria"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        403
-    );
-    let create = browser
+    app.visit(&browser, "/usuarios").await.assert_status(403);
+    app.visit(&browser, "/auditoria").await.assert_status(403);
+    browser
         .post(app.url("/claves"))
         .form(&[("name", "x"), ("role", "admin"), ("csrf_token", &token)])
-        .send()
+        .reply()
         .await
-        .unwrap();
-    assert_eq!(create.status(), 403);
-    let dashboard = browser
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .assert_status(403);
+    let dashboard = app.visit(&browser, "/").await.body;
     assert!(dashboard.contains("Panel de Cajero") && !dashboard.contains("href=\"/usuarios\""));
 
     let viewer = app.api_key(&t, Role::Viewer).await;
     let manager = app.api_key(&t, Role::Manager).await;
-    let api = app.api();
     let body = json!({"email": "x@norte.mx", "full_name": "X", "role": "admin", "password": "una-clave-larga"});
-    let refused = api
-        .post(app.url("/v1/users"))
-        .bearer_auth(&viewer)
-        .json(&body)
-        .send()
+    let refused = app
+        .post("/v1/users", &viewer, body)
         .await
-        .unwrap();
-    assert_eq!(refused.status(), 403);
-    assert_eq!(
-        refused.headers()["content-type"],
-        "application/problem+json"
-    );
-    assert_eq!(
-        api.get(app.url("/v1/audit"))
-            .bearer_auth(&viewer)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        403
-    );
-    assert_eq!(
-        api.get(app.url("/v1/audit"))
-            .bearer_auth(&manager)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
-    assert_eq!(
-        api.get(app.url("/v1/users"))
-            .bearer_auth(&manager)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        403
-    );
+        .assert_status(403);
+    assert_eq!(refused.header("content-type"), "application/problem+json");
+    app.get("/v1/audit", &viewer).await.assert_status(403);
+    app.get("/v1/audit", &manager).await.assert_status(200);
+    app.get("/v1/users", &manager).await.assert_status(403);
 }
 
 async fn a_revoked_key_is_refused_at_once(db: TestDb) {
     let app = TestApp::spawn(db).await;
     let t = app.tenant("caja-norte").await;
-    let admin = app.api_key(&t, Role::Admin).await;
-    let api = app.api();
-    let created: serde_json::Value = api
-        .post(app.url("/v1/api-keys"))
-        .bearer_auth(&admin)
-        .json(&json!({"name": "integración", "role": "viewer"}))
-        .send()
+    let admin = app.admin_key(&t).await;
+    let created = app
+        .post(
+            "/v1/api-keys",
+            &admin,
+            json!({"name": "integración", "role": "viewer"}),
+        )
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json();
     let secret = created["secret"].as_str().unwrap().to_string();
     assert!(secret.starts_with("cn_"));
-    assert_eq!(
-        api.get(app.url("/v1/tenant"))
-            .bearer_auth(&secret)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
-    let listed: serde_json::Value = api
-        .get(app.url("/v1/api-keys"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    app.get("/v1/tenant", &secret).await.assert_status(200);
+    let listed = app.get("/v1/api-keys", &admin).await;
     assert!(
-        !listed.to_string().contains(&secret),
+        !listed.body.contains(&secret),
         "a key is never shown again after creation"
     );
     let id = created["id"].as_i64().unwrap();
-    assert_eq!(
-        api.delete(app.url(&format!("/v1/api-keys/{id}")))
-            .bearer_auth(&admin)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
-    let after = api
-        .get(app.url("/v1/tenant"))
-        .bearer_auth(&secret)
-        .send()
+    app.delete(&format!("/v1/api-keys/{id}"), &admin)
         .await
-        .unwrap();
-    assert_eq!(after.status(), 401);
+        .assert_status(200);
+    app.get("/v1/tenant", &secret).await.assert_status(401);
 }

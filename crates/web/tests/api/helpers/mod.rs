@@ -1,4 +1,17 @@
 //! `TestApp`: the whole app built from a config pointing at a fresh database, served on port 0.
+//!
+//! `TEST_LOG=1` prints the app's logs with each test's output (filter: `RUST_LOG`, default `info`).
+//!
+//! The verbs a test speaks in live beside it: requests and their [`Reply`] in `reply`, the lending
+//! stories (a lender, a client, a disbursed loan, a payment) in `lending`, the pages in `pages`.
+
+mod lending;
+mod pages;
+mod reply;
+
+pub use lending::{assert_balances, cash_payment, cents};
+pub use pages::{card, hidden_csrf, meta_csrf};
+pub use reply::{Reply, RequestExt};
 
 use credinet_accounts::AccountSettings;
 use credinet_accounts::{Accounts, TenantInput, UserInput};
@@ -10,19 +23,22 @@ use credinet_store::testing::TestDb;
 use credinet_store::{Store, StoreSettings};
 use credinet_web::{Application, HttpSettings};
 use reqwest::redirect::Policy;
+use std::io::IsTerminal;
+use std::sync::Once;
 
 pub const PASSWORD: &str = "contraseña-segura-1";
 pub const USER_AGENT: &str = "credinet-tests/1.0";
 
 pub struct TestApp {
     pub base: String,
-    pub app_store: credinet_store::Store,
+    pub app_store: Store,
     /// The database the app serves, for a second process (the CLI) to connect to.
     pub database_url: String,
 }
 
 impl TestApp {
     pub async fn spawn(db: TestDb) -> TestApp {
+        show_logs_if_asked();
         let store = Store::open(&StoreSettings {
             database_url: db.url.clone(),
             migrate_on_start: true,
@@ -75,6 +91,7 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A new API key of `role` in the tenant, named "pruebas"; returns its secret.
     pub async fn api_key(&self, tenant: &Tenant, role: Role) -> String {
         let accounts = Accounts::new(&self.app_store);
         let (_, secret) = accounts
@@ -82,6 +99,10 @@ impl TestApp {
             .await
             .unwrap();
         secret
+    }
+
+    pub async fn admin_key(&self, tenant: &Tenant) -> String {
+        self.api_key(tenant, Role::Admin).await
     }
 
     /// A client that keeps cookies and does not follow redirects, like a browser tab we can inspect.
@@ -105,16 +126,9 @@ impl TestApp {
         tenant: &str,
         email: &str,
         password: &str,
-    ) -> reqwest::Response {
-        let page = browser
-            .get(self.url("/login"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let token = hidden_csrf(&page);
+    ) -> Reply {
+        let page = browser.get(self.url("/login")).reply().await;
+        let token = hidden_csrf(&page.body);
         browser
             .post(self.url("/login"))
             .form(&[
@@ -124,38 +138,34 @@ impl TestApp {
                 ("csrf_token", &token),
                 ("next", "/"),
             ])
-            .send()
+            .reply()
             .await
-            .unwrap()
     }
 
     /// Signs in and returns the session's CSRF token (from the page's meta tag).
     pub async fn signed_in(&self, browser: &reqwest::Client, tenant: &str, email: &str) -> String {
-        let response = self.login(browser, tenant, email, PASSWORD).await;
-        assert_eq!(response.status(), 303, "login of {email} should redirect");
-        let page = browser
-            .get(self.url("/"))
-            .send()
+        self.login(browser, tenant, email, PASSWORD)
             .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        meta_csrf(&page)
+            .assert_status_because(303, &format!("the login of {email} redirects"));
+        let page = browser.get(self.url("/")).reply().await.assert_status(200);
+        meta_csrf(&page.body)
     }
 }
 
-pub fn hidden_csrf(html: &str) -> String {
-    between(html, "name=\"csrf_token\" value=\"", "\"").expect("the page has a csrf_token field")
-}
-
-pub fn meta_csrf(html: &str) -> String {
-    between(html, "<meta name=\"csrf-token\" content=\"", "\"")
-        .expect("the page has a csrf-token meta tag")
-}
-
-fn between(text: &str, start: &str, end: &str) -> Option<String> {
-    let from = text.find(start)? + start.len();
-    let to = text[from..].find(end)? + from;
-    Some(text[from..to].to_string())
+/// With `TEST_LOG=1`, the app's tracing goes to the test's output (shown for a failing test, or for
+/// every test with `--no-capture`), filtered by `RUST_LOG` (default `info`); set up once per test
+/// process, by whichever test spawns an app first.
+fn show_logs_if_asked() {
+    static ONCE: Once = Once::new();
+    if std::env::var("TEST_LOG").is_ok_and(|v| v == "1") {
+        ONCE.call_once(|| {
+            let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .with_test_writer()
+                .with_ansi(std::io::stdout().is_terminal())
+                .try_init();
+        });
+    }
 }

@@ -1,0 +1,71 @@
+//! Clients: registered and changed by the staff, found by name, refused when a phone or a CURP is wrong.
+
+use crate::helpers::TestApp;
+use credinet_store::each_backend;
+use credinet_store::testing::TestDb;
+use serde_json::json;
+
+each_backend!(
+    a_client_is_read_back_and_updated_and_a_whatsapp_number_is_the_same_phone,
+    a_client_with_a_short_phone_or_a_wrong_curp_check_digit_is_refused,
+    clients_are_found_by_an_accented_name_and_listed_a_page_at_a_time,
+);
+
+async fn a_client_is_read_back_and_updated_and_a_whatsapp_number_is_the_same_phone(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let l = app.lender("caja").await;
+    let c = app.client(&l.cashier, "Pedro Páramo", "5511112222").await;
+    let path = format!("/v1/clients/{c}");
+
+    let fetched = app.get_json(&path, &l.viewer).await;
+    assert_eq!(fetched["phone"], "+525511112222");
+    let change = json!({"full_name": "Pedro Páramo Rulfo", "phone": "+52 1 55 1111 2222", "address": "Comala"});
+    let updated = app.put(&path, &l.cashier, change).await.assert_status(200);
+    let updated = updated.json();
+    assert_eq!(updated["client"]["full_name"], "Pedro Páramo Rulfo");
+    assert_eq!(
+        updated["client"]["phone"], "+525511112222",
+        "a WhatsApp-style 521 number is the same phone"
+    );
+}
+
+async fn a_client_with_a_short_phone_or_a_wrong_curp_check_digit_is_refused(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let l = app.lender("caja").await;
+    app.post(
+        "/v1/clients",
+        &l.cashier,
+        json!({"full_name": "X", "phone": "12"}),
+    )
+    .await
+    .assert_status(422);
+    app.post(
+        "/v1/clients",
+        &l.cashier,
+        json!({"full_name": "X", "phone": "5512345678", "curp": "GODE561231HDFRRN09"}),
+    )
+    .await
+    .assert_status_because(422, "a CURP with a wrong check digit is refused");
+}
+
+async fn clients_are_found_by_an_accented_name_and_listed_a_page_at_a_time(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let l = app.lender("caja").await;
+    app.client(&l.cashier, "María López", "5512340000").await;
+    app.client(&l.cashier, "Zoe \"La Güera\" Ruiz, Jr.", "5598765432")
+        .await;
+
+    let found = app.get_json("/v1/clients?q=g%C3%BCera", &l.viewer).await;
+    assert_eq!(found["total"], 1, "{found}");
+    let paged = app
+        .get_json("/v1/clients?per_page=1&page=2", &l.viewer)
+        .await;
+    assert_eq!(
+        (
+            paged["total"].as_u64(),
+            paged["items"].as_array().unwrap().len()
+        ),
+        (Some(2), 1),
+        "{paged}"
+    );
+}
