@@ -31,6 +31,15 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// True when no database connection could be had in time: the server is overloaded, and the caller
+    /// may retry (payments with their idempotency key, so a retry lands once).
+    pub fn is_overloaded(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Db(DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout))
+        )
+    }
+
     /// True when the error is a unique-key violation (a concurrent insert of the same key, a duplicate).
     pub fn is_unique_violation(&self) -> bool {
         match self {

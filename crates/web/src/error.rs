@@ -61,6 +61,14 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::Conflict(what) => ApiError::conflict(format!("{what} already exists")),
             StoreError::NotFound(what) => ApiError::not_found(&what),
+            busy if busy.is_overloaded() => {
+                tracing::warn!("no database connection in time: answering 503");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "overloaded",
+                    "the server is busy; retry after the Retry-After seconds (a payment with the same Idempotency-Key lands once)",
+                )
+            }
             other => {
                 tracing::error!(error = %other, "store error");
                 ApiError {
@@ -93,6 +101,12 @@ pub fn problem_response(status: StatusCode, code: &str, detail: Option<String>) 
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/problem+json"),
     );
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from_static(RETRY_AFTER_SECONDS),
+        );
+    }
     if status == StatusCode::UNAUTHORIZED {
         response
             .headers_mut()
@@ -100,6 +114,9 @@ pub fn problem_response(status: StatusCode, code: &str, detail: Option<String>) 
     }
     response
 }
+
+/// What an overloaded server asks a client to wait before retrying.
+const RETRY_AFTER_SECONDS: &str = "1";
 
 /// An error answered by a back-office page.
 #[derive(Debug)]
@@ -109,6 +126,8 @@ pub enum PageError {
     Forbidden(String),
     NotFound,
     BadRequest(String),
+    /// No database connection in time: try again shortly.
+    Busy,
     Internal,
 }
 
@@ -117,6 +136,10 @@ impl From<StoreError> for PageError {
         match e {
             StoreError::NotFound(_) => PageError::NotFound,
             StoreError::Conflict(what) => PageError::BadRequest(format!("{what} ya existe")),
+            busy if busy.is_overloaded() => {
+                tracing::warn!("no database connection in time: answering 503");
+                PageError::Busy
+            }
             other => {
                 tracing::error!(error = %other, "store error");
                 PageError::Internal
@@ -142,11 +165,46 @@ impl IntoResponse for PageError {
                 "No encontramos lo que busca.".to_string(),
             ),
             PageError::BadRequest(m) => (StatusCode::BAD_REQUEST, m),
+            PageError::Busy => {
+                let mut response = crate::pages::error_page_response(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "El sistema está muy ocupado en este momento. Intente de nuevo en unos segundos.",
+                );
+                response.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from_static(RETRY_AFTER_SECONDS),
+                );
+                return response;
+            }
             PageError::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Ocurrió un error interno; quedó registrado.".to_string(),
             ),
         };
         crate::pages::error_page_response(status, &message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::{ConnAcquireErr, DbErr};
+
+    fn pool_timed_out() -> StoreError {
+        StoreError::Db(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout))
+    }
+
+    #[test]
+    fn an_overloaded_database_answers_503_with_retry_after_never_500() {
+        let response = ApiError::from(pool_timed_out()).into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "1");
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+        let page = PageError::from(pool_timed_out()).into_response();
+        assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(page.headers()[header::RETRY_AFTER], "1");
     }
 }

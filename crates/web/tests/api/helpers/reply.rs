@@ -88,7 +88,7 @@ impl Reply {
 
     /// `why: expected …` then the request and the answer.
     #[track_caller]
-    fn fail(&self, expected: impl fmt::Display) -> ! {
+    pub fn fail(&self, expected: impl fmt::Display) -> ! {
         match &self.why {
             Some(why) => panic!("{why}: {expected}\n{self}"),
             None => panic!("{expected}\n{self}"),
