@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod guard;
 pub mod key_listener;
 pub mod origin;
 pub mod pages;

@@ -86,7 +86,8 @@ impl Application {
 
 fn with_layers(router: Router, config: &HttpSettings) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
-    router
+    let router = crate::guard::with_panics_caught(router);
+    crate::guard::with_security_headers(router)
         .layer(DefaultBodyLimit::max(config.body_limit_bytes))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(

@@ -125,10 +125,19 @@ pub async fn logout(
     Ok((jar, Redirect::to("/login")).into_response())
 }
 
-/// Only local paths are followed after login, never another site.
+/// Only local paths are followed after login, never another site: one leading `/`, then no second
+/// `/` or backslash right after it, and no control or white-space character anywhere (browsers drop a tab or
+/// a newline, so `/\t/evil.example` reads as `//evil.example`; a control character in a `Location`
+/// header also failed the response after the session was created).
 fn safe_next(next: Option<&str>) -> String {
+    let local = |p: &str| {
+        p.starts_with('/')
+            && !p[1..].starts_with(['/', '\\'])
+            && !p.contains('\\')
+            && !p.chars().any(|c| c.is_control() || c.is_whitespace())
+    };
     match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        Some(p) if local(p) => p.to_string(),
         _ => "/".to_string(),
     }
 }
@@ -143,5 +152,24 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn a_path_that_a_browser_reads_as_another_site_goes_home() {
+        for sneaky in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "/\\evil.example",
+            "/\u{7f}/evil.example",
+            "/usuarios\r\nSet-Cookie: x=1",
+            "/\u{2028}/evil.example",
+        ] {
+            assert_eq!(safe_next(Some(sneaky)), "/", "{sneaky:?}");
+        }
+        assert_eq!(
+            safe_next(Some("/prestamos?estado=activo")),
+            "/prestamos?estado=activo"
+        );
     }
 }

@@ -15,3 +15,4 @@ mod loans;
 mod payments;
 mod products;
 mod roles;
+mod security;
