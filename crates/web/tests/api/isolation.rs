@@ -94,7 +94,7 @@ async fn tenant_b_cannot_read_or_change_tenant_a_through_the_api(db: TestDb) {
             .iter()
             .all(|k| k["id"] != json!(a_key_row.id.get()))
     );
-    let log: Value = as_b(api.get(app.url("/v1/audit?limit=500")))
+    let log: Value = as_b(api.get(app.url("/v1/audit?per_page=500")))
         .send()
         .await
         .unwrap()

@@ -259,7 +259,7 @@ async fn every_remaining_endpoint_answers_its_happy_path(db: TestDb) {
     );
     let (status, products) = get(&app, &l.viewer, "/v1/products?active=true").await;
     assert_eq!(
-        (status, products.as_array().unwrap().len()),
+        (status, products["items"].as_array().unwrap().len()),
         (StatusCode::OK, 2)
     );
     let changed = api
@@ -280,9 +280,7 @@ async fn every_remaining_endpoint_answers_its_happy_path(db: TestDb) {
         (Some("0.045"), Some("150.00"))
     );
     assert_eq!(
-        get(&app, &l.viewer, "/v1/products?active=true")
-            .await
-            .1
+        get(&app, &l.viewer, "/v1/products?active=true").await.1["items"]
             .as_array()
             .unwrap()
             .len(),

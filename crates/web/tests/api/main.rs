@@ -4,6 +4,7 @@ mod helpers;
 
 mod api_keys;
 mod auth;
+mod edge;
 mod errors;
 mod health;
 mod isolation;
