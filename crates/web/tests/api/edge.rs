@@ -127,6 +127,7 @@ each_backend!(
     the_last_page_allowed_is_empty_on_every_database,
     an_idempotency_key_too_long_or_not_printable_is_refused_naming_the_header,
     a_key_and_a_session_are_audited_as_who_called_and_from_where,
+    a_huge_page_number_on_a_back_office_list_shows_an_empty_page,
 );
 
 async fn a_bad_id_in_the_path_is_a_problem_detail_not_plain_text(db: TestDb) {
@@ -370,6 +371,20 @@ async fn a_key_and_a_session_are_audited_as_who_called_and_from_where(db: TestDb
         ],
         "newest first: the session's client, then the key's"
     );
+}
+
+async fn a_huge_page_number_on_a_back_office_list_shows_an_empty_page(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let tenant = app.tenant("caja-paginas").await;
+    app.user(&tenant, "gerente@paginas.mx", Role::Manager).await;
+    let browser = app.browser();
+    app.signed_in(&browser, "caja-paginas", "gerente@paginas.mx")
+        .await;
+    for path in ["/clientes", "/prestamos", "/pagos"] {
+        let url = format!("{path}?p=18446744073709551615");
+        let response = browser.get(app.url(&url)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "GET {url}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
