@@ -125,12 +125,12 @@ pub async fn create(
 pub async fn revoke(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    Path(id): Path<ApiKeyId>,
 ) -> Result<Response, PageError> {
     staff.require(staff.role.can_administer(), "administrar claves API")?;
     let by = staff.requester();
     match Accounts::new(state.store())
-        .revoke_api_key(staff.tenant.id, ApiKeyId::new(id), by)
+        .revoke_api_key(staff.tenant.id, id, by)
         .await
     {
         Ok(Some(_)) => Ok(Redirect::to("/claves").into_response()),

@@ -140,7 +140,7 @@ pub struct UpdateUserForm {
 pub async fn update(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
     Form(form): Form<UpdateUserForm>,
 ) -> Result<Response, PageError> {
     staff.require(staff.role.can_administer(), "administrar usuarios")?;
@@ -155,7 +155,7 @@ pub async fn update(
     };
     let by = staff.requester();
     match Accounts::new(state.store())
-        .update_user(staff.tenant.id, UserId::new(id), update, by)
+        .update_user(staff.tenant.id, id, update, by)
         .await
     {
         Ok(Some(_)) => Ok(Redirect::to("/usuarios?aviso=guardado").into_response()),

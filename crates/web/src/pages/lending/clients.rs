@@ -199,17 +199,9 @@ struct ClientPage {
 pub async fn show(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    Path(id): Path<ClientId>,
 ) -> Result<Response, PageError> {
-    client_page(
-        &state,
-        &staff,
-        ClientId::new(id),
-        Vec::new(),
-        None,
-        StatusCode::OK,
-    )
-    .await
+    client_page(&state, &staff, id, Vec::new(), None, StatusCode::OK).await
 }
 
 pub(crate) fn not_found(e: credinet_lending::LendingError) -> PageError {
@@ -277,11 +269,10 @@ pub(super) async fn client_page(
 pub async fn update(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    Path(id): Path<ClientId>,
     Form(form): Form<ClientForm>,
 ) -> Result<Response, PageError> {
     staff.require(staff.role.can_manage_clients(), "modificar clientes")?;
-    let id = ClientId::new(id);
     let input = match form.input() {
         Ok(input) => input,
         Err(message) => {

@@ -37,11 +37,10 @@ pub struct PaymentForm {
 pub async fn register(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    Path(loan): Path<LoanId>,
     Form(form): Form<PaymentForm>,
 ) -> Result<Response, PageError> {
     staff.require(staff.role.can_register_payments(), "registrar pagos")?;
-    let loan = LoanId::new(id);
     let failed = |message: String| {
         loan_page(
             &state,
@@ -102,24 +101,16 @@ pub struct ReversalForm {
 pub async fn reverse(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    Path(id): Path<PaymentId>,
     Form(form): Form<ReversalForm>,
 ) -> Result<Response, PageError> {
     staff.require(staff.role.can_reverse_payments(), "reversar pagos")?;
     let tenant = staff.tenant.id;
-    let payment = payments::get(state.store(), tenant, PaymentId::new(id))
+    let payment = payments::get(state.store(), tenant, id)
         .await
         .map_err(not_found)?;
     let loan = payment.payment.loan_id;
-    match payments::reverse(
-        state.store(),
-        tenant,
-        PaymentId::new(id),
-        &form.reason,
-        staff.requester(),
-    )
-    .await
-    {
+    match payments::reverse(state.store(), tenant, id, &form.reason, staff.requester()).await {
         Ok(_) => Ok(done(loan, "reversa")),
         Err(e) => {
             loan_page(

@@ -26,15 +26,10 @@ pub struct ActionForm {
 pub async fn act(
     State(state): State<AppState>,
     staff: Staff,
-    Path((id, action)): Path<(i64, String)>,
+    Path((id, action)): Path<(LoanId, String)>,
     Form(form): Form<ActionForm>,
 ) -> Result<Response, PageError> {
-    let (store, tenant, id, by) = (
-        state.store(),
-        staff.tenant.id,
-        LoanId::new(id),
-        staff.requester(),
-    );
+    let (store, tenant, id, by) = (state.store(), staff.tenant.id, id, staff.requester());
     let role = staff.role;
     let (result, code) = match action.as_str() {
         "enviar" => {

@@ -26,11 +26,10 @@ pub struct ApplyForm {
 pub async fn apply(
     State(state): State<AppState>,
     staff: Staff,
-    Path(client): Path<i64>,
+    Path(client): Path<ClientId>,
     Form(form): Form<ApplyForm>,
 ) -> Result<Response, PageError> {
     staff.require(staff.role.can_manage_clients(), "solicitar préstamos")?;
-    let client = ClientId::new(client);
     let failed = |message: String| {
         client_page(
             &state,

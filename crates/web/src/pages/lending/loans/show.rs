@@ -284,17 +284,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
 pub async fn show(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    Path(id): Path<LoanId>,
     Query(q): Query<Notice>,
 ) -> Result<Response, PageError> {
     let notice = q.aviso.as_deref().and_then(notice_text).map(str::to_string);
-    loan_page(
-        &state,
-        &staff,
-        LoanId::new(id),
-        notice,
-        None,
-        StatusCode::OK,
-    )
-    .await
+    loan_page(&state, &staff, id, notice, None, StatusCode::OK).await
 }
