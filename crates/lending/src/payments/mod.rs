@@ -12,6 +12,7 @@ use crate::loans::{self, ActorInfo, LoanStatus, balance};
 use crate::support::{actor_ref, audit, enum_text, event, optional_text, parse_enum};
 use crate::{LendingError, Page, PageRequest, support};
 use chrono::{DateTime, NaiveDate, Utc};
+use credinet_core::idempotency::IdempotencyKey;
 use credinet_core::ids::{InstallmentId, LoanId, PaymentId, ReversalId, TenantId};
 use credinet_core::lending::allocation::{
     self, Allocation, AllocationError, Component, InstallmentBalance,
@@ -68,7 +69,7 @@ pub struct PaymentInput {
     pub method: PaymentMethod,
     pub reference: Option<String>,
     /// A retried request with the same key and body returns the first payment and creates nothing.
-    pub idempotency_key: Option<String>,
+    pub idempotency_key: Option<IdempotencyKey>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -160,7 +161,7 @@ pub async fn register(
         .await?
         .ok_or(LendingError::NotFound("loan"))?;
     if let Some(key) = &key
-        && let Some(first) = repo::by_idempotency_key(&tx, tenant, key).await?
+        && let Some(first) = repo::by_idempotency_key(&tx, tenant, key.as_str()).await?
     {
         tx.rollback().await?;
         return replay(store, tenant, first, &hash).await;
@@ -180,7 +181,7 @@ pub async fn register(
         paid_on,
         method: input.method.as_str().to_string(),
         reference: input.reference.clone(),
-        idempotency_key: key.clone(),
+        idempotency_key: key.as_ref().map(|k| k.as_str().to_string()),
         request_hash: hash.clone(),
         registered_by: actor_ref(&by.actor),
     };
@@ -190,7 +191,7 @@ pub async fn register(
         // read and insert) won: this transaction is void; answer with the first payment.
         Err(e) if e.is_unique_violation() && key.is_some() => {
             tx.rollback().await?;
-            let key = key.unwrap_or_default();
+            let key = key.map(IdempotencyKey::into_string).unwrap_or_default();
             let first = repo::by_idempotency_key(store.db(), tenant, &key)
                 .await?
                 .ok_or(LendingError::Store(e))?;
@@ -240,7 +241,7 @@ pub async fn register(
         paid_on,
         method: input.method,
         reference: input.reference,
-        idempotency_key: key,
+        idempotency_key: key.map(IdempotencyKey::into_string),
         registered_by: Some(actor_info(by)),
         created_at: now,
         reversed: false,
@@ -301,12 +302,8 @@ fn normalize(input: PaymentInput) -> Result<(PaymentInput, String), LendingError
         )));
     }
     let reference = optional_text(input.reference.as_deref(), "the reference", 100)?;
-    let key = optional_text(input.idempotency_key.as_deref(), "the idempotency key", 100)?;
-    let input = PaymentInput {
-        reference,
-        idempotency_key: key,
-        ..input
-    };
+    // The key was checked when it was parsed (`IdempotencyKey`), at whichever edge it came in.
+    let input = PaymentInput { reference, ..input };
     let hash = request_hash(&input);
     Ok((input, hash))
 }

@@ -1,4 +1,5 @@
 use crate::common::*;
+use credinet_core::idempotency::IdempotencyKey;
 use credinet_core::ids::LoanId;
 use credinet_core::lending::terms::InterestMethod;
 use credinet_lending::loans::{self, LoanDetail};
@@ -19,7 +20,7 @@ fn pay(loan: LoanId, centavos: i64, n: usize) -> PaymentInput {
         paid_on: Some(d(2026, 2, 1)),
         method: PaymentMethod::Cash,
         reference: Some(format!("r{n}")),
-        idempotency_key: Some(format!("k{n}")),
+        idempotency_key: Some(IdempotencyKey::parse(&format!("k{n}")).unwrap()),
     }
 }
 

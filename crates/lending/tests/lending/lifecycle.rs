@@ -1,4 +1,5 @@
 use crate::common::*;
+use credinet_core::idempotency::IdempotencyKey;
 use credinet_core::lending::schedule::build_schedule;
 use credinet_core::lending::terms::{CutDays, InterestMethod};
 use credinet_lending::clients::{self, ClientFilter, ClientInput, ClientWarning};
@@ -372,7 +373,7 @@ async fn another_tenant_cannot_read_or_change_a_tenants_clients_loans_or_payment
     let loan = detail.loan.id;
     let pay = |tenant, key: &str| {
         let store = store.clone();
-        let key = key.to_string();
+        let key = IdempotencyKey::parse(key).unwrap();
         async move {
             payments::register(
                 &store,

@@ -1,4 +1,5 @@
 use crate::common::*;
+use credinet_core::idempotency::IdempotencyKey;
 use credinet_core::lending::allocation::Component;
 use credinet_core::lending::terms::InterestMethod;
 use credinet_core::money::Money;
@@ -24,7 +25,7 @@ fn input(loan: credinet_core::ids::LoanId, amount: Money, key: Option<&str>) -> 
         paid_on: Some(d(2026, 1, 20)),
         method: PaymentMethod::Cash,
         reference: None,
-        idempotency_key: key.map(String::from),
+        idempotency_key: key.map(|k| IdempotencyKey::parse(k).unwrap()),
     }
 }
 

@@ -1,51 +1,32 @@
 //! API keys for `/v1`: `Authorization: Bearer cn_…`. A key belongs to one tenant and carries a role.
 
+use super::caller::{Caller, Edge};
 use crate::error::ApiError;
+use crate::origin::origin_of;
 use crate::state::AppState;
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{Request, State};
 use axum::http::header;
-use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use credinet_accounts::token;
 use credinet_core::role::Role;
 use credinet_store::repo::api_keys::ApiKey;
-use credinet_store::repo::tenants::Tenant;
+use credinet_store::repo::audit::{Actor, ActorKind, Origin, Requester};
 use std::sync::Arc;
 
 /// The integration calling `/v1`.
-#[derive(Clone, Debug)]
-pub struct ApiCaller {
-    pub tenant: Arc<Tenant>,
-    pub key: ApiKey,
-}
+pub type ApiCaller = Caller<ApiKey>;
 
-impl ApiCaller {
-    pub fn role(&self) -> Role {
-        self.key.role
+/// An integration gets in with a live API key of its tenant.
+impl Edge for ApiKey {
+    type Error = ApiError;
+
+    fn missing() -> ApiError {
+        ApiError::unauthorized("an API key is required")
     }
 
-    pub fn require(&self, allowed: bool, what: &str) -> Result<(), ApiError> {
-        if allowed {
-            Ok(())
-        } else {
-            Err(ApiError::forbidden(format!(
-                "an API key with role '{}' cannot {what}",
-                self.key.role
-            )))
-        }
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for ApiCaller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<ApiCaller>()
-            .cloned()
-            .ok_or_else(|| ApiError::unauthorized("an API key is required"))
+    fn refused(role: Role, what: &str) -> ApiError {
+        ApiError::forbidden(format!("an API key with role '{role}' cannot {what}"))
     }
 }
 
@@ -57,7 +38,12 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(|v| v.trim().to_string());
-    match authenticate(&state, bearer).await {
+    let origin = origin_of(
+        request.headers(),
+        request.extensions(),
+        state.http().trust_proxy,
+    );
+    match authenticate(&state, bearer, origin).await {
         Ok(caller) => {
             request.extensions_mut().insert(caller);
             next.run(request).await
@@ -66,7 +52,11 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
     }
 }
 
-async fn authenticate(state: &AppState, bearer: Option<String>) -> Result<ApiCaller, ApiError> {
+async fn authenticate(
+    state: &AppState,
+    bearer: Option<String>,
+    origin: Origin,
+) -> Result<ApiCaller, ApiError> {
     let given = bearer.ok_or_else(|| {
         ApiError::unauthorized("send the API key as 'Authorization: Bearer cn_…'")
     })?;
@@ -80,8 +70,13 @@ async fn authenticate(state: &AppState, bearer: Option<String>) -> Result<ApiCal
         .await?
         .ok_or_else(|| ApiError::unauthorized("the API key's tenant is gone"))?;
     store.api_key_used(&key, store.now()).await?;
-    Ok(ApiCaller {
-        tenant: Arc::new(tenant),
-        key,
-    })
+    let requester = Requester {
+        actor: Actor {
+            kind: ActorKind::ApiKey,
+            id: Some(key.id.get()),
+            label: format!("api:{}", key.name),
+        },
+        origin,
+    };
+    Ok(Caller::new(Arc::new(tenant), key.role, key, requester))
 }

@@ -1,15 +1,17 @@
-//! Browser sessions: the gate in front of every back-office page, and the [`Staff`] it hands to handlers.
+//! Browser sessions: the gate in front of every back-office page, and the [`Staff`] caller it hands to
+//! handlers.
 //!
 //! The gate loads the session row named by the cookie, the user (who must still be active) and the
 //! tenant; for every state-changing request it also checks the CSRF token, from the `X-CSRF-Token` header
 //! (htmx) or the `csrf_token` field of a form. Handlers behind it cannot forget either check.
 
+use super::caller::{Caller, Edge};
 use super::csrf;
 use crate::error::PageError;
+use crate::origin::origin_of;
 use crate::state::AppState;
 use axum::body::{Body, to_bytes};
-use axum::extract::{FromRequestParts, Request, State};
-use axum::http::request::Parts;
+use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
@@ -18,7 +20,7 @@ use credinet_accounts::token;
 
 use chrono::Duration;
 use credinet_core::role::Role;
-use credinet_store::repo::tenants::Tenant;
+use credinet_store::repo::audit::{Actor, ActorKind, Origin, Requester};
 use credinet_store::repo::users::StaffUser;
 use credinet_store::repo::{sessions, users};
 use std::sync::Arc;
@@ -26,41 +28,26 @@ use std::sync::Arc;
 pub const SESSION_COOKIE: &str = "credinet_session";
 
 /// A signed-in staff member, for handlers of back-office pages.
+pub type Staff = Caller<Session>;
+
+/// How staff get in: a live session of an active user.
 #[derive(Clone, Debug)]
-pub struct Staff {
-    pub tenant: Arc<Tenant>,
+pub struct Session {
     pub user: StaffUser,
     pub session_hash: String,
     pub csrf_token: String,
 }
 
-impl Staff {
-    pub fn role(&self) -> Role {
-        self.user.role
+impl Edge for Session {
+    type Error = PageError;
+
+    fn missing() -> PageError {
+        PageError::SignIn
     }
 
-    /// Refuses with a page that says what the role does not allow.
-    pub fn require(&self, allowed: bool, what: &str) -> Result<(), PageError> {
-        if allowed {
-            Ok(())
-        } else {
-            Err(PageError::Forbidden(format!(
-                "Su rol ({}) no permite {what}.",
-                self.user.role.label_es()
-            )))
-        }
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Staff {
-    type Rejection = PageError;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Staff>()
-            .cloned()
-            .ok_or(PageError::SignIn)
+    /// A page that says what the role does not allow.
+    fn refused(role: Role, what: &str) -> PageError {
+        PageError::Forbidden(format!("Su rol ({}) no permite {what}.", role.label_es()))
     }
 }
 
@@ -71,7 +58,12 @@ pub async fn gate(
     request: Request,
     next: Next,
 ) -> Response {
-    let staff = match load(&state, &jar).await {
+    let origin = origin_of(
+        request.headers(),
+        request.extensions(),
+        state.http().trust_proxy,
+    );
+    let staff = match load(&state, &jar, origin).await {
         Ok(Some(staff)) => staff,
         Ok(None) => return sign_in_again(&request),
         Err(e) => return e.into_response(),
@@ -79,7 +71,13 @@ pub async fn gate(
     let request = if request.method().is_safe() {
         request
     } else {
-        match verify_csrf(request, &staff.csrf_token, state.http().body_limit_bytes).await {
+        match verify_csrf(
+            request,
+            &staff.via.csrf_token,
+            state.http().body_limit_bytes,
+        )
+        .await
+        {
             Ok(request) => request,
             Err(response) => return response,
         }
@@ -89,7 +87,11 @@ pub async fn gate(
     next.run(request).await
 }
 
-async fn load(state: &AppState, jar: &CookieJar) -> Result<Option<Staff>, PageError> {
+async fn load(
+    state: &AppState,
+    jar: &CookieJar,
+    origin: Origin,
+) -> Result<Option<Staff>, PageError> {
     let Some(cookie) = jar.get(SESSION_COOKIE) else {
         return Ok(None);
     };
@@ -114,12 +116,24 @@ async fn load(state: &AppState, jar: &CookieJar) -> Result<Option<Staff>, PageEr
         let expires = now + state.accounts().session_idle();
         sessions::touch(db, &id_hash, now, expires).await?;
     }
-    Ok(Some(Staff {
-        tenant: Arc::new(tenant),
-        user,
-        session_hash: id_hash,
-        csrf_token: session.csrf_token,
-    }))
+    let requester = Requester {
+        actor: Actor {
+            kind: ActorKind::User,
+            id: Some(user.id.get()),
+            label: user.email.clone(),
+        },
+        origin,
+    };
+    Ok(Some(Caller::new(
+        Arc::new(tenant),
+        user.role,
+        Session {
+            user,
+            session_hash: id_hash,
+            csrf_token: session.csrf_token,
+        },
+        requester,
+    )))
 }
 
 fn sign_in_again(request: &Request) -> Response {

@@ -1,10 +1,9 @@
 //! `/claves`: the tenant's API keys (admins only). A new key is shown once.
 
-use super::users::{explain, requester};
+use super::users::explain;
 use super::{Chrome, local, render};
 use crate::auth::Staff;
 use crate::error::PageError;
-use crate::origin::ClientOrigin;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
@@ -48,7 +47,7 @@ async fn page(
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    staff.require(staff.role().can_administer(), "administrar claves API")?;
+    staff.require(staff.role.can_administer(), "administrar claves API")?;
     let rows = api_keys::list(state.store().db(), staff.tenant.id)
         .await?
         .into_iter()
@@ -88,18 +87,23 @@ pub struct NewKeyForm {
 pub async fn create(
     State(state): State<AppState>,
     staff: Staff,
-    ClientOrigin(origin): ClientOrigin,
     Form(form): Form<NewKeyForm>,
 ) -> Result<Response, PageError> {
-    staff.require(staff.role().can_administer(), "administrar claves API")?;
+    staff.require(staff.role.can_administer(), "administrar claves API")?;
     let role = form
         .role
         .parse::<Role>()
         .map_err(|e| PageError::BadRequest(e.to_string()))?;
-    let by = requester(&staff, origin);
+    let by = staff.requester();
     let accounts = Accounts::new(state.store());
     match accounts
-        .create_api_key(staff.tenant.id, &form.name, role, Some(staff.user.id), &by)
+        .create_api_key(
+            staff.tenant.id,
+            &form.name,
+            role,
+            Some(staff.via.user.id),
+            by,
+        )
         .await
     {
         Ok((_, plaintext)) => {
@@ -121,13 +125,12 @@ pub async fn create(
 pub async fn revoke(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
-    ClientOrigin(origin): ClientOrigin,
+    Path(id): Path<ApiKeyId>,
 ) -> Result<Response, PageError> {
-    staff.require(staff.role().can_administer(), "administrar claves API")?;
-    let by = requester(&staff, origin);
+    staff.require(staff.role.can_administer(), "administrar claves API")?;
+    let by = staff.requester();
     match Accounts::new(state.store())
-        .revoke_api_key(staff.tenant.id, ApiKeyId::new(id), &by)
+        .revoke_api_key(staff.tenant.id, id, by)
         .await
     {
         Ok(Some(_)) => Ok(Redirect::to("/claves").into_response()),

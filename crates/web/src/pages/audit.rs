@@ -43,7 +43,7 @@ pub async fn list(
     Query(q): Query<Paging>,
 ) -> Result<Response, PageError> {
     staff.require(
-        staff.role().can_read_audit(),
+        staff.role.can_read_audit(),
         "consultar la bitácora de auditoría",
     )?;
     let entries = audit::list(

@@ -74,7 +74,7 @@ pub async fn show(State(state): State<AppState>, staff: Staff) -> Result<Respons
         },
     ];
     let mut cards = Vec::new();
-    if staff.role().can_administer() {
+    if staff.role.can_administer() {
         let people = users::list(db, tenant).await?;
         let keys = api_keys::list(db, tenant).await?;
         cards.push(count(
@@ -86,7 +86,7 @@ pub async fn show(State(state): State<AppState>, staff: Staff) -> Result<Respons
             keys.iter().filter(|k| k.revoked_at.is_none()).count(),
         ));
     }
-    if staff.role().can_read_audit() {
+    if staff.role.can_read_audit() {
         let recent = audit::count_since(db, tenant, now - Duration::hours(24)).await?;
         cards.push(Card {
             label: "Eventos auditados (24 h)",
@@ -104,11 +104,11 @@ pub async fn show(State(state): State<AppState>, staff: Staff) -> Result<Respons
     cards.push(Card {
         label: "Su función",
         value: None,
-        note: Some(role_note(staff.role())),
+        note: Some(role_note(staff.role)),
     });
     let page = DashboardPage {
         chrome: Chrome::new(&staff, "/"),
-        role_title: staff.role().label_es(),
+        role_title: staff.role.label_es(),
         today: today.format("%d/%m/%Y").to_string(),
         portfolio,
         chart: chart::due_vs_collected(&snapshot.days),

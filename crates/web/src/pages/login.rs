@@ -111,14 +111,13 @@ pub async fn logout(
     State(state): State<AppState>,
     staff: Staff,
     jar: CookieJar,
-    ClientOrigin(origin): ClientOrigin,
 ) -> Result<Response, PageError> {
     login::logout(
         state.store(),
         &staff.tenant,
-        &staff.user,
-        &staff.session_hash,
-        origin,
+        &staff.via.user,
+        &staff.via.session_hash,
+        staff.requester().origin.clone(),
     )
     .await?;
     let jar = jar.remove(Cookie::build(crate::auth::session::SESSION_COOKIE).path("/"));

@@ -34,7 +34,7 @@ impl Chrome {
     /// The layout for `staff`, with `current` (a path) marked in the navigation. Links the role cannot
     /// use are not shown.
     pub fn new(staff: &Staff, current: &str) -> Chrome {
-        let role = staff.role();
+        let role = staff.role;
         let mut items = vec![
             ("/", "Panel"),
             ("/clientes", "Clientes"),
@@ -63,9 +63,9 @@ impl Chrome {
                 .collect(),
             tenant_name: staff.tenant.legal_name.clone(),
             zone: staff.tenant.zone.name().to_string(),
-            user_name: staff.user.full_name.clone(),
+            user_name: staff.via.user.full_name.clone(),
             role_label: role.label_es(),
-            csrf_token: staff.csrf_token.clone(),
+            csrf_token: staff.via.csrf_token.clone(),
         }
     }
 }

@@ -3,17 +3,15 @@
 use super::{Chrome, local, render};
 use crate::auth::Staff;
 use crate::error::PageError;
-use crate::origin::ClientOrigin;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use credinet_accounts::{AccountError, Accounts, Requester, UserInput, UserUpdate};
+use credinet_accounts::{AccountError, Accounts, UserInput, UserUpdate};
 use credinet_core::ids::UserId;
 use credinet_core::role::Role;
-use credinet_store::repo::audit::{Actor, ActorKind};
 use credinet_store::repo::users;
 use serde::Deserialize;
 
@@ -62,7 +60,7 @@ async fn page(
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    staff.require(staff.role().can_administer(), "administrar usuarios")?;
+    staff.require(staff.role.can_administer(), "administrar usuarios")?;
     let rows = users::list(state.store().db(), staff.tenant.id)
         .await?
         .into_iter()
@@ -101,10 +99,9 @@ pub struct NewUserForm {
 pub async fn create(
     State(state): State<AppState>,
     staff: Staff,
-    ClientOrigin(origin): ClientOrigin,
     Form(form): Form<NewUserForm>,
 ) -> Result<Response, PageError> {
-    staff.require(staff.role().can_administer(), "administrar usuarios")?;
+    staff.require(staff.role.can_administer(), "administrar usuarios")?;
     let role = form
         .role
         .parse::<Role>()
@@ -115,9 +112,9 @@ pub async fn create(
         role,
         password: form.password,
     };
-    let by = requester(&staff, origin);
+    let by = staff.requester();
     match Accounts::new(state.store())
-        .create_user(staff.tenant.id, input, &by)
+        .create_user(staff.tenant.id, input, by)
         .await
     {
         Ok(_) => Ok(Redirect::to("/usuarios?aviso=creado").into_response()),
@@ -143,11 +140,10 @@ pub struct UpdateUserForm {
 pub async fn update(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
-    ClientOrigin(origin): ClientOrigin,
+    Path(id): Path<UserId>,
     Form(form): Form<UpdateUserForm>,
 ) -> Result<Response, PageError> {
-    staff.require(staff.role().can_administer(), "administrar usuarios")?;
+    staff.require(staff.role.can_administer(), "administrar usuarios")?;
     let role = form
         .role
         .parse::<Role>()
@@ -157,9 +153,9 @@ pub async fn update(
         active: Some(form.active),
         ..Default::default()
     };
-    let by = requester(&staff, origin);
+    let by = staff.requester();
     match Accounts::new(state.store())
-        .update_user(staff.tenant.id, UserId::new(id), update, &by)
+        .update_user(staff.tenant.id, id, update, by)
         .await
     {
         Ok(Some(_)) => Ok(Redirect::to("/usuarios?aviso=guardado").into_response()),
@@ -174,18 +170,6 @@ pub async fn update(
             )
             .await
         }
-    }
-}
-
-/// The audit actor for a signed-in staff member.
-pub fn requester(staff: &Staff, origin: credinet_store::repo::audit::Origin) -> Requester {
-    Requester {
-        actor: Actor {
-            kind: ActorKind::User,
-            id: Some(staff.user.id.get()),
-            label: staff.user.email.clone(),
-        },
-        origin,
     }
 }
 

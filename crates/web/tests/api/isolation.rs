@@ -75,7 +75,7 @@ async fn tenant_b_cannot_read_or_change_tenant_a_through_the_api(db: TestDb) {
             .iter()
             .all(|k| k["id"] != json!(a_key_row.id.get()))
     );
-    let log = app.get_json("/v1/audit?limit=500", &b_key).await;
+    let log = app.get_json("/v1/audit?per_page=500", &b_key).await;
     let entries = log["items"].as_array().unwrap();
     assert!(!entries.is_empty());
     assert!(

@@ -7,6 +7,7 @@ mod auth;
 mod clients;
 mod concurrency;
 mod dashboard;
+mod edge;
 mod errors;
 mod exports;
 mod health;

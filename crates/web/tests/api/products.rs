@@ -18,7 +18,7 @@ async fn an_admin_changes_a_product_and_an_inactive_one_leaves_the_active_list(d
     let product = app.get_json(&path, &l.viewer).await;
     assert_eq!(product["rate_per_period"], "0.05");
     let active = app.get_json("/v1/products?active=true", &l.viewer).await;
-    assert_eq!(active.as_array().unwrap().len(), 2, "{active}");
+    assert_eq!(active["items"].as_array().unwrap().len(), 2, "{active}");
 
     let change = json!({"name": "Quincenal fijo 6", "periodicity": "biweekly_cut", "term_periods": 6,
         "interest_method": "flat", "rate_per_period": "0.045", "late_fee": "150.00", "active": false});
@@ -32,7 +32,7 @@ async fn an_admin_changes_a_product_and_an_inactive_one_leaves_the_active_list(d
         (&json!("0.045"), &json!("150.00"))
     );
     let active = app.get_json("/v1/products?active=true", &l.viewer).await;
-    assert_eq!(active.as_array().unwrap().len(), 1, "{active}");
+    assert_eq!(active["items"].as_array().unwrap().len(), 1, "{active}");
 }
 
 async fn only_admins_define_products(db: TestDb) {

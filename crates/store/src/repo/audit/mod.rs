@@ -17,7 +17,7 @@ mod verify;
 
 pub(crate) use append::clipped;
 pub use append::{append, append_many};
-pub use read::{AuditEntry, chain_head, count_since, get, list};
+pub use read::{AuditEntry, chain_head, count_since, get, list, list_page};
 pub(crate) use seal::entry_hash;
 pub use seal::seal;
 pub use verify::{BrokenLink, Verification, verify, verify_consistent};

@@ -48,6 +48,30 @@ pub async fn list<C: ConnectionTrait>(
     with_links(db, tenant, rows).await
 }
 
+/// Page `offset..offset + limit` of `tenant`'s entries, newest first, older than `before` when given,
+/// and how many entries that filter matches in all.
+pub async fn list_page<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    before: Option<AuditEntryId>,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<AuditEntry>, u64), StoreError> {
+    let mut query =
+        audit_entry::Entity::find().filter(audit_entry::Column::TenantId.eq(tenant.get()));
+    if let Some(before) = before {
+        query = query.filter(audit_entry::Column::Id.lt(before.get()));
+    }
+    let total = query.clone().count(db).await?;
+    let rows = query
+        .order_by_desc(audit_entry::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok((with_links(db, tenant, rows).await?, total))
+}
+
 pub async fn get<C: ConnectionTrait>(
     db: &C,
     tenant: TenantId,

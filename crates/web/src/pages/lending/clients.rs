@@ -3,8 +3,6 @@
 use super::{csv_download, explain, pager, pesos};
 use crate::auth::Staff;
 use crate::error::PageError;
-use crate::origin::ClientOrigin;
-use crate::pages::users::requester;
 use crate::pages::{Chrome, local, render};
 use crate::routes::v1::exports::all_pages;
 use crate::state::AppState;
@@ -17,6 +15,7 @@ use chrono::NaiveDate;
 use credinet_core::ids::ClientId;
 use credinet_lending::clients::{self, Client, ClientFilter, ClientInput};
 use credinet_lending::loans::{self, LoanFilter};
+use credinet_lending::page::MAX_PAGE_NUMBER;
 use credinet_lending::{PageRequest, csv, products};
 use serde::Deserialize;
 
@@ -63,7 +62,7 @@ async fn list_page(
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let current = q.p.unwrap_or(1).max(1);
+    let current = q.p.unwrap_or(1).clamp(1, MAX_PAGE_NUMBER);
     let filter = ClientFilter {
         search: q.q.clone().filter(|s| !s.trim().is_empty()),
     };
@@ -82,7 +81,7 @@ async fn list_page(
         q: q.q.unwrap_or_default(),
         total: page.total,
         pages: pager(page.total, PER_PAGE, current),
-        can_write: staff.role().can_manage_clients(),
+        can_write: staff.role.can_manage_clients(),
         error,
     };
     render(&view).map(|r| (status, r).into_response())
@@ -139,10 +138,9 @@ impl ClientForm {
 pub async fn create(
     State(state): State<AppState>,
     staff: Staff,
-    ClientOrigin(origin): ClientOrigin,
     Form(form): Form<ClientForm>,
 ) -> Result<Response, PageError> {
-    staff.require(staff.role().can_manage_clients(), "registrar clientes")?;
+    staff.require(staff.role.can_manage_clients(), "registrar clientes")?;
     let failed = |message: String| {
         list_page(
             &state,
@@ -156,14 +154,7 @@ pub async fn create(
         Ok(input) => input,
         Err(message) => return failed(message).await,
     };
-    match clients::create(
-        state.store(),
-        staff.tenant.id,
-        input,
-        &requester(&staff, origin),
-    )
-    .await
-    {
+    match clients::create(state.store(), staff.tenant.id, input, staff.requester()).await {
         Ok(saved) if saved.warnings.is_empty() => {
             Ok(Redirect::to(&format!("/clientes/{}", saved.client.id)).into_response())
         }
@@ -208,17 +199,9 @@ struct ClientPage {
 pub async fn show(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    Path(id): Path<ClientId>,
 ) -> Result<Response, PageError> {
-    client_page(
-        &state,
-        &staff,
-        ClientId::new(id),
-        Vec::new(),
-        None,
-        StatusCode::OK,
-    )
-    .await
+    client_page(&state, &staff, id, Vec::new(), None, StatusCode::OK).await
 }
 
 pub(crate) fn not_found(e: credinet_lending::LendingError) -> PageError {
@@ -278,7 +261,7 @@ pub(super) async fn client_page(
         products,
         warnings,
         error,
-        can_write: staff.role().can_manage_clients(),
+        can_write: staff.role.can_manage_clients(),
     };
     render(&view).map(|r| (status, r).into_response())
 }
@@ -286,12 +269,10 @@ pub(super) async fn client_page(
 pub async fn update(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
-    ClientOrigin(origin): ClientOrigin,
+    Path(id): Path<ClientId>,
     Form(form): Form<ClientForm>,
 ) -> Result<Response, PageError> {
-    staff.require(staff.role().can_manage_clients(), "modificar clientes")?;
-    let id = ClientId::new(id);
+    staff.require(staff.role.can_manage_clients(), "modificar clientes")?;
     let input = match form.input() {
         Ok(input) => input,
         Err(message) => {
@@ -306,15 +287,7 @@ pub async fn update(
             .await;
         }
     };
-    match clients::update(
-        state.store(),
-        staff.tenant.id,
-        id,
-        input,
-        &requester(&staff, origin),
-    )
-    .await
-    {
+    match clients::update(state.store(), staff.tenant.id, id, input, staff.requester()).await {
         Ok(saved) => {
             let warnings = saved.warnings.iter().map(|w| w.message()).collect();
             client_page(&state, &staff, id, warnings, None, StatusCode::OK).await

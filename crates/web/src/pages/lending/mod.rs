@@ -84,7 +84,7 @@ pub fn csv_download(name: &str, body: String) -> Response {
 /// Page links of a list: `(label, page number, current)`.
 pub fn pager(total: u64, per_page: u64, current: u64) -> Vec<(String, u64, bool)> {
     let pages = total.div_ceil(per_page.max(1)).max(1);
-    let window = current.saturating_sub(3).max(1)..=(current + 3).min(pages);
+    let window = current.saturating_sub(3).max(1)..=current.saturating_add(3).min(pages);
     window.map(|n| (n.to_string(), n, n == current)).collect()
 }
 
@@ -99,5 +99,9 @@ mod tests {
         assert_eq!(links.last().unwrap().1, 13);
         assert!(links.iter().any(|l| l.2 && l.1 == 10));
         assert_eq!(pager(0, 50, 1).len(), 1);
+        assert!(
+            pager(10, 50, u64::MAX).is_empty(),
+            "a page far past the end shows no links"
+        );
     }
 }

@@ -5,8 +5,6 @@ use super::loans::{done, loan_page};
 use super::{csv_download, explain, pager, pesos};
 use crate::auth::Staff;
 use crate::error::PageError;
-use crate::origin::ClientOrigin;
-use crate::pages::users::requester;
 use crate::pages::{Chrome, render};
 use crate::routes::v1::exports::all_pages;
 use crate::state::AppState;
@@ -16,8 +14,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
+use credinet_core::idempotency::IdempotencyKey;
 use credinet_core::ids::{LoanId, PaymentId};
 use credinet_core::money::Money;
+use credinet_lending::page::MAX_PAGE_NUMBER;
 use credinet_lending::payments::{self, PaymentFilter, PaymentInput, PaymentMethod};
 use credinet_lending::{PageRequest, csv};
 use serde::Deserialize;
@@ -37,12 +37,10 @@ pub struct PaymentForm {
 pub async fn register(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
-    ClientOrigin(origin): ClientOrigin,
+    Path(loan): Path<LoanId>,
     Form(form): Form<PaymentForm>,
 ) -> Result<Response, PageError> {
-    staff.require(staff.role().can_register_payments(), "registrar pagos")?;
-    let loan = LoanId::new(id);
+    staff.require(staff.role.can_register_payments(), "registrar pagos")?;
     let failed = |message: String| {
         loan_page(
             &state,
@@ -68,22 +66,28 @@ pub async fn register(
         return failed(format!("Forma de pago desconocida: {}", form.method)).await;
     };
     let some = |s: String| Some(s.trim().to_string()).filter(|v| !v.is_empty());
+    let idempotency_key = match some(form.idempotency_key)
+        .as_deref()
+        .map(IdempotencyKey::parse)
+    {
+        None => None,
+        Some(Ok(key)) => Some(key),
+        Some(Err(_)) => {
+            return failed(
+                "El folio de operación del formulario no es válido; recargue la página.".into(),
+            )
+            .await;
+        }
+    };
     let input = PaymentInput {
         loan,
         amount,
         paid_on,
         method,
         reference: some(form.reference),
-        idempotency_key: some(form.idempotency_key),
+        idempotency_key,
     };
-    match payments::register(
-        state.store(),
-        staff.tenant.id,
-        input,
-        &requester(&staff, origin),
-    )
-    .await
-    {
+    match payments::register(state.store(), staff.tenant.id, input, staff.requester()).await {
         Ok(_) => Ok(done(loan, "pago")),
         Err(e) => failed(explain(e)?).await,
     }
@@ -97,25 +101,16 @@ pub struct ReversalForm {
 pub async fn reverse(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
-    ClientOrigin(origin): ClientOrigin,
+    Path(id): Path<PaymentId>,
     Form(form): Form<ReversalForm>,
 ) -> Result<Response, PageError> {
-    staff.require(staff.role().can_reverse_payments(), "reversar pagos")?;
+    staff.require(staff.role.can_reverse_payments(), "reversar pagos")?;
     let tenant = staff.tenant.id;
-    let payment = payments::get(state.store(), tenant, PaymentId::new(id))
+    let payment = payments::get(state.store(), tenant, id)
         .await
         .map_err(not_found)?;
     let loan = payment.payment.loan_id;
-    match payments::reverse(
-        state.store(),
-        tenant,
-        PaymentId::new(id),
-        &form.reason,
-        &requester(&staff, origin),
-    )
-    .await
-    {
+    match payments::reverse(state.store(), tenant, id, &form.reason, staff.requester()).await {
         Ok(_) => Ok(done(loan, "reversa")),
         Err(e) => {
             loan_page(
@@ -175,7 +170,7 @@ pub async fn list(
     staff: Staff,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    let current = q.p.unwrap_or(1).max(1);
+    let current = q.p.unwrap_or(1).clamp(1, MAX_PAGE_NUMBER);
     let page = payments::list(
         state.store(),
         staff.tenant.id,

@@ -4,8 +4,6 @@ use super::clients::not_found;
 use super::{explain, pesos};
 use crate::auth::Staff;
 use crate::error::PageError;
-use crate::origin::ClientOrigin;
-use crate::pages::users::requester;
 use crate::pages::{Chrome, render};
 use crate::state::AppState;
 use askama::Template;
@@ -82,7 +80,7 @@ async fn page(
     let view = ProductsPage {
         chrome: Chrome::new(staff, "/productos"),
         rows,
-        can_write: staff.role().can_manage_products(),
+        can_write: staff.role.can_manage_products(),
         error,
     };
     render(&view).map(|r| (status, r).into_response())
@@ -130,11 +128,10 @@ fn input(form: ProductForm) -> Result<ProductInput, String> {
 pub async fn create(
     State(state): State<AppState>,
     staff: Staff,
-    ClientOrigin(origin): ClientOrigin,
     Form(form): Form<ProductForm>,
 ) -> Result<Response, PageError> {
     staff.require(
-        staff.role().can_manage_products(),
+        staff.role.can_manage_products(),
         "definir productos de crédito",
     )?;
     let input = match input(form) {
@@ -149,14 +146,7 @@ pub async fn create(
             .await;
         }
     };
-    match products::create(
-        state.store(),
-        staff.tenant.id,
-        input,
-        &requester(&staff, origin),
-    )
-    .await
-    {
+    match products::create(state.store(), staff.tenant.id, input, staff.requester()).await {
         Ok(_) => Ok(Redirect::to("/productos").into_response()),
         Err(e) => {
             page(

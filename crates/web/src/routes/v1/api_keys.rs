@@ -1,12 +1,11 @@
 //! `/v1/api-keys`: the caller's tenant's keys (admin keys only). The key itself is in the creation
 //! response and nowhere else.
 
-use super::{ApiJson, Page, requester};
+use super::{ApiJson, ApiPath, ApiQuery, PageQuery, Paged};
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, Problem};
-use crate::origin::ClientOrigin;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use credinet_accounts::Accounts;
@@ -43,22 +42,20 @@ impl From<ApiKey> for KeyView {
 }
 
 fn admin(caller: &ApiCaller) -> Result<(), ApiError> {
-    caller.require(caller.role().can_administer(), "manage API keys")
+    caller.require(caller.role.can_administer(), "manage API keys")
 }
 
-#[utoipa::path(get, path = "/v1/api-keys", tag = "api-keys", security(("api_key" = [])),
-    responses((status = 200, body = KeyList), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/v1/api-keys", tag = "api-keys", security(("api_key" = [])), params(PageQuery),
+    responses((status = 200, body = Paged<KeyView>), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
-) -> Result<ApiJson<Page<KeyView>>, ApiError> {
+    ApiQuery(paging): ApiQuery<PageQuery>,
+) -> Result<ApiJson<Paged<KeyView>>, ApiError> {
     admin(&caller)?;
-    let items = api_keys::list(state.store().db(), caller.tenant.id)
-        .await?
-        .into_iter()
-        .map(KeyView::from)
-        .collect();
-    Ok(ApiJson(Page { items }))
+    let request = paging.request()?;
+    let all = api_keys::list(state.store().db(), caller.tenant.id).await?;
+    Ok(ApiJson(Paged::slice(all, request, KeyView::from)))
 }
 
 #[utoipa::path(get, path = "/v1/api-keys/{id}", tag = "api-keys", security(("api_key" = [])),
@@ -66,10 +63,10 @@ pub async fn list(
 pub async fn get(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<ApiKeyId>,
 ) -> Result<ApiJson<KeyView>, ApiError> {
     admin(&caller)?;
-    let key = api_keys::get(state.store().db(), caller.tenant.id, ApiKeyId::new(id))
+    let key = api_keys::get(state.store().db(), caller.tenant.id, id)
         .await?
         .ok_or_else(|| ApiError::not_found("API key"))?;
     Ok(ApiJson(key.into()))
@@ -96,7 +93,6 @@ pub struct CreatedKey {
 pub async fn create(
     State(state): State<AppState>,
     caller: ApiCaller,
-    ClientOrigin(origin): ClientOrigin,
     ApiJson(body): ApiJson<NewKey>,
 ) -> Result<(StatusCode, ApiJson<CreatedKey>), ApiError> {
     admin(&caller)?;
@@ -106,7 +102,7 @@ pub async fn create(
             &body.name,
             body.role,
             None,
-            &requester(&caller, origin),
+            caller.requester(),
         )
         .await?;
     Ok((
@@ -123,24 +119,12 @@ pub async fn create(
 pub async fn revoke(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<i64>,
-    ClientOrigin(origin): ClientOrigin,
+    ApiPath(id): ApiPath<ApiKeyId>,
 ) -> Result<ApiJson<KeyView>, ApiError> {
     admin(&caller)?;
     let key = Accounts::new(state.store())
-        .revoke_api_key(
-            caller.tenant.id,
-            ApiKeyId::new(id),
-            &requester(&caller, origin),
-        )
+        .revoke_api_key(caller.tenant.id, id, caller.requester())
         .await?
         .ok_or_else(|| ApiError::not_found("API key"))?;
     Ok(ApiJson(key.into()))
-}
-
-/// A page of API keys.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct KeyList {
-    pub items: Vec<KeyView>,
 }

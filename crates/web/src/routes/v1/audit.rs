@@ -1,21 +1,21 @@
 //! `/v1/audit`: the caller's tenant's audit log (admin and manager keys).
 
-use super::{ApiJson, Page};
+use super::{ApiJson, ApiPath, ApiQuery, PageQuery, Paged};
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use chrono::{DateTime, Utc};
 use credinet_core::ids::AuditEntryId;
 use credinet_store::repo::audit::{self, AuditEntry};
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize, utoipa::IntoParams)]
-pub struct Paging {
-    /// Entries with an id below this one (the `id` of the last entry of the previous page).
-    pub before: Option<i64>,
-    /// At most 500; default 100.
-    pub limit: Option<u64>,
+pub struct AuditFilter {
+    /// Only entries with an id below this one: pages that stay put while new entries arrive (pass the
+    /// `id` of the newest entry of the first page).
+    #[param(value_type = Option<i64>)]
+    pub before: Option<AuditEntryId>,
 }
 
 /// One audit entry. `seq` and `hash` are empty until the entry is sealed into the tenant's chain.
@@ -57,35 +57,34 @@ impl From<AuditEntry> for AuditEntryView {
     }
 }
 
-/// A page of audit entries, newest first.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct AuditList {
-    pub items: Vec<AuditEntryView>,
-}
-
 fn reader(caller: &ApiCaller) -> Result<(), ApiError> {
-    caller.require(caller.role().can_read_audit(), "read the audit log")
+    caller.require(caller.role.can_read_audit(), "read the audit log")
 }
 
-#[utoipa::path(get, path = "/v1/audit", tag = "audit", security(("api_key" = [])), params(Paging),
-    responses((status = 200, body = AuditList), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/v1/audit", tag = "audit", security(("api_key" = [])), params(AuditFilter, PageQuery),
+    responses((status = 200, body = Paged<AuditEntryView>, description = "Newest first"),
+        (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Query(paging): Query<Paging>,
-) -> Result<ApiJson<Page<AuditEntryView>>, ApiError> {
+    ApiQuery(filter): ApiQuery<AuditFilter>,
+    ApiQuery(paging): ApiQuery<PageQuery>,
+) -> Result<ApiJson<Paged<AuditEntryView>>, ApiError> {
     reader(&caller)?;
-    let limit = paging.limit.unwrap_or(100).clamp(1, 500);
-    let entries = audit::list(
+    let request = paging.request()?;
+    let (entries, total) = audit::list_page(
         state.store().db(),
         caller.tenant.id,
-        paging.before.map(AuditEntryId::new),
-        limit,
+        filter.before,
+        request.offset,
+        request.limit,
     )
     .await?;
-    Ok(ApiJson(Page {
+    Ok(ApiJson(Paged {
         items: entries.into_iter().map(AuditEntryView::from).collect(),
+        total,
+        offset: request.offset,
+        limit: request.limit,
     }))
 }
 
@@ -94,10 +93,10 @@ pub async fn list(
 pub async fn get(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<AuditEntryId>,
 ) -> Result<ApiJson<AuditEntryView>, ApiError> {
     reader(&caller)?;
-    let entry = audit::get(state.store().db(), caller.tenant.id, AuditEntryId::new(id))
+    let entry = audit::get(state.store().db(), caller.tenant.id, id)
         .await?
         .ok_or_else(|| ApiError::not_found("audit entry"))?;
     Ok(ApiJson(entry.into()))

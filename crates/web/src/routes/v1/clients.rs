@@ -1,12 +1,10 @@
 //! `/v1/clients`: borrowers of the caller's tenant.
 
-use super::paging::{PageQuery, Paged};
-use super::{ApiJson, requester};
+use super::{ApiJson, ApiPath, ApiQuery, PageQuery, Paged};
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, Problem};
-use crate::origin::ClientOrigin;
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use credinet_core::ids::ClientId;
@@ -98,22 +96,19 @@ pub struct ClientSearch {
 }
 
 fn writer(caller: &ApiCaller) -> Result<(), ApiError> {
-    caller.require(
-        caller.role().can_manage_clients(),
-        "create or change clients",
-    )
+    caller.require(caller.role.can_manage_clients(), "create or change clients")
 }
 
 #[utoipa::path(get, path = "/v1/clients", tag = "clients", security(("api_key" = [])), params(ClientSearch, PageQuery),
-    responses((status = 200, description = "A page of clients: {items: [ClientView], total, offset, limit}")))]
+    responses((status = 200, body = Paged<ClientView>), (status = 422, body = Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Query(search): Query<ClientSearch>,
-    Query(paging): Query<PageQuery>,
+    ApiQuery(search): ApiQuery<ClientSearch>,
+    ApiQuery(paging): ApiQuery<PageQuery>,
 ) -> Result<ApiJson<Paged<ClientView>>, ApiError> {
     let filter = ClientFilter { search: search.q };
-    let page = clients::list(state.store(), caller.tenant.id, &filter, paging.request()).await?;
+    let page = clients::list(state.store(), caller.tenant.id, &filter, paging.request()?).await?;
     Ok(ApiJson(Paged::from_page(page, ClientView::from)))
 }
 
@@ -122,10 +117,10 @@ pub async fn list(
 pub async fn get(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<ClientId>,
 ) -> Result<ApiJson<ClientView>, ApiError> {
     Ok(ApiJson(
-        clients::get(state.store(), caller.tenant.id, ClientId::new(id))
+        clients::get(state.store(), caller.tenant.id, id)
             .await?
             .into(),
     ))
@@ -136,7 +131,6 @@ pub async fn get(
 pub async fn create(
     State(state): State<AppState>,
     caller: ApiCaller,
-    ClientOrigin(origin): ClientOrigin,
     ApiJson(body): ApiJson<ClientBody>,
 ) -> Result<(StatusCode, ApiJson<SavedClientView>), ApiError> {
     writer(&caller)?;
@@ -144,7 +138,7 @@ pub async fn create(
         state.store(),
         caller.tenant.id,
         body.into(),
-        &requester(&caller, origin),
+        caller.requester(),
     )
     .await?;
     Ok((StatusCode::CREATED, ApiJson(saved.into())))
@@ -155,19 +149,11 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<i64>,
-    ClientOrigin(origin): ClientOrigin,
+    ApiPath(id): ApiPath<ClientId>,
     ApiJson(body): ApiJson<ClientBody>,
 ) -> Result<ApiJson<SavedClientView>, ApiError> {
     writer(&caller)?;
-    let by = requester(&caller, origin);
-    let saved = clients::update(
-        state.store(),
-        caller.tenant.id,
-        ClientId::new(id),
-        body.into(),
-        &by,
-    )
-    .await?;
+    let by = caller.requester();
+    let saved = clients::update(state.store(), caller.tenant.id, id, body.into(), by).await?;
     Ok(ApiJson(saved.into()))
 }

@@ -1,13 +1,14 @@
 //! CSV exports of every list (`/v1/exports/clients.csv`, `loans.csv`, `payments.csv`), with the same
 //! filters as the JSON lists, every page.
 
+use super::ApiQuery;
 use super::clients::ClientSearch;
 use super::loans::LoanQuery;
 use super::payments::PaymentQuery;
 use crate::auth::ApiCaller;
 use crate::error::ApiError;
 use crate::state::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use credinet_lending::clients::{self, ClientFilter};
@@ -55,7 +56,7 @@ fn csv_response(name: &str, body: String) -> Response {
 pub async fn clients(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Query(q): Query<ClientSearch>,
+    ApiQuery(q): ApiQuery<ClientSearch>,
 ) -> Result<Response, ApiError> {
     let filter = ClientFilter { search: q.q };
     let rows = all_pages(|p| clients::list(state.store(), caller.tenant.id, &filter, p)).await?;
@@ -67,7 +68,7 @@ pub async fn clients(
 pub async fn loans(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Query(q): Query<LoanQuery>,
+    ApiQuery(q): ApiQuery<LoanQuery>,
 ) -> Result<Response, ApiError> {
     let filter = q.filter()?;
     let rows = all_pages(|p| loans::list(state.store(), caller.tenant.id, &filter, p)).await?;
@@ -79,7 +80,7 @@ pub async fn loans(
 pub async fn payments(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Query(q): Query<PaymentQuery>,
+    ApiQuery(q): ApiQuery<PaymentQuery>,
 ) -> Result<Response, ApiError> {
     let filter = q.filter();
     let rows = all_pages(|p| payments::list(state.store(), caller.tenant.id, &filter, p)).await?;

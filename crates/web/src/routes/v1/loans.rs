@@ -1,13 +1,11 @@
 //! `/v1/loans`: applications and loans of the caller's tenant, their schedule and their lifecycle
 //! (draft → submitted → approved → disbursed → paid; rejected; written_off; maker–checker approval).
 
-use super::paging::{PageQuery, Paged};
-use super::{ApiJson, requester};
+use super::{ApiJson, ApiPath, ApiQuery, PageQuery, Paged};
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, Problem};
-use crate::origin::ClientOrigin;
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use credinet_core::ids::{ClientId, LoanId, ProductId};
@@ -156,7 +154,8 @@ impl From<LoanDetail> for LoanDetailView {
 pub struct LoanQuery {
     /// Comma-separated statuses: draft, submitted, approved, rejected, disbursed, paid, written_off.
     pub status: Option<String>,
-    pub client_id: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    pub client_id: Option<ClientId>,
 }
 
 impl LoanQuery {
@@ -174,7 +173,7 @@ impl LoanQuery {
         };
         Ok(LoanFilter {
             statuses,
-            client: self.client_id.map(ClientId::new),
+            client: self.client_id,
         })
     }
 }
@@ -182,8 +181,10 @@ impl LoanQuery {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewLoan {
-    pub client_id: i64,
-    pub product_id: i64,
+    #[schema(value_type = i64)]
+    pub client_id: ClientId,
+    #[schema(value_type = i64)]
+    pub product_id: ProductId,
     /// Pesos, e.g. "10000.00".
     #[schema(value_type = String, example = "10000.00")]
     pub principal: Money,
@@ -203,29 +204,29 @@ pub struct Disbursement {
 }
 
 fn applicant(caller: &ApiCaller) -> Result<(), ApiError> {
-    caller.require(caller.role().can_manage_clients(), "apply for loans")
+    caller.require(caller.role.can_manage_clients(), "apply for loans")
 }
 
 fn checker(caller: &ApiCaller) -> Result<(), ApiError> {
     caller.require(
-        caller.role().can_approve_loans(),
+        caller.role.can_approve_loans(),
         "approve, reject, disburse or write off loans",
     )
 }
 
 #[utoipa::path(get, path = "/v1/loans", tag = "loans", security(("api_key" = [])), params(LoanQuery, PageQuery),
-    responses((status = 200, description = "A page of loans: {items: [LoanView], total, offset, limit}")))]
+    responses((status = 200, body = Paged<LoanView>), (status = 422, body = Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Query(query): Query<LoanQuery>,
-    Query(paging): Query<PageQuery>,
+    ApiQuery(query): ApiQuery<LoanQuery>,
+    ApiQuery(paging): ApiQuery<PageQuery>,
 ) -> Result<ApiJson<Paged<LoanView>>, ApiError> {
     let page = loans::list(
         state.store(),
         caller.tenant.id,
         &query.filter()?,
-        paging.request(),
+        paging.request()?,
     )
     .await?;
     Ok(ApiJson(Paged::from_page(page, LoanView::from)))
@@ -236,10 +237,10 @@ pub async fn list(
 pub async fn get(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<LoanId>,
 ) -> Result<ApiJson<LoanDetailView>, ApiError> {
     Ok(ApiJson(
-        loans::detail(state.store(), caller.tenant.id, LoanId::new(id))
+        loans::detail(state.store(), caller.tenant.id, id)
             .await?
             .into(),
     ))
@@ -250,22 +251,16 @@ pub async fn get(
 pub async fn create(
     State(state): State<AppState>,
     caller: ApiCaller,
-    ClientOrigin(origin): ClientOrigin,
     ApiJson(body): ApiJson<NewLoan>,
 ) -> Result<(StatusCode, ApiJson<LoanView>), ApiError> {
     applicant(&caller)?;
     let input = LoanInput {
-        client: ClientId::new(body.client_id),
-        product: ProductId::new(body.product_id),
+        client: body.client_id,
+        product: body.product_id,
         principal: body.principal,
     };
-    let loan = loans::create_draft(
-        state.store(),
-        caller.tenant.id,
-        input,
-        &requester(&caller, origin),
-    )
-    .await?;
+    let loan =
+        loans::create_draft(state.store(), caller.tenant.id, input, caller.requester()).await?;
     Ok((StatusCode::CREATED, ApiJson(loan.into())))
 }
 
@@ -276,12 +271,11 @@ macro_rules! transition {
         pub async fn $name(
             State(state): State<AppState>,
             caller: ApiCaller,
-            Path(id): Path<i64>,
-            ClientOrigin(origin): ClientOrigin,
+            ApiPath(id): ApiPath<LoanId>,
         ) -> Result<ApiJson<LoanView>, ApiError> {
             $guard(&caller)?;
-            let by = requester(&caller, origin);
-            let loan = $call(state.store(), caller.tenant.id, LoanId::new(id), &by).await?;
+            let by = caller.requester();
+            let loan = $call(state.store(), caller.tenant.id, id, by).await?;
             Ok(ApiJson(loan.into()))
         }
     };
@@ -295,17 +289,16 @@ transition!(approve, "/v1/loans/{id}/approve", checker, loans::approve);
 pub async fn reject(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<i64>,
-    ClientOrigin(origin): ClientOrigin,
+    ApiPath(id): ApiPath<LoanId>,
     ApiJson(body): ApiJson<Reason>,
 ) -> Result<ApiJson<LoanView>, ApiError> {
     checker(&caller)?;
     let loan = loans::reject(
         state.store(),
         caller.tenant.id,
-        LoanId::new(id),
+        id,
         &body.reason,
-        &requester(&caller, origin),
+        caller.requester(),
     )
     .await?;
     Ok(ApiJson(loan.into()))
@@ -316,20 +309,12 @@ pub async fn reject(
 pub async fn write_off(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<i64>,
-    ClientOrigin(origin): ClientOrigin,
+    ApiPath(id): ApiPath<LoanId>,
     ApiJson(body): ApiJson<Reason>,
 ) -> Result<ApiJson<LoanView>, ApiError> {
     checker(&caller)?;
-    let by = requester(&caller, origin);
-    let loan = loans::write_off(
-        state.store(),
-        caller.tenant.id,
-        LoanId::new(id),
-        &body.reason,
-        &by,
-    )
-    .await?;
+    let by = caller.requester();
+    let loan = loans::write_off(state.store(), caller.tenant.id, id, &body.reason, by).await?;
     Ok(ApiJson(loan.into()))
 }
 
@@ -338,8 +323,7 @@ pub async fn write_off(
 pub async fn disburse(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<i64>,
-    ClientOrigin(origin): ClientOrigin,
+    ApiPath(id): ApiPath<LoanId>,
     body: axum::body::Bytes,
 ) -> Result<ApiJson<LoanDetailView>, ApiError> {
     checker(&caller)?;
@@ -351,13 +335,7 @@ pub async fn disburse(
             .map_err(|e| ApiError::bad_request(format!("invalid JSON: {e}")))?
             .disbursed_on
     };
-    let detail = loans::disburse(
-        state.store(),
-        caller.tenant.id,
-        LoanId::new(id),
-        on,
-        &requester(&caller, origin),
-    )
-    .await?;
+    let detail =
+        loans::disburse(state.store(), caller.tenant.id, id, on, caller.requester()).await?;
     Ok(ApiJson(detail.into()))
 }

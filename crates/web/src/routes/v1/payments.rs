@@ -1,14 +1,12 @@
 //! Payments: `POST /v1/loans/{id}/payments` (with an optional `Idempotency-Key`), lists, receipts and
 //! reversals.
 
-use super::paging::{PageQuery, Paged};
-use super::{ApiJson, requester};
+use super::{ApiJson, ApiPath, ApiQuery, IdempotencyHeader, PageQuery, Paged};
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, Problem};
-use crate::origin::ClientOrigin;
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use credinet_core::ids::{LoanId, PaymentId};
@@ -149,7 +147,8 @@ pub struct ReversalBody {
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct PaymentQuery {
-    pub loan_id: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    pub loan_id: Option<LoanId>,
     /// Inclusive local dates.
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
@@ -160,7 +159,7 @@ pub struct PaymentQuery {
 impl PaymentQuery {
     pub fn filter(&self) -> PaymentFilter {
         PaymentFilter {
-            loan: self.loan_id.map(LoanId::new),
+            loan: self.loan_id,
             from: self.from,
             to: self.to,
             include_reversed: self.include_reversed.unwrap_or(true),
@@ -168,40 +167,23 @@ impl PaymentQuery {
     }
 }
 
-const IDEMPOTENCY_HEADER: &str = "idempotency-key";
-
 #[utoipa::path(post, path = "/v1/loans/{id}/payments", tag = "payments", security(("api_key" = [])),
     params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header,
-        description = "A retry with the same key and body returns the first result and creates nothing")),
+        description = "1 to 100 printable ASCII characters. A retry with the same key and body returns the first \
+            result and creates nothing")),
     request_body = NewPayment,
-    responses((status = 201, body = ReceiptView), (status = 422, body = Problem, description = "Invalid, or above the payoff"),
+    responses((status = 201, body = ReceiptView), (status = 422, body = Problem, description = "Invalid, above the payoff, or a bad Idempotency-Key"),
         (status = 409, body = Problem, description = "The key was used for a different payment")))]
 pub async fn register(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<i64>,
-    headers: HeaderMap,
-    ClientOrigin(origin): ClientOrigin,
+    ApiPath(loan): ApiPath<LoanId>,
+    IdempotencyHeader(idempotency_key): IdempotencyHeader,
     ApiJson(body): ApiJson<NewPayment>,
 ) -> Result<Response, ApiError> {
-    caller.require(caller.role().can_register_payments(), "register payments")?;
-    let idempotency_key = match headers.get(IDEMPOTENCY_HEADER) {
-        None => None,
-        Some(v) => Some(
-            v.to_str()
-                .ok()
-                .map(str::trim)
-                .filter(|k| !k.is_empty() && k.len() <= 200)
-                .ok_or_else(|| {
-                    ApiError::bad_request(
-                        "the Idempotency-Key header must be 1 to 200 visible characters",
-                    )
-                })?
-                .to_string(),
-        ),
-    };
+    caller.require(caller.role.can_register_payments(), "register payments")?;
     let input = PaymentInput {
-        loan: LoanId::new(id),
+        loan,
         amount: body.amount,
         paid_on: body.paid_on,
         method: body.method,
@@ -210,7 +192,7 @@ pub async fn register(
     };
     let receipt = state
         .payments()
-        .register(caller.tenant.id, input, &requester(&caller, origin))
+        .register(caller.tenant.id, input, caller.requester())
         .await?;
     let replayed = receipt.replayed;
     let mut response = (StatusCode::CREATED, ApiJson(ReceiptView::from(receipt))).into_response();
@@ -223,39 +205,40 @@ pub async fn register(
 }
 
 #[utoipa::path(get, path = "/v1/payments", tag = "payments", security(("api_key" = [])), params(PaymentQuery, PageQuery),
-    responses((status = 200, description = "A page of payments: {items: [PaymentView], total, offset, limit}")))]
+    responses((status = 200, body = Paged<PaymentView>), (status = 422, body = Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Query(query): Query<PaymentQuery>,
-    Query(paging): Query<PageQuery>,
+    ApiQuery(query): ApiQuery<PaymentQuery>,
+    ApiQuery(paging): ApiQuery<PageQuery>,
 ) -> Result<ApiJson<Paged<PaymentView>>, ApiError> {
     let page = payments::list(
         state.store(),
         caller.tenant.id,
         &query.filter(),
-        paging.request(),
+        paging.request()?,
     )
     .await?;
     Ok(ApiJson(Paged::from_page(page, PaymentView::from)))
 }
 
 #[utoipa::path(get, path = "/v1/loans/{id}/payments", tag = "payments", security(("api_key" = [])),
-    params(("id" = i64, Path), PageQuery), responses((status = 200, description = "A page of the loan's payments")))]
+    params(("id" = i64, Path), PageQuery),
+    responses((status = 200, body = Paged<PaymentView>), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn list_for_loan(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<i64>,
-    Query(paging): Query<PageQuery>,
+    ApiPath(loan): ApiPath<LoanId>,
+    ApiQuery(paging): ApiQuery<PageQuery>,
 ) -> Result<ApiJson<Paged<PaymentView>>, ApiError> {
     // Reading the loan first makes another tenant's loan id a 404, not an empty list.
-    credinet_lending::loans::get(state.store(), caller.tenant.id, LoanId::new(id)).await?;
+    credinet_lending::loans::get(state.store(), caller.tenant.id, loan).await?;
     let filter = PaymentFilter {
-        loan: Some(LoanId::new(id)),
+        loan: Some(loan),
         include_reversed: true,
         ..Default::default()
     };
-    let page = payments::list(state.store(), caller.tenant.id, &filter, paging.request()).await?;
+    let page = payments::list(state.store(), caller.tenant.id, &filter, paging.request()?).await?;
     Ok(ApiJson(Paged::from_page(page, PaymentView::from)))
 }
 
@@ -264,10 +247,10 @@ pub async fn list_for_loan(
 pub async fn get(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<PaymentId>,
 ) -> Result<ApiJson<ReceiptView>, ApiError> {
     Ok(ApiJson(
-        payments::get(state.store(), caller.tenant.id, PaymentId::new(id))
+        payments::get(state.store(), caller.tenant.id, id)
             .await?
             .into(),
     ))
@@ -279,19 +262,11 @@ pub async fn get(
 pub async fn reverse(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<i64>,
-    ClientOrigin(origin): ClientOrigin,
+    ApiPath(id): ApiPath<PaymentId>,
     ApiJson(body): ApiJson<ReversalBody>,
 ) -> Result<(StatusCode, ApiJson<ReversalView>), ApiError> {
-    caller.require(caller.role().can_reverse_payments(), "reverse payments")?;
-    let by = requester(&caller, origin);
-    let reversal = payments::reverse(
-        state.store(),
-        caller.tenant.id,
-        PaymentId::new(id),
-        &body.reason,
-        &by,
-    )
-    .await?;
+    caller.require(caller.role.can_reverse_payments(), "reverse payments")?;
+    let by = caller.requester();
+    let reversal = payments::reverse(state.store(), caller.tenant.id, id, &body.reason, by).await?;
     Ok((StatusCode::CREATED, ApiJson(reversal.into())))
 }

@@ -1,11 +1,10 @@
 //! `/v1/products`: loan products of the caller's tenant.
 
-use super::{ApiJson, requester};
+use super::{ApiJson, ApiPath, ApiQuery, PageQuery, Paged};
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, Problem};
-use crate::origin::ClientOrigin;
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use credinet_core::ids::ProductId;
 use credinet_core::lending::terms::{InterestMethod, Periodicity, ProductTerms};
@@ -137,23 +136,25 @@ pub struct ProductFilter {
 }
 
 fn admin(caller: &ApiCaller) -> Result<(), ApiError> {
-    caller.require(caller.role().can_manage_products(), "define loan products")
+    caller.require(caller.role.can_manage_products(), "define loan products")
 }
 
-#[utoipa::path(get, path = "/v1/products", tag = "products", security(("api_key" = [])), params(ProductFilter),
-    responses((status = 200, body = [ProductView])))]
+#[utoipa::path(get, path = "/v1/products", tag = "products", security(("api_key" = [])), params(ProductFilter, PageQuery),
+    responses((status = 200, body = Paged<ProductView>), (status = 422, body = Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Query(filter): Query<ProductFilter>,
-) -> Result<ApiJson<Vec<ProductView>>, ApiError> {
+    ApiQuery(filter): ApiQuery<ProductFilter>,
+    ApiQuery(paging): ApiQuery<PageQuery>,
+) -> Result<ApiJson<Paged<ProductView>>, ApiError> {
+    let request = paging.request()?;
     let all = products::list(
         state.store(),
         caller.tenant.id,
         filter.active.unwrap_or(false),
     )
     .await?;
-    Ok(ApiJson(all.into_iter().map(ProductView::from).collect()))
+    Ok(ApiJson(Paged::slice(all, request, ProductView::from)))
 }
 
 #[utoipa::path(get, path = "/v1/products/{id}", tag = "products", security(("api_key" = [])), params(("id" = i64, Path)),
@@ -161,10 +162,10 @@ pub async fn list(
 pub async fn get(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<ProductId>,
 ) -> Result<ApiJson<ProductView>, ApiError> {
     Ok(ApiJson(
-        products::get(state.store(), caller.tenant.id, ProductId::new(id))
+        products::get(state.store(), caller.tenant.id, id)
             .await?
             .into(),
     ))
@@ -175,7 +176,6 @@ pub async fn get(
 pub async fn create(
     State(state): State<AppState>,
     caller: ApiCaller,
-    ClientOrigin(origin): ClientOrigin,
     ApiJson(body): ApiJson<ProductBody>,
 ) -> Result<(StatusCode, ApiJson<ProductView>), ApiError> {
     admin(&caller)?;
@@ -183,7 +183,7 @@ pub async fn create(
         state.store(),
         caller.tenant.id,
         body.into_input()?,
-        &requester(&caller, origin),
+        caller.requester(),
     )
     .await?;
     Ok((StatusCode::CREATED, ApiJson(product.into())))
@@ -194,19 +194,12 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<i64>,
-    ClientOrigin(origin): ClientOrigin,
+    ApiPath(id): ApiPath<ProductId>,
     ApiJson(body): ApiJson<ProductBody>,
 ) -> Result<ApiJson<ProductView>, ApiError> {
     admin(&caller)?;
-    let by = requester(&caller, origin);
-    let product = products::update(
-        state.store(),
-        caller.tenant.id,
-        ProductId::new(id),
-        body.into_input()?,
-        &by,
-    )
-    .await?;
+    let by = caller.requester();
+    let product =
+        products::update(state.store(), caller.tenant.id, id, body.into_input()?, by).await?;
     Ok(ApiJson(product.into()))
 }

@@ -1,11 +1,10 @@
 //! `/v1/users`: staff users of the caller's tenant. Reading needs an admin key, like changing.
 
-use super::{ApiJson, Page, requester};
+use super::{ApiJson, ApiPath, ApiQuery, PageQuery, Paged};
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, Problem};
-use crate::origin::ClientOrigin;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use credinet_accounts::{Accounts, UserInput, UserUpdate};
@@ -41,22 +40,20 @@ impl From<StaffUser> for UserView {
 }
 
 fn admin(caller: &ApiCaller) -> Result<(), ApiError> {
-    caller.require(caller.role().can_administer(), "manage users")
+    caller.require(caller.role.can_administer(), "manage users")
 }
 
-#[utoipa::path(get, path = "/v1/users", tag = "users", security(("api_key" = [])),
-    responses((status = 200, body = UserList), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/v1/users", tag = "users", security(("api_key" = [])), params(PageQuery),
+    responses((status = 200, body = Paged<UserView>), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
-) -> Result<ApiJson<Page<UserView>>, ApiError> {
+    ApiQuery(paging): ApiQuery<PageQuery>,
+) -> Result<ApiJson<Paged<UserView>>, ApiError> {
     admin(&caller)?;
-    let items = users::list(state.store().db(), caller.tenant.id)
-        .await?
-        .into_iter()
-        .map(UserView::from)
-        .collect();
-    Ok(ApiJson(Page { items }))
+    let request = paging.request()?;
+    let all = users::list(state.store().db(), caller.tenant.id).await?;
+    Ok(ApiJson(Paged::slice(all, request, UserView::from)))
 }
 
 #[utoipa::path(get, path = "/v1/users/{id}", tag = "users", security(("api_key" = [])),
@@ -64,10 +61,10 @@ pub async fn list(
 pub async fn get(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<UserId>,
 ) -> Result<ApiJson<UserView>, ApiError> {
     admin(&caller)?;
-    let user = users::get(state.store().db(), caller.tenant.id, UserId::new(id))
+    let user = users::get(state.store().db(), caller.tenant.id, id)
         .await?
         .ok_or_else(|| ApiError::not_found("user"))?;
     Ok(ApiJson(user.into()))
@@ -88,7 +85,6 @@ pub struct NewUser {
 pub async fn create(
     State(state): State<AppState>,
     caller: ApiCaller,
-    ClientOrigin(origin): ClientOrigin,
     ApiJson(body): ApiJson<NewUser>,
 ) -> Result<(StatusCode, ApiJson<UserView>), ApiError> {
     admin(&caller)?;
@@ -99,7 +95,7 @@ pub async fn create(
         password: body.password,
     };
     let user = Accounts::new(state.store())
-        .create_user(caller.tenant.id, input, &requester(&caller, origin))
+        .create_user(caller.tenant.id, input, caller.requester())
         .await?;
     Ok((StatusCode::CREATED, ApiJson(user.into())))
 }
@@ -118,8 +114,7 @@ pub struct UserPatch {
 pub async fn update(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<i64>,
-    ClientOrigin(origin): ClientOrigin,
+    ApiPath(id): ApiPath<UserId>,
     ApiJson(body): ApiJson<UserPatch>,
 ) -> Result<ApiJson<UserView>, ApiError> {
     admin(&caller)?;
@@ -129,20 +124,8 @@ pub async fn update(
         active: body.active,
     };
     let user = Accounts::new(state.store())
-        .update_user(
-            caller.tenant.id,
-            UserId::new(id),
-            update,
-            &requester(&caller, origin),
-        )
+        .update_user(caller.tenant.id, id, update, caller.requester())
         .await?
         .ok_or_else(|| ApiError::not_found("user"))?;
     Ok(ApiJson(user.into()))
-}
-
-/// A page of users.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct UserList {
-    pub items: Vec<UserView>,
 }

@@ -1,149 +1,24 @@
-//! `/prestamos`: the loan list, the approval queue, the loan page with its schedule, payments and the
-//! actions its status and the viewer's role allow.
+//! The loan page: terms, schedule, payments with where their money went, and the actions its status
+//! and the viewer's role allow.
 
-use super::clients::{client_page, not_found};
-use super::{csv_download, explain, pager, pesos};
+use super::super::clients::not_found;
+use super::super::pesos;
 use crate::auth::Staff;
 use crate::error::PageError;
-use crate::origin::ClientOrigin;
-use crate::pages::users::requester;
-use crate::pages::{Chrome, local, render};
+use crate::pages::{Chrome, render};
 use crate::routes::v1::exports::all_pages;
 use crate::state::AppState;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use credinet_core::ids::{ClientId, LoanId, ProductId};
+use axum::response::{IntoResponse, Response};
+use credinet_core::ids::LoanId;
 use credinet_core::lending::allocation::Component;
 use credinet_core::money::Money;
-use credinet_lending::loans::{self, LoanFilter, LoanInput, LoanListItem, LoanStatus};
+use credinet_lending::loans::{self, LoanStatus};
 use credinet_lending::payments::{self, AllocationLine, PaymentFilter};
-use credinet_lending::{PageRequest, csv, products};
+use credinet_lending::products;
 use serde::Deserialize;
-
-const PER_PAGE: u64 = 25;
-
-pub struct Row {
-    pub id: i64,
-    pub number: String,
-    pub client: String,
-    pub status: &'static str,
-    pub status_code: &'static str,
-    pub principal: String,
-    pub outstanding: String,
-    pub created: String,
-}
-
-fn row(staff: &Staff, item: LoanListItem) -> Row {
-    Row {
-        id: item.loan.id.get(),
-        number: item.loan.number,
-        client: item.client_name,
-        status: item.loan.status.label_es(),
-        status_code: item.loan.status.as_str(),
-        principal: pesos(item.loan.principal),
-        outstanding: pesos(item.loan.outstanding),
-        created: local(staff, item.loan.created_at),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "lending/loans.html")]
-struct LoansPage {
-    chrome: Chrome,
-    title: &'static str,
-    rows: Vec<Row>,
-    total: u64,
-    status: String,
-    statuses: Vec<(&'static str, &'static str)>,
-    pages: Vec<(String, u64, bool)>,
-    queue: bool,
-}
-
-#[derive(Deserialize, Default)]
-pub struct ListQuery {
-    estado: Option<String>,
-    p: Option<u64>,
-}
-
-fn filter(raw: Option<&str>) -> LoanFilter {
-    let statuses = raw.and_then(LoanStatus::parse).into_iter().collect();
-    LoanFilter {
-        statuses,
-        client: None,
-    }
-}
-
-pub async fn list(
-    State(state): State<AppState>,
-    staff: Staff,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, PageError> {
-    let current = q.p.unwrap_or(1).max(1);
-    let page = loans::list(
-        state.store(),
-        staff.tenant.id,
-        &filter(q.estado.as_deref()),
-        PageRequest::number(current, PER_PAGE),
-    )
-    .await
-    .map_err(not_found)?;
-    let view = LoansPage {
-        chrome: Chrome::new(&staff, "/prestamos"),
-        title: "Préstamos",
-        total: page.total,
-        pages: pager(page.total, PER_PAGE, current),
-        rows: page.items.into_iter().map(|i| row(&staff, i)).collect(),
-        status: q.estado.unwrap_or_default(),
-        statuses: LoanStatus::ALL
-            .iter()
-            .map(|s| (s.as_str(), s.label_es()))
-            .collect(),
-        queue: false,
-    };
-    render(&view)
-}
-
-/// Applications waiting for a checker.
-pub async fn queue(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
-    let filter = LoanFilter {
-        statuses: vec![LoanStatus::Submitted, LoanStatus::Approved],
-        client: None,
-    };
-    let page = loans::list(
-        state.store(),
-        staff.tenant.id,
-        &filter,
-        PageRequest::number(1, 500),
-    )
-    .await
-    .map_err(not_found)?;
-    let view = LoansPage {
-        chrome: Chrome::new(&staff, "/prestamos/aprobacion"),
-        title: "Solicitudes por aprobar o dispersar",
-        total: page.total,
-        pages: Vec::new(),
-        rows: page.items.into_iter().map(|i| row(&staff, i)).collect(),
-        status: String::new(),
-        statuses: Vec::new(),
-        queue: true,
-    };
-    render(&view)
-}
-
-pub async fn export(
-    State(state): State<AppState>,
-    staff: Staff,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, PageError> {
-    let filter = filter(q.estado.as_deref());
-    let rows = all_pages(|p| loans::list(state.store(), staff.tenant.id, &filter, p))
-        .await
-        .map_err(not_found)?;
-    Ok(csv_download("prestamos.csv", csv::loans_csv(&rows)))
-}
 
 pub struct InstallmentRow {
     pub number: u32,
@@ -245,7 +120,7 @@ fn method_es(raw: &str) -> &'static str {
     }
 }
 
-pub(super) async fn loan_page(
+pub(in crate::pages::lending) async fn loan_page(
     state: &AppState,
     staff: &Staff,
     id: LoanId,
@@ -297,7 +172,7 @@ pub(super) async fn loan_page(
         })
         .collect();
     let money_or_dash = |m: Option<Money>| m.map(pesos).unwrap_or_else(|| "—".into());
-    let role = staff.role();
+    let role = staff.role;
     let s = loan.status;
     let installments = detail
         .installments
@@ -409,167 +284,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
 pub async fn show(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    Path(id): Path<LoanId>,
     Query(q): Query<Notice>,
 ) -> Result<Response, PageError> {
     let notice = q.aviso.as_deref().and_then(notice_text).map(str::to_string);
-    loan_page(
-        &state,
-        &staff,
-        LoanId::new(id),
-        notice,
-        None,
-        StatusCode::OK,
-    )
-    .await
-}
-
-/// After a successful change: back to the loan page with a notice (post/redirect/get).
-pub(super) fn done(id: LoanId, code: &str) -> Response {
-    Redirect::to(&format!("/prestamos/{id}?aviso={code}")).into_response()
-}
-
-#[derive(Deserialize)]
-pub struct ApplyForm {
-    product: i64,
-    principal: String,
-}
-
-/// Creates the application and sends it to the approval queue in one step, as staff expect of "apply".
-pub async fn apply(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(client): Path<i64>,
-    ClientOrigin(origin): ClientOrigin,
-    Form(form): Form<ApplyForm>,
-) -> Result<Response, PageError> {
-    staff.require(staff.role().can_manage_clients(), "solicitar préstamos")?;
-    let client = ClientId::new(client);
-    let failed = |message: String| {
-        client_page(
-            &state,
-            &staff,
-            client,
-            Vec::new(),
-            Some(message),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-    };
-    let principal = match Money::parse(&form.principal) {
-        Ok(m) => m,
-        Err(e) => return failed(format!("Monto no válido: {e}")).await,
-    };
-    let by = requester(&staff, origin);
-    let input = LoanInput {
-        client,
-        product: ProductId::new(form.product),
-        principal,
-    };
-    let draft = match loans::create_draft(state.store(), staff.tenant.id, input, &by).await {
-        Ok(loan) => loan,
-        Err(e) => return failed(explain(e)?).await,
-    };
-    let submitted = loans::submit(state.store(), staff.tenant.id, draft.id, &by).await;
-    match submitted {
-        Ok(loan) => Ok(done(loan.id, "enviada")),
-        Err(e) => {
-            loan_page(
-                &state,
-                &staff,
-                draft.id,
-                None,
-                Some(explain(e)?),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-    }
-}
-
-#[derive(Deserialize, Default)]
-pub struct ActionForm {
-    #[serde(default)]
-    reason: String,
-    #[serde(default)]
-    disbursed_on: String,
-}
-
-/// `POST /prestamos/{id}/{enviar|aprobar|rechazar|dispersar|castigar}`.
-pub async fn act(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path((id, action)): Path<(i64, String)>,
-    ClientOrigin(origin): ClientOrigin,
-    Form(form): Form<ActionForm>,
-) -> Result<Response, PageError> {
-    let (store, tenant, id, by) = (
-        state.store(),
-        staff.tenant.id,
-        LoanId::new(id),
-        requester(&staff, origin),
-    );
-    let role = staff.role();
-    let (result, code) = match action.as_str() {
-        "enviar" => {
-            staff.require(role.can_manage_clients(), "enviar solicitudes")?;
-            (
-                loans::submit(store, tenant, id, &by).await.map(drop),
-                "enviada",
-            )
-        }
-        "aprobar" => {
-            staff.require(role.can_approve_loans(), "aprobar préstamos")?;
-            (
-                loans::approve(store, tenant, id, &by).await.map(drop),
-                "aprobado",
-            )
-        }
-        "rechazar" => {
-            staff.require(role.can_approve_loans(), "rechazar préstamos")?;
-            (
-                loans::reject(store, tenant, id, &form.reason, &by)
-                    .await
-                    .map(drop),
-                "rechazado",
-            )
-        }
-        "dispersar" => {
-            staff.require(role.can_approve_loans(), "dispersar préstamos")?;
-            let on = match form.disbursed_on.trim() {
-                "" => None,
-                raw => Some(
-                    chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-                        .map_err(|_| PageError::BadRequest(format!("Fecha no válida: {raw}")))?,
-                ),
-            };
-            (
-                loans::disburse(store, tenant, id, on, &by).await.map(drop),
-                "dispersado",
-            )
-        }
-        "castigar" => {
-            staff.require(role.can_approve_loans(), "castigar préstamos")?;
-            (
-                loans::write_off(store, tenant, id, &form.reason, &by)
-                    .await
-                    .map(drop),
-                "castigado",
-            )
-        }
-        _ => return Err(PageError::NotFound),
-    };
-    match result {
-        Ok(()) => Ok(self::done(id, code)),
-        Err(e) => {
-            loan_page(
-                &state,
-                &staff,
-                id,
-                None,
-                Some(explain(e)?),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-    }
+    loan_page(&state, &staff, id, notice, None, StatusCode::OK).await
 }

@@ -1,0 +1,97 @@
+//! The actions on a loan: submit, approve, reject, disburse, write off.
+
+use super::super::explain;
+use super::done;
+use super::show::loan_page;
+use crate::auth::Staff;
+use crate::error::PageError;
+use crate::state::AppState;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use credinet_core::ids::LoanId;
+use credinet_lending::loans::{self};
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+pub struct ActionForm {
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    disbursed_on: String,
+}
+
+/// `POST /prestamos/{id}/{enviar|aprobar|rechazar|dispersar|castigar}`.
+pub async fn act(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, action)): Path<(LoanId, String)>,
+    Form(form): Form<ActionForm>,
+) -> Result<Response, PageError> {
+    let (store, tenant, id, by) = (state.store(), staff.tenant.id, id, staff.requester());
+    let role = staff.role;
+    let (result, code) = match action.as_str() {
+        "enviar" => {
+            staff.require(role.can_manage_clients(), "enviar solicitudes")?;
+            (
+                loans::submit(store, tenant, id, by).await.map(drop),
+                "enviada",
+            )
+        }
+        "aprobar" => {
+            staff.require(role.can_approve_loans(), "aprobar préstamos")?;
+            (
+                loans::approve(store, tenant, id, by).await.map(drop),
+                "aprobado",
+            )
+        }
+        "rechazar" => {
+            staff.require(role.can_approve_loans(), "rechazar préstamos")?;
+            (
+                loans::reject(store, tenant, id, &form.reason, by)
+                    .await
+                    .map(drop),
+                "rechazado",
+            )
+        }
+        "dispersar" => {
+            staff.require(role.can_approve_loans(), "dispersar préstamos")?;
+            let on = match form.disbursed_on.trim() {
+                "" => None,
+                raw => Some(
+                    chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                        .map_err(|_| PageError::BadRequest(format!("Fecha no válida: {raw}")))?,
+                ),
+            };
+            (
+                loans::disburse(store, tenant, id, on, by).await.map(drop),
+                "dispersado",
+            )
+        }
+        "castigar" => {
+            staff.require(role.can_approve_loans(), "castigar préstamos")?;
+            (
+                loans::write_off(store, tenant, id, &form.reason, by)
+                    .await
+                    .map(drop),
+                "castigado",
+            )
+        }
+        _ => return Err(PageError::NotFound),
+    };
+    match result {
+        Ok(()) => Ok(self::done(id, code)),
+        Err(e) => {
+            loan_page(
+                &state,
+                &staff,
+                id,
+                None,
+                Some(explain(e)?),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! Applying for a loan from the client's page.
+
+use super::super::clients::client_page;
+use super::super::explain;
+use super::done;
+use super::show::loan_page;
+use crate::auth::Staff;
+use crate::error::PageError;
+use crate::state::AppState;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use credinet_core::ids::{ClientId, ProductId};
+use credinet_core::money::Money;
+use credinet_lending::loans::{self, LoanInput};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct ApplyForm {
+    product: i64,
+    principal: String,
+}
+
+/// Creates the application and sends it to the approval queue in one step, as staff expect of "apply".
+pub async fn apply(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(client): Path<ClientId>,
+    Form(form): Form<ApplyForm>,
+) -> Result<Response, PageError> {
+    staff.require(staff.role.can_manage_clients(), "solicitar préstamos")?;
+    let failed = |message: String| {
+        client_page(
+            &state,
+            &staff,
+            client,
+            Vec::new(),
+            Some(message),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
+    let principal = match Money::parse(&form.principal) {
+        Ok(m) => m,
+        Err(e) => return failed(format!("Monto no válido: {e}")).await,
+    };
+    let by = staff.requester();
+    let input = LoanInput {
+        client,
+        product: ProductId::new(form.product),
+        principal,
+    };
+    let draft = match loans::create_draft(state.store(), staff.tenant.id, input, by).await {
+        Ok(loan) => loan,
+        Err(e) => return failed(explain(e)?).await,
+    };
+    let submitted = loans::submit(state.store(), staff.tenant.id, draft.id, by).await;
+    match submitted {
+        Ok(loan) => Ok(done(loan.id, "enviada")),
+        Err(e) => {
+            loan_page(
+                &state,
+                &staff,
+                draft.id,
+                None,
+                Some(explain(e)?),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
