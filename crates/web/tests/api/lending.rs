@@ -438,15 +438,20 @@ async fn bad_lending_input_gets_problem_details_and_changes_nothing(db: TestDb) 
     )
     .await;
     assert_eq!(status, 404);
-    let (status, _) = post(
+    let (status, problem) = post(
         &app,
         &l.cashier,
         "/v1/clients",
-        json!({"full_name": "X", "phone": "12"}),
+        json!({"full_name": "X", "phone": "33 9876"}),
     )
     .await;
     assert_eq!(status, 422);
-    let (status, _) = post(
+    let detail = problem["detail"].as_str().unwrap_or_default();
+    assert!(
+        detail.contains("phone") && !detail.contains("9876"),
+        "the problem names the field, never the value: {problem}"
+    );
+    let (status, problem) = post(
         &app,
         &l.cashier,
         "/v1/clients",
@@ -454,6 +459,11 @@ async fn bad_lending_input_gets_problem_details_and_changes_nothing(db: TestDb) 
     )
     .await;
     assert_eq!(status, 422, "a CURP with a wrong check digit is refused");
+    let detail = problem["detail"].as_str().unwrap_or_default();
+    assert!(
+        detail.contains("check digit") && !detail.contains("GODE"),
+        "the problem names the part of the CURP, never the CURP: {problem}"
+    );
 }
 
 async fn the_worked_examples_of_spec_3_match_to_the_centavo(db: TestDb) {
