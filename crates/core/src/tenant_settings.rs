@@ -5,7 +5,7 @@
 //! (rows written before the key existed) takes the default; a key this version does not know (the
 //! assistant's settings) is kept as stored, so writing the settings back never drops it.
 
-use crate::lending::terms::CutDays;
+use crate::lending::terms::{CutDays, ProductTerms};
 use crate::rate::{Rate, Rounding};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -97,6 +97,13 @@ impl TenantSettings {
         map.insert(IVA_RATE.into(), serde_json::json!(self.iva_rate));
         map.insert(ROUNDING.into(), serde_json::json!(self.rounding));
         Value::Object(map)
+    }
+
+    /// New product terms with the tenant's IVA rate and rounding, before what the product's form says.
+    pub fn defaults_for(&self, terms: ProductTerms) -> ProductTerms {
+        terms
+            .with_iva_rate(self.iva_rate)
+            .with_rounding(self.rounding)
     }
 
     /// A key this version does not read (e.g. the assistant's), as stored.
@@ -199,6 +206,24 @@ mod tests {
         let error = TenantSettings::from_json(Some("[8, 23]")).unwrap_err();
         assert_eq!(error.field(), None);
         assert!(TenantSettings::from_json(Some("{not json")).is_err());
+    }
+
+    #[test]
+    fn new_product_terms_take_the_tenants_iva_and_rounding() {
+        use crate::lending::terms::{InterestMethod, Periodicity};
+        let settings =
+            TenantSettings::from_value(json!({"iva_rate": "0.08", "rounding": "half_even"}))
+                .unwrap();
+        let terms = ProductTerms::new(
+            Periodicity::BiweeklyCut,
+            6,
+            InterestMethod::Flat,
+            Rate::parse("0.05").unwrap(),
+        )
+        .unwrap();
+        let terms = settings.defaults_for(terms);
+        assert_eq!(terms.iva_rate(), Rate::parse("0.08").unwrap());
+        assert_eq!(terms.rounding(), Rounding::HalfEven);
     }
 
     #[test]
