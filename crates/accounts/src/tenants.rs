@@ -1,7 +1,9 @@
 //! Lending companies: creating one with its settings and its audit chain.
 
 use crate::{AccountError, Accounts, Requester, required};
+use credinet_core::currency::Currency;
 use credinet_core::slug::TenantSlug;
+use credinet_core::tenant_settings::TenantSettings;
 use credinet_core::zone::Zone;
 use credinet_store::repo::tenants::{self, NewTenant, Tenant};
 use serde_json::json;
@@ -23,18 +25,17 @@ impl Accounts<'_> {
         let zone =
             Zone::parse(&input.time_zone).map_err(|e| AccountError::Invalid(e.to_string()))?;
         let legal_name = required(&input.legal_name, "the legal name", 200)?;
-        let settings = json!({ "cut_days": [8, 23], "iva_rate": "0.16", "rounding": "half_up" });
         let new = NewTenant {
             slug,
             legal_name,
             zone,
-            currency: "MXN".into(),
-            settings,
+            currency: Currency::MXN,
+            settings: TenantSettings::default(),
         };
         let tx = self.store.write().await?;
         let tenant = tenants::create(&tx, new, self.store.now()).await?;
         let after = json!({ "slug": tenant.slug, "legal_name": tenant.legal_name, "time_zone": tenant.zone.name(),
-            "currency": tenant.currency, "settings": tenant.settings });
+            "currency": tenant.currency, "settings": tenant.settings.to_value() });
         self.audit(
             &tx,
             tenant.id,

@@ -4,36 +4,41 @@
 //! differently from a typo in the state), and by RENAPO's check digit, whose alphabet includes Ñ between
 //! N and O — leaving Ñ out shifts every later letter and rejects valid keys.
 
+use crate::masked;
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// `Display` is the key itself (forms and statements show it); `Debug` shows only the name letters
+/// (`HEGG**************`), so a CURP in a log or a panic message cannot be read back.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Curp(String);
 
+/// Which part of a CURP is wrong. The message names the part and what it must be, never the typed
+/// value: errors reach logs and API answers, and a CURP is personal data.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CurpError {
-    #[error("a CURP has 18 characters, this one has {0}")]
+    #[error("the CURP is not valid: it has 18 characters, this one has {0}")]
     Length(usize),
-    #[error("characters 1-4 of a CURP are letters from the name, found '{0}'")]
-    NameLetters(String),
-    #[error("characters 5-10 of a CURP are the birth date as YYMMDD, '{0}' is not a valid date")]
-    BirthDate(String),
-    #[error("character 11 of a CURP is the sex (H, M or X), found '{0}'")]
-    Sex(char),
+    #[error("the CURP is not valid: characters 1-4 must be letters from the name")]
+    NameLetters,
+    #[error("the CURP is not valid: characters 5-10 must be the birth date as YYMMDD")]
+    BirthDate,
+    #[error("the CURP is not valid: character 11 must be the sex (H, M or X)")]
+    Sex,
     #[error(
-        "characters 12-13 of a CURP are a state code (e.g. DF, JC, NL, NE for born abroad), '{0}' is not one"
+        "the CURP is not valid: characters 12-13 must be a state code (e.g. DF, JC, NL, NE for born abroad)"
     )]
-    State(String),
-    #[error("characters 14-16 of a CURP are consonants from the name, found '{0}'")]
-    Consonants(String),
-    #[error("character 17 of a CURP is a digit or a letter, found '{0}'")]
-    Homoclave(char),
+    State,
+    #[error("the CURP is not valid: characters 14-16 must be consonants from the name")]
+    Consonants,
+    #[error("the CURP is not valid: character 17 must be a digit or a letter")]
+    Homoclave,
     #[error(
-        "the CURP check digit (last character) should be {expected}, found '{found}'; check for a typo"
+        "the CURP is not valid: its check digit (last character) does not match the other 17; check for a typo"
     )]
-    CheckDigit { expected: char, found: char },
+    CheckDigit,
 }
 
 /// The sex recorded in a CURP; RENAPO also issues X for non-binary people.
@@ -80,31 +85,28 @@ impl Curp {
         if c.len() != 18 {
             return Err(CurpError::Length(c.len()));
         }
-        let part = |from: usize, to: usize| c[from..to].iter().collect::<String>();
         if !c[0..4].iter().all(|&x| is_letter(x)) {
-            return Err(CurpError::NameLetters(part(0, 4)));
+            return Err(CurpError::NameLetters);
         }
         if birth_date_of(&c).is_none() {
-            return Err(CurpError::BirthDate(part(4, 10)));
+            return Err(CurpError::BirthDate);
         }
         if !matches!(c[10], 'H' | 'M' | 'X') {
-            return Err(CurpError::Sex(c[10]));
+            return Err(CurpError::Sex);
         }
-        if !STATES.contains(&part(11, 13).as_str()) {
-            return Err(CurpError::State(part(11, 13)));
+        let state: String = c[11..13].iter().collect();
+        if !STATES.contains(&state.as_str()) {
+            return Err(CurpError::State);
         }
         if !c[13..16].iter().all(|&x| is_consonant(x)) {
-            return Err(CurpError::Consonants(part(13, 16)));
+            return Err(CurpError::Consonants);
         }
         if !(c[16].is_ascii_digit() || c[16].is_ascii_uppercase()) {
-            return Err(CurpError::Homoclave(c[16]));
+            return Err(CurpError::Homoclave);
         }
-        let expected = check_digit(&c[..17]).ok_or(CurpError::NameLetters(part(0, 4)))?;
+        let expected = check_digit(&c[..17]).ok_or(CurpError::NameLetters)?;
         if c[17] != expected {
-            return Err(CurpError::CheckDigit {
-                expected,
-                found: c[17],
-            });
+            return Err(CurpError::CheckDigit);
         }
         Ok(Curp(normalized))
     }
@@ -143,6 +145,12 @@ fn birth_date_of(c: &[char]) -> Option<NaiveDate> {
     let century = if c[16].is_ascii_digit() { 1900 } else { 2000 };
     let year = century + i32::try_from(d[0] * 10 + d[1]).ok()?;
     NaiveDate::from_ymd_opt(year, d[2] * 10 + d[3], d[4] * 10 + d[5])
+}
+
+impl fmt::Debug for Curp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Curp({})", masked::ends(&self.0, 4, 0))
+    }
 }
 
 impl fmt::Display for Curp {
@@ -214,10 +222,7 @@ mod tests {
     #[test]
     fn february_29_of_1900_is_not_a_birth_date() {
         let key = with_check_digit("PEGJ000229HJCRRN0");
-        assert_eq!(
-            Curp::parse(&key),
-            Err(CurpError::BirthDate("000229".into()))
-        );
+        assert_eq!(Curp::parse(&key), Err(CurpError::BirthDate));
     }
 
     #[test]
@@ -244,36 +249,46 @@ mod tests {
         assert_eq!(Curp::parse("HEGG560427MVZRRL0"), Err(CurpError::Length(17)));
         assert_eq!(
             Curp::parse("HE1G560427MVZRRL04"),
-            Err(CurpError::NameLetters("HE1G".into()))
+            Err(CurpError::NameLetters)
         );
-        assert_eq!(
-            Curp::parse("HEGG561327MVZRRL04"),
-            Err(CurpError::BirthDate("561327".into()))
-        );
-        assert_eq!(
-            Curp::parse("HEGG5604A7MVZRRL04"),
-            Err(CurpError::BirthDate("5604A7".into()))
-        );
-        assert_eq!(Curp::parse("HEGG560427FVZRRL04"), Err(CurpError::Sex('F')));
-        assert_eq!(
-            Curp::parse("HEGG560427MXXRRL04"),
-            Err(CurpError::State("XX".into()))
-        );
+        assert_eq!(Curp::parse("HEGG561327MVZRRL04"), Err(CurpError::BirthDate));
+        assert_eq!(Curp::parse("HEGG5604A7MVZRRL04"), Err(CurpError::BirthDate));
+        assert_eq!(Curp::parse("HEGG560427FVZRRL04"), Err(CurpError::Sex));
+        assert_eq!(Curp::parse("HEGG560427MXXRRL04"), Err(CurpError::State));
         assert_eq!(
             Curp::parse("HEGG560427MVZRAL04"),
-            Err(CurpError::Consonants("RAL".into()))
+            Err(CurpError::Consonants)
         );
-        assert_eq!(
-            Curp::parse("HEGG560427MVZRRL-4"),
-            Err(CurpError::Homoclave('-'))
-        );
+        assert_eq!(Curp::parse("HEGG560427MVZRRL-4"), Err(CurpError::Homoclave));
         assert_eq!(
             Curp::parse("HEGG560427MVZRRL05"),
-            Err(CurpError::CheckDigit {
-                expected: '4',
-                found: '5'
-            })
+            Err(CurpError::CheckDigit)
         );
+    }
+
+    #[test]
+    fn an_error_names_the_part_and_never_echoes_the_key() {
+        let message = Curp::parse("HEGG561327MVZRRL04").unwrap_err().to_string();
+        assert_eq!(
+            message,
+            "the CURP is not valid: characters 5-10 must be the birth date as YYMMDD"
+        );
+        for typed in [
+            "HEGG561327MVZRRL04",
+            "HE1G560427MVZRRL04",
+            "HEGG560427MVZRRL05",
+        ] {
+            let error = Curp::parse(typed).unwrap_err();
+            assert!(!error.to_string().contains("HEGG"), "{error}");
+            assert!(!format!("{error:?}").contains("5604"), "{error:?}");
+        }
+    }
+
+    #[test]
+    fn debug_shows_only_the_name_letters() {
+        let curp = Curp::parse(PUBLISHED).unwrap();
+        assert_eq!(format!("{curp:?}"), "Curp(HEGG**************)");
+        assert_eq!(curp.to_string(), PUBLISHED);
     }
 
     #[test]
@@ -281,11 +296,9 @@ mod tests {
         // "GODE561231HDFRRN04" circulates as a sample CURP; its check digit computes to 0, not 4.
         assert_eq!(
             Curp::parse("GODE561231HDFRRN04"),
-            Err(CurpError::CheckDigit {
-                expected: '0',
-                found: '4'
-            })
+            Err(CurpError::CheckDigit)
         );
+        assert_eq!(check_digit(&chars("GODE561231HDFRRN0")), Some('0'));
         assert!(Curp::parse("GODE561231HDFRRN00").is_ok());
     }
 
@@ -302,7 +315,7 @@ mod tests {
             prop_assert_eq!(curp.as_str(), key.as_str());
             let right = key.chars().last().and_then(|c| c.to_digit(10)).unwrap();
             let bad = format!("{first17}{}", (right + wrong) % 10);
-            let refused = matches!(Curp::parse(&bad), Err(CurpError::CheckDigit { .. }));
+            let refused = matches!(Curp::parse(&bad), Err(CurpError::CheckDigit));
             prop_assert!(refused);
         }
 

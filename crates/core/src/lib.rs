@@ -4,6 +4,7 @@
 //! private field and a `parse` constructor; code past the edge trusts the type.
 
 pub mod curp;
+pub mod currency;
 pub mod idempotency;
 pub mod ids;
 pub mod lending;
@@ -14,4 +15,5 @@ pub mod rate;
 pub mod rfc;
 pub mod role;
 pub mod slug;
+pub mod tenant_settings;
 pub mod zone;

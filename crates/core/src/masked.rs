@@ -37,6 +37,49 @@ impl<T> From<T> for Masked<T> {
     }
 }
 
+/// What a masked value prints as when nothing of it may show (an address, a birth date, a hash).
+pub const REDACTED: &str = "***";
+
+/// Keeps the first `start` and the last `end` characters and stars the rest, one star per character
+/// (`+52******78`): enough to tell two values apart in a log, not enough to read one. A value too short
+/// to hide anything prints as [`REDACTED`].
+pub fn ends(value: &str, start: usize, end: usize) -> String {
+    let count = value.chars().count();
+    if count <= start + end {
+        return REDACTED.to_string();
+    }
+    value
+        .chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if i < start || i >= count - end {
+                c
+            } else {
+                '*'
+            }
+        })
+        .collect()
+}
+
+/// The initial of each word of a name and three stars (`Carla Gómez` → `C*** G***`).
+pub fn initials(name: &str) -> String {
+    let words: Vec<String> = name
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .map(|c| format!("{c}***"))
+        .collect();
+    if words.is_empty() {
+        REDACTED.to_string()
+    } else {
+        words.join(" ")
+    }
+}
+
+/// `Some(***)` / `None`: whether an optional value is there, not what it is.
+pub fn presence<T>(value: &Option<T>) -> Option<Masked<()>> {
+    value.as_ref().map(|_| Masked::new(()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,5 +90,18 @@ mod tests {
         assert_eq!(format!("{secret:?}"), "***");
         assert_eq!(format!("{secret}"), "***");
         assert_eq!(secret.expose(), "hunter2");
+    }
+
+    #[test]
+    fn a_partly_masked_value_keeps_only_its_ends() {
+        assert_eq!(ends("+525512345678", 3, 2), "+52********78");
+        assert_eq!(ends("PEÑA800101HDFRRN03", 4, 0), "PEÑA**************");
+        assert_eq!(ends("12345", 3, 2), REDACTED);
+    }
+
+    #[test]
+    fn a_name_shows_only_its_initials() {
+        assert_eq!(initials("Carla  Gómez Ñúñez"), "C*** G*** Ñ***");
+        assert_eq!(initials("   "), REDACTED);
     }
 }

@@ -4,30 +4,34 @@
 //! imported from old systems ("01 55…"), or reported by WhatsApp as "521" + 10 digits. They must all become
 //! one key ("+52" + 10 digits) or duplicate detection and client matching fail.
 
+use crate::masked;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 
-/// A phone number in E.164 form, e.g. "+525512345678".
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// A phone number in E.164 form, e.g. "+525512345678". `Display` is the number; `Debug` keeps only the
+/// country code and the last two digits (`+52********78`).
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Phone(String);
 
+/// Why a phone was refused. The message says how to write one, never the typed value: errors reach logs
+/// and API answers, and a phone is personal data.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PhoneError {
     #[error("a phone number is required")]
     Empty,
     #[error(
-        "'{0}' is not a phone number: use digits, spaces, dashes, dots, parentheses and a leading +"
+        "the phone is not valid: use digits, spaces, dashes, dots, parentheses and a leading +"
     )]
-    InvalidCharacters(String),
+    InvalidCharacters,
     #[error(
-        "'{0}' is not a Mexican number: write the 10 digits (e.g. 55 1234 5678), optionally with +52 in front"
+        "the phone is not a Mexican number: write the 10 digits (e.g. 55 1234 5678), optionally with +52 in front"
     )]
-    NotMexican(String),
+    NotMexican,
     #[error(
-        "'{0}' is not an international number: after + come the country code and number, 7 to 15 digits"
+        "the phone is not a valid international number: after + come the country code and number, 7 to 15 digits"
     )]
-    NotInternational(String),
+    NotInternational,
 }
 
 const MEXICO: &str = "52";
@@ -53,18 +57,18 @@ impl Phone {
             match c {
                 '0'..='9' => digits.push(c),
                 ' ' | '-' | '.' | '(' | ')' => {}
-                _ => return Err(PhoneError::InvalidCharacters(s.to_string())),
+                _ => return Err(PhoneError::InvalidCharacters),
             }
         }
         if digits.is_empty() {
-            return Err(PhoneError::InvalidCharacters(s.to_string()));
+            return Err(PhoneError::InvalidCharacters);
         }
         if international {
-            return Phone::from_international_digits(&digits, s);
+            return Phone::from_international_digits(&digits);
         }
         national_mexican(&digits)
             .map(mexican)
-            .ok_or_else(|| PhoneError::NotMexican(s.to_string()))
+            .ok_or(PhoneError::NotMexican)
     }
 
     /// The sender id of a WhatsApp Cloud API message: country code and number, digits only, no "+".
@@ -74,12 +78,12 @@ impl Phone {
             return Err(PhoneError::Empty);
         }
         if !s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(PhoneError::InvalidCharacters(s.to_string()));
+            return Err(PhoneError::InvalidCharacters);
         }
-        Phone::from_international_digits(s, s)
+        Phone::from_international_digits(s)
     }
 
-    fn from_international_digits(digits: &str, original: &str) -> Result<Phone, PhoneError> {
+    fn from_international_digits(digits: &str) -> Result<Phone, PhoneError> {
         if let Some(national) = digits.strip_prefix(MEXICO) {
             // "+52 1 55…" is the same line as "+52 55…": Mexico dropped the mobile "1" in 2019 but WhatsApp
             // and old contact lists still carry it.
@@ -91,13 +95,13 @@ impl Phone {
             return ten
                 .filter(|t| is_mexican_ten(t))
                 .map(mexican)
-                .ok_or_else(|| PhoneError::NotMexican(original.to_string()));
+                .ok_or(PhoneError::NotMexican);
         }
         if !(7..=15).contains(&digits.len())
             || digits.starts_with('0')
             || !digits.bytes().all(|b| b.is_ascii_digit())
         {
-            return Err(PhoneError::NotInternational(original.to_string()));
+            return Err(PhoneError::NotInternational);
         }
         Ok(Phone(format!("+{digits}")))
     }
@@ -137,6 +141,13 @@ fn national_mexican(digits: &str) -> Option<&str> {
 
 fn mexican(ten: &str) -> Phone {
     Phone(format!("+{MEXICO}{ten}"))
+}
+
+impl fmt::Debug for Phone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let country = if self.is_mexican() { 3 } else { 2 };
+        write!(f, "Phone({})", masked::ends(&self.0, country, 2))
+    }
 }
 
 impl fmt::Display for Phone {
@@ -207,15 +218,15 @@ mod tests {
         assert!(!Phone::parse("+34 612 345 678").unwrap().is_mexican());
         assert!(matches!(
             Phone::parse("+1 234"),
-            Err(PhoneError::NotInternational(_))
+            Err(PhoneError::NotInternational)
         ));
         assert!(matches!(
             Phone::parse("+1234567890123456"),
-            Err(PhoneError::NotInternational(_))
+            Err(PhoneError::NotInternational)
         ));
         assert!(matches!(
             Phone::parse("+0 123 4567"),
-            Err(PhoneError::NotInternational(_))
+            Err(PhoneError::NotInternational)
         ));
     }
 
@@ -223,43 +234,59 @@ mod tests {
     fn empty_letters_and_wrong_lengths_are_refused() {
         assert_eq!(Phone::parse(""), Err(PhoneError::Empty));
         assert_eq!(Phone::parse("  "), Err(PhoneError::Empty));
-        assert!(matches!(Phone::parse("0"), Err(PhoneError::NotMexican(_))));
+        assert!(matches!(Phone::parse("0"), Err(PhoneError::NotMexican)));
         assert!(matches!(
             Phone::parse("55 1234 567"),
-            Err(PhoneError::NotMexican(_))
+            Err(PhoneError::NotMexican)
         ));
         assert!(matches!(
             Phone::parse("55 1234 56789"),
-            Err(PhoneError::NotMexican(_))
+            Err(PhoneError::NotMexican)
         ));
         assert!(matches!(
             Phone::parse("+52 55 1234 567"),
-            Err(PhoneError::NotMexican(_))
+            Err(PhoneError::NotMexican)
         ));
         assert!(matches!(
             Phone::parse("+52 2 55 1234 5678"),
-            Err(PhoneError::NotMexican(_))
+            Err(PhoneError::NotMexican)
         ));
         assert!(matches!(
             Phone::parse("05 1234 5678"),
-            Err(PhoneError::NotMexican(_))
+            Err(PhoneError::NotMexican)
         ));
         assert!(matches!(
             Phone::parse("00 1234567"),
-            Err(PhoneError::NotMexican(_))
+            Err(PhoneError::NotMexican)
         ));
         assert!(matches!(
             Phone::parse("55-CALL-NOW"),
-            Err(PhoneError::InvalidCharacters(_))
+            Err(PhoneError::InvalidCharacters)
         ));
         assert!(matches!(
             Phone::parse("+"),
-            Err(PhoneError::InvalidCharacters(_))
+            Err(PhoneError::InvalidCharacters)
         ));
         assert!(matches!(
             Phone::parse("55 1234 5678 ext 2"),
-            Err(PhoneError::InvalidCharacters(_))
+            Err(PhoneError::InvalidCharacters)
         ));
+    }
+
+    #[test]
+    fn debug_and_errors_never_show_the_number() {
+        let phone = Phone::parse("55 1234 5678").unwrap();
+        assert_eq!(format!("{phone:?}"), "Phone(+52********78)");
+        assert_eq!(phone.to_string(), CDMX_MOBILE);
+        for typed in ["33 9876 543", "33-9876-CALL", "+1 987 6"] {
+            let error = Phone::parse(typed).unwrap_err();
+            for shown in [error.to_string(), format!("{error:?}")] {
+                assert!(
+                    !shown.contains("9876") && !shown.contains("987 6"),
+                    "{shown}"
+                );
+            }
+        }
     }
 
     #[test]

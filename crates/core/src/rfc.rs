@@ -4,11 +4,13 @@
 //! does not match the published algorithm, and refusing a client's real RFC would be worse than a typo
 //! slipping through with a visible warning.
 
+use crate::masked;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// `Display` is the RFC itself; `Debug` shows only the name letters (`GODE*********`).
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Rfc(String);
 
@@ -21,23 +23,27 @@ pub enum RfcKind {
     Company,
 }
 
+/// Which part of an RFC is wrong, named without the typed value (errors reach logs and API answers).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RfcError {
-    #[error("an RFC has 13 characters (persona física) or 12 (persona moral), this one has {0}")]
+    #[error(
+        "the RFC is not valid: it has 13 characters (persona física) or 12 (persona moral), this one has {0}"
+    )]
     Length(usize),
-    #[error("an RFC starts with {expected} letters (A-Z, Ñ, &), found '{found}'")]
-    NameLetters { expected: usize, found: String },
-    #[error("after the letters an RFC has a date as YYMMDD, '{0}' is not a valid date")]
-    Date(String),
-    #[error("an RFC ends with a 3-character homoclave of letters and digits, found '{0}'")]
-    Homoclave(String),
+    #[error("the RFC is not valid: it must start with {expected} letters (A-Z, Ñ, &)")]
+    NameLetters { expected: usize },
+    #[error("the RFC is not valid: after the letters come 6 digits of a date as YYMMDD")]
+    Date,
+    #[error("the RFC is not valid: it must end with a 3-character homoclave of letters and digits")]
+    Homoclave,
 }
 
-/// Accepted, but worth showing to the person who typed it.
+/// Accepted, but worth showing to the person who typed it. The characters are kept for code; the
+/// message does not show them.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RfcWarning {
     #[error(
-        "the RFC check digit (last character) should be {expected}, found '{found}'; please double-check it"
+        "the RFC check digit (last character) does not match the rest of the RFC; please double-check it"
     )]
     CheckDigit { expected: char, found: char },
 }
@@ -86,24 +92,20 @@ impl Rfc {
             12 => 3,
             n => return Err(RfcError::Length(n)),
         };
-        let part = |from: usize, to: usize| c[from..to].iter().collect::<String>();
         if !c[..letters]
             .iter()
             .all(|&x| x.is_ascii_uppercase() || x == 'Ñ' || x == '&')
         {
-            return Err(RfcError::NameLetters {
-                expected: letters,
-                found: part(0, letters),
-            });
+            return Err(RfcError::NameLetters { expected: letters });
         }
         if date_of(&c[letters..letters + 6]).is_none() {
-            return Err(RfcError::Date(part(letters, letters + 6)));
+            return Err(RfcError::Date);
         }
         if !c[letters + 6..]
             .iter()
             .all(|x| x.is_ascii_uppercase() || x.is_ascii_digit())
         {
-            return Err(RfcError::Homoclave(part(letters + 6, c.len())));
+            return Err(RfcError::Homoclave);
         }
         let rfc = Rfc(normalized);
         if GENERIC.contains(&rfc.0.as_str()) {
@@ -144,6 +146,17 @@ fn date_of(yymmdd: &[char]) -> Option<NaiveDate> {
     let (month, day) = (d[2] * 10 + d[3], d[4] * 10 + d[5]);
     NaiveDate::from_ymd_opt(2000 + yy, month, day)
         .or_else(|| NaiveDate::from_ymd_opt(1900 + yy, month, day))
+}
+
+impl fmt::Debug for Rfc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let letters = if self.kind() == RfcKind::Individual {
+            4
+        } else {
+            3
+        };
+        write!(f, "Rfc({})", masked::ends(&self.0, letters, 0))
+    }
 }
 
 impl fmt::Display for Rfc {
@@ -238,30 +251,29 @@ mod tests {
     fn malformed_rfcs_are_refused_with_the_wrong_part() {
         assert_eq!(Rfc::parse(""), Err(RfcError::Length(0)));
         // 12 characters read as a company: after "GOD" the date is "E56123".
-        assert_eq!(
-            Rfc::parse("GODE561231GR"),
-            Err(RfcError::Date("E56123".into()))
-        );
+        assert_eq!(Rfc::parse("GODE561231GR"), Err(RfcError::Date));
         assert_eq!(Rfc::parse("GODE561231GR8X"), Err(RfcError::Length(14)));
         assert_eq!(
             Rfc::parse("G0DE561231GR8"),
-            Err(RfcError::NameLetters {
-                expected: 4,
-                found: "G0DE".into()
-            })
+            Err(RfcError::NameLetters { expected: 4 })
         );
-        assert_eq!(
-            Rfc::parse("GODE561331GR8"),
-            Err(RfcError::Date("561331".into()))
-        );
-        assert_eq!(
-            Rfc::parse("GODE010229GR8"),
-            Err(RfcError::Date("010229".into()))
-        );
-        assert_eq!(
-            Rfc::parse("GODE561231G.8"),
-            Err(RfcError::Homoclave("G.8".into()))
-        );
+        assert_eq!(Rfc::parse("GODE561331GR8"), Err(RfcError::Date));
+        assert_eq!(Rfc::parse("GODE010229GR8"), Err(RfcError::Date));
+        assert_eq!(Rfc::parse("GODE561231G.8"), Err(RfcError::Homoclave));
+    }
+
+    #[test]
+    fn debug_errors_and_warnings_never_show_the_rfc() {
+        let (rfc, warning) = Rfc::parse("GODE561231GR9").unwrap();
+        assert_eq!(format!("{rfc:?}"), "Rfc(GODE*********)");
+        assert!(!warning.unwrap().to_string().contains("GR9"));
+        for typed in ["GODE561331GR8", "G0DE561231GR8", "GODE561231G.8"] {
+            let message = Rfc::parse(typed).unwrap_err().to_string();
+            assert!(
+                !message.contains("5613") && !message.contains("G0DE"),
+                "{message}"
+            );
+        }
     }
 
     proptest! {

@@ -7,6 +7,7 @@ use crate::{LendingError, Page, PageRequest};
 use chrono::{DateTime, NaiveDate, Utc};
 use credinet_core::curp::Curp;
 use credinet_core::ids::{ClientId, TenantId};
+use credinet_core::masked;
 use credinet_core::phone::Phone;
 use credinet_core::rfc::Rfc;
 use credinet_store::Store;
@@ -15,8 +16,11 @@ use credinet_store::repo::audit::Requester;
 use credinet_store::repo::clients::{self as repo, ClientFields, ClientQuery};
 use serde::Serialize;
 use serde_json::json;
+use std::fmt;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A borrower. `Debug` masks the personal data (initials, the phone's ends, the CURP's name letters),
+/// so a client in a log line or a failed assertion cannot be read back.
+#[derive(Clone, PartialEq, Serialize)]
 pub struct Client {
     pub id: ClientId,
     pub full_name: String,
@@ -32,8 +36,8 @@ pub struct Client {
     pub updated_at: DateTime<Utc>,
 }
 
-/// What staff type about a client, as typed: the service parses and normalizes it.
-#[derive(Debug, Clone, Default)]
+/// What staff type about a client, as typed: the service parses and normalizes it. `Debug` masks it.
+#[derive(Clone, Default)]
 pub struct ClientInput {
     pub full_name: String,
     /// Any usual way of writing a phone; a 10-digit Mexican number gets +52.
@@ -45,8 +49,9 @@ pub struct ClientInput {
     pub notes: Option<String>,
 }
 
-/// Accepted, but worth showing to whoever typed it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Accepted, but worth showing to whoever typed it. The other client's name is for the staff who typed
+/// the data; `Debug` shows its initials only.
+#[derive(Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ClientWarning {
     /// Another client of the tenant has this phone.
@@ -73,6 +78,62 @@ impl ClientWarning {
             ClientWarning::BirthDateDiffersFromCurp { curp_says } => {
                 format!("the CURP says the birth date is {curp_says}")
             }
+        }
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("id", &self.id)
+            .field("full_name", &masked::initials(&self.full_name))
+            .field("phone", &self.phone)
+            .field("curp", &self.curp)
+            .field("rfc", &self.rfc)
+            .field("birth_date", &masked::presence(&self.birth_date))
+            .field("address", &masked::presence(&self.address))
+            .field("notes", &masked::presence(&self.notes))
+            .field("has_pin", &self.has_pin)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl fmt::Debug for ClientInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientInput")
+            .field("full_name", &masked::initials(&self.full_name))
+            .field("phone", &masked::ends(self.phone.trim(), 0, 2))
+            .field("curp", &masked::presence(&self.curp))
+            .field("rfc", &masked::presence(&self.rfc))
+            .field("birth_date", &masked::presence(&self.birth_date))
+            .field("address", &masked::presence(&self.address))
+            .field("notes", &masked::presence(&self.notes))
+            .finish()
+    }
+}
+
+impl fmt::Debug for ClientWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClientWarning::DuplicatePhone { other, name } => f
+                .debug_struct("DuplicatePhone")
+                .field("other", other)
+                .field("name", &masked::initials(name))
+                .finish(),
+            ClientWarning::DuplicateCurp { other, name } => f
+                .debug_struct("DuplicateCurp")
+                .field("other", other)
+                .field("name", &masked::initials(name))
+                .finish(),
+            ClientWarning::RfcCheckDigit { message } => f
+                .debug_struct("RfcCheckDigit")
+                .field("message", message)
+                .finish(),
+            ClientWarning::BirthDateDiffersFromCurp { .. } => f
+                .debug_struct("BirthDateDiffersFromCurp")
+                .finish_non_exhaustive(),
         }
     }
 }
@@ -187,6 +248,7 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
+    tracing::debug!(%tenant, client = %client.id, ?warnings, "client created");
     Ok(SavedClient { client, warnings })
 }
 
@@ -226,6 +288,7 @@ pub async fn update(
     )
     .await?;
     tx.commit().await?;
+    tracing::debug!(%tenant, client = %id, ?warnings, "client updated");
     Ok(SavedClient { client, warnings })
 }
 
@@ -286,10 +349,18 @@ pub async fn by_phone(
 }
 
 /// Filters of the client list.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct ClientFilter {
     /// Part of the name (any case), at least 4 digits of the phone, or the beginning of the CURP.
     pub search: Option<String>,
+}
+
+impl fmt::Debug for ClientFilter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientFilter")
+            .field("search", &masked::presence(&self.search))
+            .finish()
+    }
 }
 
 /// One page of the tenant's clients in name order.
@@ -321,28 +392,31 @@ fn snapshot(c: &Client) -> serde_json::Value {
     })
 }
 
+/// Turns a stored row into a client. A field that no longer parses is corrupt data: the error (and the
+/// log line) name the client and the field, and what the core says of it, never the stored value.
 pub(crate) fn to_domain(row: client::Model) -> Result<Client, LendingError> {
-    let corrupt = |what: String| {
+    let corrupt = |field: &str, why: String| {
+        tracing::error!(client = row.id, field, %why, "a stored client does not parse");
         LendingError::Store(crate::support::corrupt(format!(
-            "client {}: {what}",
+            "client {}, field {field}: {why}",
             row.id
         )))
     };
     Ok(Client {
         id: ClientId::new(row.id),
-        phone: Phone::parse(&row.phone).map_err(|e| corrupt(e.to_string()))?,
+        phone: Phone::parse(&row.phone).map_err(|e| corrupt("phone", e.to_string()))?,
         curp: row
             .curp
             .as_deref()
             .map(Curp::parse)
             .transpose()
-            .map_err(|e| corrupt(e.to_string()))?,
+            .map_err(|e| corrupt("curp", e.to_string()))?,
         rfc: row
             .rfc
             .as_deref()
             .map(|r| Rfc::parse(r).map(|(rfc, _)| rfc))
             .transpose()
-            .map_err(|e| corrupt(e.to_string()))?,
+            .map_err(|e| corrupt("rfc", e.to_string()))?,
         full_name: row.full_name,
         birth_date: row.birth_date,
         address: row.address,

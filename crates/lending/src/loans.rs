@@ -446,7 +446,7 @@ pub async fn disburse(
             "a loan cannot be disbursed on a future date ({on}; today is {today})"
         )));
     }
-    let cut_days = cut_days(&owner.settings)?;
+    let cut_days = owner.settings.cut_days.clone();
     let tx = store.write().await?;
     let mut row = repo::get_locked(&tx, tenant, id)
         .await?
@@ -492,16 +492,6 @@ pub async fn disburse(
         loan: after,
         installments,
     })
-}
-
-/// The tenant's cut days from its settings (`{"cut_days": [8, 23]}`), the default when absent.
-pub fn cut_days(settings: &serde_json::Value) -> Result<CutDays, LendingError> {
-    match settings.get("cut_days") {
-        None | Some(serde_json::Value::Null) => Ok(CutDays::default()),
-        Some(v) => serde_json::from_value(v.clone()).map_err(|e| {
-            LendingError::Invalid(format!("the tenant's cut days are not valid: {e}"))
-        }),
-    }
 }
 
 pub async fn get(store: &Store, tenant: TenantId, id: LoanId) -> Result<Loan, LendingError> {

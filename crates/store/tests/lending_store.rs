@@ -16,8 +16,8 @@ async fn migrated(db: &TestDb) -> (Store, TenantId) {
         slug: TenantSlug::parse("financiera-a").unwrap(),
         legal_name: "Financiera A".into(),
         zone: Zone::mexico_city(),
-        currency: "MXN".into(),
-        settings: serde_json::json!({}),
+        currency: credinet_core::currency::Currency::MXN,
+        settings: credinet_core::tenant_settings::TenantSettings::default(),
     };
     let tenant = tenants::create(store.db(), new, Utc::now()).await.unwrap();
     (store, tenant.id)

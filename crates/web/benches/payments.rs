@@ -406,7 +406,7 @@ async fn seed(store: &Store, n: usize) -> anyhow::Result<Seeded> {
     let today = tenant.zone.local_date(now);
     let disbursed_on = today - Days::days(21);
     let principal = Money::from_centavos(1_000_000);
-    let cut_days = credinet_lending::loans::cut_days(&tenant.settings)?;
+    let cut_days = tenant.settings.cut_days.clone();
     let product = [&flat, &declining];
     let schedules = [
         build_schedule(&flat.terms, principal, disbursed_on, &cut_days)?,

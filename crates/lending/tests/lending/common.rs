@@ -26,8 +26,8 @@ pub async fn tenant(store: &Store, slug: &str) -> TenantId {
         slug: TenantSlug::parse(&format!("financiera-{slug}")).unwrap(),
         legal_name: format!("Financiera {slug}"),
         zone: Zone::mexico_city(),
-        currency: "MXN".into(),
-        settings: serde_json::json!({ "cut_days": [8, 23] }),
+        currency: credinet_core::currency::Currency::MXN,
+        settings: credinet_core::tenant_settings::TenantSettings::default(),
     };
     tenants::create(store.db(), new, Utc::now())
         .await

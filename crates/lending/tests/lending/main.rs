@@ -5,3 +5,4 @@ mod common;
 mod concurrency;
 mod lifecycle;
 mod payments;
+mod privacy;

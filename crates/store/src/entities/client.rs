@@ -1,6 +1,9 @@
+use credinet_core::masked;
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+/// A client row. `Debug` is written by hand: the row is personal data and only its ids, dates and the
+/// presence of each field may reach a log.
+#[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "client")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -24,3 +27,22 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("client::Model")
+            .field("id", &self.id)
+            .field("tenant_id", &self.tenant_id)
+            .field("full_name", &masked::initials(&self.full_name))
+            .field("phone", &masked::ends(&self.phone, 3, 2))
+            .field("curp", &self.curp.as_deref().map(|c| masked::ends(c, 4, 0)))
+            .field("rfc", &self.rfc.as_deref().map(|r| masked::ends(r, 3, 0)))
+            .field("birth_date", &masked::presence(&self.birth_date))
+            .field("address", &masked::presence(&self.address))
+            .field("notes", &masked::presence(&self.notes))
+            .field("pin_hash", &masked::presence(&self.pin_hash))
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}

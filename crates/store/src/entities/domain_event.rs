@@ -13,6 +13,8 @@ pub struct Model {
     pub payload: String,
     pub created_at: DateTimeUtc,
     pub delivered_at: Option<DateTimeUtc>,
+    /// The end of the lease of the deliverer that claimed it; NULL when never claimed.
+    pub claimed_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

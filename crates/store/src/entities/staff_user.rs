@@ -1,6 +1,8 @@
+use credinet_core::masked::Masked;
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+/// A staff user row; `Debug` never prints the password hash.
+#[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "staff_user")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -20,3 +22,20 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("staff_user::Model")
+            .field("id", &self.id)
+            .field("tenant_id", &self.tenant_id)
+            .field("email", &self.email)
+            .field("full_name", &self.full_name)
+            .field("role", &self.role)
+            .field("password_hash", &Masked::new(()))
+            .field("active", &self.active)
+            .field("must_change_password", &self.must_change_password)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}

@@ -8,6 +8,7 @@ mod m0001_foundation;
 mod m0002_lending;
 mod m0003_audit_seal;
 mod m0004_room_for_updates;
+mod m0005_outbox_claims;
 
 use crate::{Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -44,6 +45,11 @@ fn all() -> Vec<Migration> {
             version: 4,
             name: "room_for_updates",
             statements: m0004_room_for_updates::statements,
+        },
+        Migration {
+            version: 5,
+            name: "outbox_claims",
+            statements: m0005_outbox_claims::statements,
         },
     ]
 }

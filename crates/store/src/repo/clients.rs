@@ -5,14 +5,15 @@ use crate::StoreError;
 use crate::entities::client;
 use chrono::{DateTime, NaiveDate, Utc};
 use credinet_core::ids::{ClientId, TenantId};
+use credinet_core::masked;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
     IntoActiveModel, NotSet, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-/// What staff edit about a client; already validated and normalized by the service.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What staff edit about a client; already validated and normalized by the service. `Debug` masks it.
+#[derive(Clone, PartialEq, Eq)]
 pub struct ClientFields {
     pub full_name: String,
     pub phone: String,
@@ -21,6 +22,20 @@ pub struct ClientFields {
     pub birth_date: Option<NaiveDate>,
     pub address: Option<String>,
     pub notes: Option<String>,
+}
+
+impl std::fmt::Debug for ClientFields {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientFields")
+            .field("full_name", &masked::initials(&self.full_name))
+            .field("phone", &masked::ends(&self.phone, 3, 2))
+            .field("curp", &masked::presence(&self.curp))
+            .field("rfc", &masked::presence(&self.rfc))
+            .field("birth_date", &masked::presence(&self.birth_date))
+            .field("address", &masked::presence(&self.address))
+            .field("notes", &masked::presence(&self.notes))
+            .finish()
+    }
 }
 
 pub async fn insert<C: ConnectionTrait>(
@@ -157,12 +172,22 @@ pub async fn by_phone<C: ConnectionTrait>(
 }
 
 /// How to narrow a list of clients. `text` matches the name (case-insensitive, anywhere), the phone's
-/// digits or the CURP's beginning.
-#[derive(Debug, Clone, Default)]
+/// digits or the CURP's beginning — so it is personal data too, and `Debug` masks it.
+#[derive(Clone, Default)]
 pub struct ClientQuery {
     pub text: Option<String>,
     pub offset: u64,
     pub limit: u64,
+}
+
+impl std::fmt::Debug for ClientQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientQuery")
+            .field("text", &masked::presence(&self.text))
+            .field("offset", &self.offset)
+            .field("limit", &self.limit)
+            .finish()
+    }
 }
 
 /// One page of the tenant's clients in name order, and how many match in all.

@@ -1,13 +1,19 @@
 //! The domain-event outbox: written in the business transaction, delivered later by the notifier.
+//!
+//! Delivery is claim → deliver → [`mark_delivered`]. [`claim`] leases a batch so that two deliverers
+//! (two processes, two servers) never take the same event; a deliverer that dies leaves its events to
+//! come back when the lease ends, so an event is delivered at least once and, while leases outlast a
+//! delivery, once.
 
 use super::micros;
-use crate::StoreError;
 use crate::entities::domain_event;
-use chrono::{DateTime, Utc};
+use crate::{Store, StoreError};
+use chrono::{DateTime, Duration, Utc};
 use credinet_core::ids::{EventId, TenantId};
+use sea_orm::sea_query::{LockBehavior, LockType};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, NotSet,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
 #[derive(Debug, Clone)]
@@ -62,6 +68,53 @@ pub async fn undelivered<C: ConnectionTrait>(
         .await?)
 }
 
+/// Events leased to one deliverer until `until`.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub events: Vec<domain_event::Model>,
+    pub until: DateTime<Utc>,
+}
+
+/// Claims up to `limit` undelivered events, oldest first, that nobody holds: never claimed, or whose
+/// lease ended by the store's clock. They are leased for `lease` from now and the claim is committed
+/// before it returns, so the caller delivers outside any transaction and then calls [`mark_delivered`].
+///
+/// Two claimers never get the same event: on PostgreSQL and MariaDB the candidates are read with
+/// `FOR UPDATE SKIP LOCKED`, so a concurrent claimer passes over the rows another holds and, once that
+/// one commits, sees their lease; on SQLite the claim runs in the single writer's `BEGIN IMMEDIATE`
+/// transaction, which no other writer enters until it commits.
+pub async fn claim(store: &Store, limit: u64, lease: Duration) -> Result<Claimed, StoreError> {
+    let now = store.now();
+    let until = micros(now + lease);
+    let tx = store.write().await?;
+    let mut candidates = domain_event::Entity::find()
+        .filter(domain_event::Column::DeliveredAt.is_null())
+        .filter(
+            Condition::any()
+                .add(domain_event::Column::ClaimedUntil.is_null())
+                .add(domain_event::Column::ClaimedUntil.lte(now)),
+        )
+        .order_by_asc(domain_event::Column::Id)
+        .limit(limit);
+    if store.backend() != DbBackend::Sqlite {
+        candidates = candidates.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    let mut events = candidates.all(&tx).await?;
+    if !events.is_empty() {
+        domain_event::Entity::update_many()
+            .col_expr(domain_event::Column::ClaimedUntil, until.into())
+            .filter(domain_event::Column::Id.is_in(events.iter().map(|e| e.id)))
+            .exec(&tx)
+            .await?;
+    }
+    tx.commit().await?;
+    for event in &mut events {
+        event.claimed_until = Some(until);
+    }
+    Ok(Claimed { events, until })
+}
+
+/// Marks events delivered (those already marked are left as they are); returns how many it marked.
 pub async fn mark_delivered<C: ConnectionTrait>(
     db: &C,
     ids: &[EventId],
@@ -113,5 +166,6 @@ fn event_model(
         payload: Set(event.payload.to_string()),
         created_at: Set(created_at),
         delivered_at: Set(None),
+        claimed_until: Set(None),
     }
 }

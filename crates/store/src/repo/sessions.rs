@@ -9,7 +9,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct WebSession {
     pub id_hash: String,
     pub tenant_id: TenantId,
@@ -17,6 +17,17 @@ pub struct WebSession {
     pub csrf_token: String,
     pub expires_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for WebSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebSession")
+            .field("tenant_id", &self.tenant_id)
+            .field("user_id", &self.user_id)
+            .field("expires_at", &self.expires_at)
+            .field("last_seen_at", &self.last_seen_at)
+            .finish_non_exhaustive()
+    }
 }
 
 pub struct NewSession<'a> {

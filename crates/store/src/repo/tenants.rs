@@ -2,8 +2,10 @@ use super::micros;
 use crate::entities::{audit_chain, tenant};
 use crate::{StoreError, error::is_unique_violation};
 use chrono::{DateTime, Utc};
+use credinet_core::currency::Currency;
 use credinet_core::ids::TenantId;
 use credinet_core::slug::TenantSlug;
+use credinet_core::tenant_settings::TenantSettings;
 use credinet_core::zone::Zone;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet,
@@ -17,8 +19,9 @@ pub struct Tenant {
     pub slug: TenantSlug,
     pub legal_name: String,
     pub zone: Zone,
-    pub currency: String,
-    pub settings: serde_json::Value,
+    pub currency: Currency,
+    /// Parsed when the row is read: a setting that does not parse is a corrupt row, not a surprise later.
+    pub settings: TenantSettings,
     pub created_at: DateTime<Utc>,
 }
 
@@ -27,8 +30,8 @@ pub struct NewTenant {
     pub slug: TenantSlug,
     pub legal_name: String,
     pub zone: Zone,
-    pub currency: String,
-    pub settings: serde_json::Value,
+    pub currency: Currency,
+    pub settings: TenantSettings,
 }
 
 /// The hash that precedes the first entry of every tenant's audit chain.
@@ -45,8 +48,8 @@ pub async fn create<C: ConnectionTrait>(
         slug: Set(new.slug.as_str().to_string()),
         legal_name: Set(new.legal_name.trim().to_string()),
         time_zone: Set(new.zone.name().to_string()),
-        currency: Set(new.currency.clone()),
-        settings: Set(Some(new.settings.to_string())),
+        currency: Set(new.currency.to_string()),
+        settings: Set(Some(new.settings.to_value().to_string())),
         created_at: Set(now),
     }
     .insert(db)
@@ -96,18 +99,19 @@ pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<Tenant>, StoreError>
         .collect()
 }
 
+/// The one place a tenant row becomes a [`Tenant`]; a field that does not parse is named with its tenant.
 fn to_domain(row: tenant::Model) -> Result<Tenant, StoreError> {
-    let corrupt = |what: String| StoreError::Corrupt(format!("tenant {}: {what}", row.id));
+    let corrupt = |field: &str, why: String| {
+        StoreError::Corrupt(format!("tenant {}, field {field}: {why}", row.id))
+    };
     Ok(Tenant {
         id: TenantId::new(row.id),
-        slug: TenantSlug::parse(&row.slug).map_err(|e| corrupt(e.to_string()))?,
-        zone: Zone::parse(&row.time_zone).map_err(|e| corrupt(e.to_string()))?,
-        settings: match &row.settings {
-            Some(s) => serde_json::from_str(s).map_err(|e| corrupt(format!("settings: {e}")))?,
-            None => serde_json::Value::Object(Default::default()),
-        },
+        slug: TenantSlug::parse(&row.slug).map_err(|e| corrupt("slug", e.to_string()))?,
+        zone: Zone::parse(&row.time_zone).map_err(|e| corrupt("time_zone", e.to_string()))?,
+        currency: Currency::parse(&row.currency).map_err(|e| corrupt("currency", e.to_string()))?,
+        settings: TenantSettings::from_json(row.settings.as_deref())
+            .map_err(|e| corrupt("settings", e.to_string()))?,
         legal_name: row.legal_name,
-        currency: row.currency,
         created_at: row.created_at,
     })
 }

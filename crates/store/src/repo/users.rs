@@ -21,13 +21,24 @@ pub struct StaffUser {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct NewUser {
     pub email: String,
     pub full_name: String,
     pub role: Role,
     pub password_hash: String,
     pub must_change_password: bool,
+}
+
+impl std::fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewUser")
+            .field("email", &self.email)
+            .field("full_name", &self.full_name)
+            .field("role", &self.role)
+            .field("must_change_password", &self.must_change_password)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Emails are matched case-insensitively: they are stored lowercased.
@@ -127,13 +138,28 @@ pub async fn credentials_locked<C: ConnectionTrait>(
     .transpose()
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct UserChange {
     pub full_name: Option<String>,
     pub role: Option<Role>,
     pub active: Option<bool>,
     pub password_hash: Option<String>,
     pub must_change_password: Option<bool>,
+}
+
+impl std::fmt::Debug for UserChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserChange")
+            .field("full_name", &self.full_name)
+            .field("role", &self.role)
+            .field("active", &self.active)
+            .field(
+                "password_hash",
+                &credinet_core::masked::presence(&self.password_hash),
+            )
+            .field("must_change_password", &self.must_change_password)
+            .finish()
+    }
 }
 
 /// Applies a change to a user of `tenant`; `None` when no such user exists in that tenant.

@@ -12,6 +12,8 @@ use credinet_store::testing::TestDb;
 use credinet_store::{Store, each_backend, migrations};
 
 mod audit_chain;
+mod outbox;
+mod tenant_settings;
 
 async fn migrated(db: &TestDb) -> Store {
     let store = Store::connect(&db.url).await.expect("connect");
@@ -24,8 +26,8 @@ async fn tenant(store: &Store, slug: &str) -> tenants::Tenant {
         slug: TenantSlug::parse(slug).unwrap(),
         legal_name: format!("Financiera {slug} SA de CV"),
         zone: Zone::mexico_city(),
-        currency: "MXN".into(),
-        settings: serde_json::json!({"cut_days": [8, 23]}),
+        currency: credinet_core::currency::Currency::MXN,
+        settings: credinet_core::tenant_settings::TenantSettings::default(),
     };
     tenants::create(store.db(), new, Utc::now())
         .await

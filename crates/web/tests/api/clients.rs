@@ -32,20 +32,38 @@ async fn a_client_is_read_back_and_updated_and_a_whatsapp_number_is_the_same_pho
 async fn a_client_with_a_short_phone_or_a_wrong_curp_check_digit_is_refused(db: TestDb) {
     let app = TestApp::spawn(db).await;
     let l = app.lender("caja").await;
-    app.post(
-        "/v1/clients",
-        &l.cashier,
-        json!({"full_name": "X", "phone": "12"}),
-    )
-    .await
-    .assert_status(422);
-    app.post(
-        "/v1/clients",
-        &l.cashier,
-        json!({"full_name": "X", "phone": "5512345678", "curp": "GODE561231HDFRRN09"}),
-    )
-    .await
-    .assert_status_because(422, "a CURP with a wrong check digit is refused");
+    let short = app
+        .post(
+            "/v1/clients",
+            &l.cashier,
+            json!({"full_name": "X", "phone": "33 9876"}),
+        )
+        .await
+        .assert_problem(422);
+    let detail = short.json()["detail"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        detail.contains("phone") && !detail.contains("9876"),
+        "the problem names the field, never the value: {detail}"
+    );
+    let wrong = app
+        .post(
+            "/v1/clients",
+            &l.cashier,
+            json!({"full_name": "X", "phone": "5512345678", "curp": "GODE561231HDFRRN09"}),
+        )
+        .await
+        .assert_status_because(422, "a CURP with a wrong check digit is refused");
+    let detail = wrong.json()["detail"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        detail.contains("check digit") && !detail.contains("GODE"),
+        "the problem names the part of the CURP, never the CURP: {detail}"
+    );
 }
 
 async fn clients_are_found_by_an_accented_name_and_listed_a_page_at_a_time(db: TestDb) {

@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use credinet_core::lending::terms::{InterestMethod, Periodicity, ProductTerms};
 use credinet_core::money::Money;
 use credinet_core::rate::Rate;
+use credinet_core::tenant_settings::TenantSettings;
 use credinet_lending::products::{self, ProductInput};
 use serde::Deserialize;
 
@@ -100,7 +101,7 @@ pub struct ProductForm {
     late_fee: String,
 }
 
-fn input(form: ProductForm) -> Result<ProductInput, String> {
+fn input(form: ProductForm, tenant: &TenantSettings) -> Result<ProductInput, String> {
     let percent = |raw: &str, what: &str| -> Result<Rate, String> {
         let raw = raw.trim();
         if raw.is_empty() {
@@ -109,8 +110,10 @@ fn input(form: ProductForm) -> Result<ProductInput, String> {
         Rate::parse(&format!("{raw}%")).map_err(|e| format!("{what}: {e}"))
     };
     let rate = percent(&form.rate_percent, "Tasa")?;
-    let mut terms = ProductTerms::new(form.periodicity, form.term_periods, form.method, rate)
-        .map_err(|e| format!("Plazo: {e}"))?;
+    let mut terms = tenant.defaults_for(
+        ProductTerms::new(form.periodicity, form.term_periods, form.method, rate)
+            .map_err(|e| format!("Plazo: {e}"))?,
+    );
     terms = terms.with_opening_commission(percent(&form.commission_percent, "Comisión")?);
     if !form.late_fee.trim().is_empty() {
         let fee = Money::parse(&form.late_fee).map_err(|e| format!("Cargo por atraso: {e}"))?;
@@ -134,7 +137,7 @@ pub async fn create(
         staff.role.can_manage_products(),
         "definir productos de crédito",
     )?;
-    let input = match input(form) {
+    let input = match input(form, &staff.tenant.settings) {
         Ok(input) => input,
         Err(message) => {
             return page(

@@ -10,6 +10,7 @@ use credinet_core::ids::ProductId;
 use credinet_core::lending::terms::{InterestMethod, Periodicity, ProductTerms};
 use credinet_core::money::Money;
 use credinet_core::rate::Rate;
+use credinet_core::tenant_settings::TenantSettings;
 use credinet_lending::products::{self, Product, ProductInput};
 use serde::{Deserialize, Serialize};
 
@@ -79,7 +80,7 @@ pub struct ProductBody {
     pub rate_per_period: String,
     /// Fraction of the principal, plus IVA, deducted at disbursement (default 0).
     pub opening_commission: Option<String>,
-    /// Default 0.16.
+    /// Default: the tenant's IVA rate (0.16 unless the tenant set another).
     pub iva_rate: Option<String>,
     /// Late fee per overdue installment at a cut, in pesos (default 0).
     pub late_fee: Option<String>,
@@ -90,18 +91,22 @@ pub struct ProductBody {
 }
 
 impl ProductBody {
-    fn into_input(self) -> Result<ProductInput, ApiError> {
+    /// The product the body describes; what it leaves out of the IVA rate and rounding comes from the
+    /// tenant's settings.
+    fn into_input(self, tenant: &TenantSettings) -> Result<ProductInput, ApiError> {
         let invalid =
             |what: &str, e: &dyn std::fmt::Display| ApiError::unprocessable(format!("{what}: {e}"));
         let rate =
             Rate::parse(&self.rate_per_period).map_err(|e| invalid("rate_per_period", &e))?;
-        let mut terms = ProductTerms::new(
-            self.periodicity,
-            self.term_periods,
-            self.interest_method,
-            rate,
-        )
-        .map_err(|e| invalid("terms", &e))?;
+        let mut terms = tenant.defaults_for(
+            ProductTerms::new(
+                self.periodicity,
+                self.term_periods,
+                self.interest_method,
+                rate,
+            )
+            .map_err(|e| invalid("terms", &e))?,
+        );
         if let Some(raw) = &self.opening_commission {
             terms = terms.with_opening_commission(
                 Rate::parse(raw).map_err(|e| invalid("opening_commission", &e))?,
@@ -182,7 +187,7 @@ pub async fn create(
     let product = products::create(
         state.store(),
         caller.tenant.id,
-        body.into_input()?,
+        body.into_input(&caller.tenant.settings)?,
         caller.requester(),
     )
     .await?;
@@ -199,7 +204,13 @@ pub async fn update(
 ) -> Result<ApiJson<ProductView>, ApiError> {
     admin(&caller)?;
     let by = caller.requester();
-    let product =
-        products::update(state.store(), caller.tenant.id, id, body.into_input()?, by).await?;
+    let product = products::update(
+        state.store(),
+        caller.tenant.id,
+        id,
+        body.into_input(&caller.tenant.settings)?,
+        by,
+    )
+    .await?;
     Ok(ApiJson(product.into()))
 }

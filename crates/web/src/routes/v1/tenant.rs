@@ -21,6 +21,6 @@ pub async fn get(caller: ApiCaller) -> ApiJson<TenantView> {
         slug: t.slug.to_string(),
         legal_name: t.legal_name.clone(),
         time_zone: t.zone.name().to_string(),
-        currency: t.currency.clone(),
+        currency: t.currency.to_string(),
     })
 }
