@@ -29,7 +29,6 @@ use credinet_store::repo::events::NewEvent;
 use credinet_store::repo::loans::{self as loan_repo, LoanBalances};
 use credinet_store::repo::payment_batch::{self, BatchWrites};
 use credinet_store::repo::payments::{self as repo, NewAllocation, NewPayment};
-use sea_orm::DbBackend;
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{Mutex, mpsc, oneshot};
@@ -54,7 +53,7 @@ struct Job {
 impl PaymentQueue {
     /// Starts the writer task on the current runtime (not on MySQL, where payments go one by one).
     pub fn spawn(store: Store) -> PaymentQueue {
-        if !batches_supported(&store) {
+        if !store.capabilities().batched_payments {
             return PaymentQueue {
                 store,
                 sender: None,
@@ -62,7 +61,7 @@ impl PaymentQueue {
         }
         let (sender, receiver) = mpsc::channel::<Job>(4 * MAX_BATCH);
         let receiver = Arc::new(Mutex::new(receiver));
-        for _ in 0..writers(&store) {
+        for _ in 0..store.capabilities().payment_writers {
             let (worker, receiver) = (store.clone(), receiver.clone());
             tokio::spawn(async move {
                 // A batch is whatever queued while the previous one was being written: no waiting, so a
@@ -111,17 +110,6 @@ impl PaymentQueue {
     }
 }
 
-/// How many batches are written at once. SQLite has one writer, so one. On PostgreSQL two overlap
-/// their round trips (batches lock their loans in id order, so they never deadlock); more writers
-/// split the same load into smaller batches, which cost more CPU per payment (measured: 4 writers
-/// were slower than 2 on two cores).
-fn writers(store: &Store) -> usize {
-    match store.backend() {
-        DbBackend::Postgres => 2,
-        _ => 1,
-    }
-}
-
 /// The next batch: the first job waiting and whatever queued behind it, up to [`MAX_BATCH`].
 async fn next_batch(receiver: &Mutex<mpsc::Receiver<Job>>) -> Option<Vec<Job>> {
     let mut receiver = receiver.lock().await;
@@ -134,10 +122,6 @@ async fn next_batch(receiver: &Mutex<mpsc::Receiver<Job>>) -> Option<Vec<Job>> {
         }
     }
     Some(jobs)
-}
-
-fn batches_supported(store: &Store) -> bool {
-    matches!(store.backend(), DbBackend::Sqlite | DbBackend::Postgres)
 }
 
 /// Writes queued jobs, tenant by tenant, and answers each.
@@ -215,7 +199,7 @@ pub async fn register_together(
 }
 
 fn can_write_together(store: &Store, requests: &[(PaymentInput, Requester)]) -> bool {
-    batches_supported(store)
+    store.capabilities().batched_payments
         && requests
             .iter()
             .all(|(input, _)| input.idempotency_key.is_none())
