@@ -4,6 +4,7 @@
 //! private field and a `parse` constructor; code past the edge trusts the type.
 
 pub mod curp;
+pub mod events;
 pub mod ids;
 pub mod lending;
 pub mod masked;

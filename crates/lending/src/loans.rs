@@ -7,6 +7,7 @@
 use crate::support::{actor_ref, audit, event, optional_text, same_actor};
 use crate::{LendingError, Page, PageRequest, clients, holidays, products, support};
 use chrono::{DateTime, NaiveDate, Utc};
+use credinet_core::events::EventKind;
 use credinet_core::ids::{ClientId, InstallmentId, LoanId, ProductId, TenantId};
 use credinet_core::lending::allocation::{Components, InstallmentBalance};
 use credinet_core::lending::schedule::build_schedule;
@@ -241,7 +242,7 @@ pub async fn create_draft(
         &tx,
         tenant,
         by,
-        "loan_created",
+        EventKind::LoanCreated.as_str(),
         "loan",
         loan.id,
         None,
@@ -347,15 +348,15 @@ fn reason_text(reason: &str, doing: &str) -> Result<String, LendingError> {
         .ok_or_else(|| LendingError::Invalid(format!("a reason is required for {doing} a loan")))
 }
 
-fn event_of(status: LoanStatus) -> &'static str {
+fn event_of(status: LoanStatus) -> EventKind {
     match status {
-        LoanStatus::Draft => "loan_created",
-        LoanStatus::Submitted => "loan_submitted",
-        LoanStatus::Approved => "loan_approved",
-        LoanStatus::Rejected => "loan_rejected",
-        LoanStatus::Disbursed => "loan_disbursed",
-        LoanStatus::Paid => "loan_paid",
-        LoanStatus::WrittenOff => "loan_written_off",
+        LoanStatus::Draft => EventKind::LoanCreated,
+        LoanStatus::Submitted => EventKind::LoanSubmitted,
+        LoanStatus::Approved => EventKind::LoanApproved,
+        LoanStatus::Rejected => EventKind::LoanRejected,
+        LoanStatus::Disbursed => EventKind::LoanDisbursed,
+        LoanStatus::Paid => EventKind::LoanPaid,
+        LoanStatus::WrittenOff => EventKind::LoanWrittenOff,
     }
 }
 
@@ -410,7 +411,7 @@ pub(crate) async fn record_transition(
         db,
         tenant,
         by,
-        kind,
+        kind.as_str(),
         "loan",
         after.id,
         Some(snapshot(before)),

@@ -2,6 +2,7 @@
 
 use crate::LendingError;
 use chrono::{DateTime, Utc};
+use credinet_core::events::EventKind;
 use credinet_core::ids::TenantId;
 use credinet_store::WriteTx;
 use credinet_store::repo::audit::{self, Actor, Record, Requester};
@@ -41,7 +42,7 @@ pub(crate) async fn audit(
 pub(crate) async fn event<C: ConnectionTrait>(
     db: &C,
     tenant: TenantId,
-    kind: &'static str,
+    kind: EventKind,
     entity: &'static str,
     entity_id: impl ToString,
     payload: serde_json::Value,

@@ -19,6 +19,7 @@ use crate::LendingError;
 use crate::loans::{self, Loan, balance};
 use crate::support::{self, actor_ref, enum_text};
 use chrono::{DateTime, NaiveDate, Utc};
+use credinet_core::events::EventKind;
 use credinet_core::ids::{LoanId, PaymentId, TenantId};
 use credinet_core::lending::allocation::{self, Allocation, InstallmentBalance};
 use credinet_core::money::Money;
@@ -418,14 +419,14 @@ async fn write_accepted(
         records.push(Record {
             actor: p.by.actor.clone(),
             origin: p.by.origin.clone(),
-            action: "payment_registered",
+            action: EventKind::PaymentRegistered.as_str(),
             entity: "payment",
             entity_id: Some(id.to_string()),
             before: Some(before),
             after: Some(after),
         });
         new_events.push(NewEvent {
-            kind: "payment_registered",
+            kind: EventKind::PaymentRegistered,
             entity: "payment",
             entity_id: Some(id.to_string()),
             payload: event_payload(&a.before, &payment, a.after.outstanding, &p.by),

@@ -12,6 +12,7 @@ use crate::loans::{self, ActorInfo, LoanStatus, balance};
 use crate::support::{actor_ref, audit, enum_text, event, optional_text, parse_enum};
 use crate::{LendingError, Page, PageRequest, support};
 use chrono::{DateTime, NaiveDate, Utc};
+use credinet_core::events::EventKind;
 use credinet_core::ids::{InstallmentId, LoanId, PaymentId, ReversalId, TenantId};
 use credinet_core::lending::allocation::{
     self, Allocation, AllocationError, Component, InstallmentBalance,
@@ -251,7 +252,7 @@ pub async fn register(
         &tx,
         tenant,
         by,
-        "payment_registered",
+        EventKind::PaymentRegistered.as_str(),
         "payment",
         payment_id,
         Some(before),
@@ -263,7 +264,7 @@ pub async fn register(
     event(
         &tx,
         tenant,
-        "payment_registered",
+        EventKind::PaymentRegistered,
         "payment",
         payment_id,
         payload,
@@ -608,7 +609,7 @@ pub async fn reverse(
         &tx,
         tenant,
         by,
-        "payment_reversed",
+        EventKind::PaymentReversed.as_str(),
         "payment",
         id,
         Some(before),
@@ -621,7 +622,16 @@ pub async fn reverse(
         "amount": payment.amount, "reason": reason, "loan_outstanding": outstanding,
         "by": by.actor.label,
     });
-    event(&tx, tenant, "payment_reversed", "payment", id, payload, now).await?;
+    event(
+        &tx,
+        tenant,
+        EventKind::PaymentReversed,
+        "payment",
+        id,
+        payload,
+        now,
+    )
+    .await?;
     if status != loan.status {
         let reopened = loans::Loan {
             status,

@@ -208,7 +208,7 @@ async fn write_postgres<C: ConnectionTrait>(
         .map(|(n, e)| {
             json!({
                 "n": n,
-                "kind": e.kind,
+                "kind": e.kind.as_str(),
                 "entity": e.entity,
                 "entity_id": e.entity_id,
                 "payload": e.payload.to_string(),
