@@ -1,14 +1,11 @@
-//! Small helpers shared by the services: audit entries, events, enum text, actor references.
+//! Small helpers shared by the services: audit entries, enum text, actor references.
 
 use crate::LendingError;
 use chrono::{DateTime, Utc};
-use credinet_core::events::EventKind;
 use credinet_core::ids::TenantId;
 use credinet_store::WriteTx;
 use credinet_store::repo::audit::{self, Actor, Record, Requester};
-use credinet_store::repo::events::{self, NewEvent};
 use credinet_store::repo::payments::ActorRef;
-use sea_orm::ConnectionTrait;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -35,26 +32,6 @@ pub(crate) async fn audit(
         after,
     };
     audit::append(db, tenant, record, now).await?;
-    Ok(())
-}
-
-/// Writes a domain event for the notifier, in the change's transaction.
-pub(crate) async fn event<C: ConnectionTrait>(
-    db: &C,
-    tenant: TenantId,
-    kind: EventKind,
-    entity: &'static str,
-    entity_id: impl ToString,
-    payload: serde_json::Value,
-    now: DateTime<Utc>,
-) -> Result<(), LendingError> {
-    let new = NewEvent {
-        kind,
-        entity,
-        entity_id: Some(entity_id.to_string()),
-        payload,
-    };
-    events::append(db, tenant, new, now).await?;
     Ok(())
 }
 

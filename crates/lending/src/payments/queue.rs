@@ -10,27 +10,18 @@
 //! Payments with an idempotency key, and every payment on MySQL/MariaDB (no way to reserve ids before
 //! inserting), take the one-by-one path, whose replay and race handling the tests pin down.
 
-use super::{
-    AllocationLine, Payment, PaymentInput, PaymentReceipt, actor_info, allocate_on,
-    audit_snapshots, booking_date, check_loan, event_payload, lines_of, normalize, register,
-    settle, touched,
-};
-use crate::LendingError;
-use crate::loans::{self, Loan, balance};
-use crate::support::{self, actor_ref, enum_text};
-use chrono::{DateTime, NaiveDate, Utc};
-use credinet_core::events::EventKind;
-use credinet_core::ids::{LoanId, PaymentId, TenantId};
-use credinet_core::lending::allocation::{self, Allocation, InstallmentBalance};
-use credinet_core::money::Money;
-use credinet_store::Store;
-use credinet_store::entities::installment;
-use credinet_store::repo::audit::{Record, Requester};
-use credinet_store::repo::events::NewEvent;
-use credinet_store::repo::loans::{self as loan_repo, LoanBalances};
+use super::plan::{LoanState, PlannedPayment, Request};
+use super::{PaymentInput, PaymentReceipt, register};
+use crate::support;
+use crate::{LendingError, loans};
+use chrono::{DateTime, Utc};
+use credinet_core::ids::{LoanId, TenantId};
+use credinet_store::repo::audit::Requester;
+use credinet_store::repo::loans as loan_repo;
 use credinet_store::repo::payment_batch::{self, BatchWrites};
-use credinet_store::repo::payments::{self as repo, NewAllocation, NewPayment};
-use std::collections::HashMap;
+use credinet_store::repo::payments as repo;
+use credinet_store::{Store, WriteTx};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use tokio::sync::{Mutex, mpsc, oneshot};
 
@@ -183,18 +174,9 @@ pub async fn register_together(
             .collect());
     };
     let today = tenant_row.zone.local_date(now);
-    let prepared: Vec<Result<Prepared, LendingError>> = requests
+    let prepared: Vec<Result<Request, LendingError>> = requests
         .iter()
-        .map(|(input, by)| {
-            let (input, hash) = normalize(input.clone())?;
-            let paid_on = booking_date(&input, today)?;
-            Ok(Prepared {
-                input,
-                hash,
-                paid_on,
-                by: by.clone(),
-            })
-        })
+        .map(|(input, by)| Request::new(input.clone(), by.clone(), today))
         .collect();
     write_batch(store, tenant, prepared, now).await
 }
@@ -228,111 +210,46 @@ async fn one_by_one(
     out
 }
 
-struct Prepared {
-    input: PaymentInput,
-    hash: String,
-    paid_on: NaiveDate,
-    by: Requester,
-}
-
-/// A loan as the batch goes: its state after the payments accepted so far.
-struct LoanState {
-    loan: Loan,
-    rows: Vec<installment::Model>,
-    balances: Vec<InstallmentBalance>,
-    allocations: Vec<Allocation>,
-}
-
-/// An accepted payment, before it has an id.
-struct Accepted {
-    request: usize,
-    prepared: Prepared,
-    before: Loan,
-    after: Loan,
-    lines: Vec<AllocationLine>,
-}
-
+/// Locks the batch's loans, plans each payment in arrival order against the balances the earlier ones
+/// left, and writes the accepted ones; a refused payment is answered with its error and left out.
 async fn write_batch(
     store: &Store,
     tenant: TenantId,
-    prepared: Vec<Result<Prepared, LendingError>>,
+    requests: Vec<Result<Request, LendingError>>,
     now: DateTime<Utc>,
 ) -> Result<Vec<Result<PaymentReceipt, LendingError>>, LendingError> {
-    let mut loan_ids: Vec<LoanId> = prepared.iter().flatten().map(|p| p.input.loan).collect();
+    let mut loan_ids: Vec<LoanId> = requests.iter().flatten().map(|r| r.input.loan).collect();
     loan_ids.sort_unstable();
     loan_ids.dedup();
     let tx = store.write().await?;
     let loan_rows = loan_repo::get_locked_many(&tx, tenant, &loan_ids).await?;
     let mut installments = loan_repo::installments_of(&tx, tenant, &loan_ids).await?;
-    let mut states: HashMap<LoanId, LoanState> = HashMap::new();
+    // By loan id: the rows of a batch are written in one order, whichever came first.
+    let mut states: BTreeMap<LoanId, LoanState> = BTreeMap::new();
     for row in loan_rows {
         let loan = loans::to_domain(row)?;
-        let rows: Vec<installment::Model> = installments
+        let rows = installments
             .extract_if(.., |i| i.loan_id == loan.id.get())
             .collect();
-        let balances = rows.iter().map(balance).collect::<Result<_, _>>()?;
-        states.insert(
-            loan.id,
-            LoanState {
-                loan,
-                rows,
-                balances,
-                allocations: Vec::new(),
-            },
-        );
+        states.insert(loan.id, LoanState::load(loan, rows)?);
     }
 
-    // Allocate in arrival order, each payment against the balances the earlier ones left.
-    let mut results: Vec<Result<(), LendingError>> = Vec::with_capacity(prepared.len());
-    let mut accepted: Vec<Accepted> = Vec::new();
-    for (request, p) in prepared.into_iter().enumerate() {
-        let p = match p {
-            Ok(p) => p,
-            Err(e) => {
-                results.push(Err(e));
-                continue;
-            }
-        };
-        let Some(state) = states.get_mut(&p.input.loan) else {
-            results.push(Err(LendingError::NotFound("loan")));
-            continue;
-        };
-        let allocations = match check_loan(&state.loan, p.paid_on)
-            .and_then(|()| allocate_on(&state.balances, p.input.amount, &state.loan))
-        {
-            Ok(a) => a,
-            Err(e) => {
-                results.push(Err(e));
-                continue;
-            }
-        };
-        allocation::apply(&mut state.balances, &allocations)
-            .map_err(|e| LendingError::Store(support::corrupt(e.to_string())))?;
-        let lines = lines_of(&state.rows, &allocations)?;
-        let (after_balances, status, paid_at) = settle(&state.loan, &state.balances, now)?;
-        let before = state.loan.clone();
-        state.loan = Loan {
-            status,
-            paid_at,
-            outstanding: Money::from_centavos(after_balances.outstanding),
-            total_paid: Money::from_centavos(after_balances.total_paid),
-            ..state.loan.clone()
-        };
-        state.allocations.extend(allocations);
-        accepted.push(Accepted {
-            request,
-            prepared: p,
-            before,
-            after: state.loan.clone(),
-            lines,
+    let mut results: Vec<Result<(), LendingError>> = Vec::with_capacity(requests.len());
+    let mut accepted: Vec<(usize, PlannedPayment)> = Vec::new();
+    for (index, request) in requests.into_iter().enumerate() {
+        let planned = request.and_then(|request| {
+            let state = states
+                .get_mut(&request.input.loan)
+                .ok_or(LendingError::NotFound("loan"))?;
+            state.pay(request, now)
         });
-        results.push(Ok(()));
+        results.push(planned.map(|planned| accepted.push((index, planned))));
     }
     let mut receipts = if accepted.is_empty() {
         tx.rollback().await?;
         HashMap::new()
     } else {
-        let receipts = write_accepted(&tx, tenant, &accepted, &states, now).await?;
+        let receipts = write_accepted(&tx, tenant, accepted, &states, now).await?;
         tx.commit().await?;
         receipts
     };
@@ -351,132 +268,39 @@ async fn write_batch(
         .collect())
 }
 
-/// Writes the accepted payments of a batch, one statement per table, and returns their receipts by
-/// request index.
+/// Writes the accepted payments of a batch in one call to the store, and returns their receipts by
+/// request index. Audit entries and events keep the order of the one-by-one path within each kind: the
+/// payments' in arrival order, then the loans' status changes.
 async fn write_accepted(
-    tx: &credinet_store::WriteTx,
+    tx: &WriteTx,
     tenant: TenantId,
-    accepted: &[Accepted],
-    states: &HashMap<LoanId, LoanState>,
+    accepted: Vec<(usize, PlannedPayment)>,
+    states: &BTreeMap<LoanId, LoanState>,
     now: DateTime<Utc>,
 ) -> Result<HashMap<usize, PaymentReceipt>, LendingError> {
     let ids = repo::reserve_ids(tx, accepted.len()).await?;
-    let mut payments = Vec::with_capacity(accepted.len());
-    let mut allocation_rows = Vec::new();
-    let mut records = Vec::with_capacity(accepted.len());
-    let mut new_events = Vec::with_capacity(accepted.len());
-    let mut receipts: HashMap<usize, PaymentReceipt> = HashMap::new();
-    for (a, id) in accepted.iter().zip(ids) {
-        let id = PaymentId::new(id);
-        let p = &a.prepared;
-        payments.push((
-            id,
-            NewPayment {
-                loan_id: p.input.loan,
-                amount: p.input.amount.centavos(),
-                paid_on: p.paid_on,
-                method: p.input.method.as_str().to_string(),
-                reference: p.input.reference.clone(),
-                idempotency_key: None,
-                request_hash: p.hash.clone(),
-                registered_by: actor_ref(&p.by.actor),
-            },
-        ));
-        allocation_rows.extend(a.lines.iter().map(|l| {
-            (
-                id,
-                NewAllocation {
-                    installment_id: l.installment_id.get(),
-                    installment_number: i32::try_from(l.installment_number).unwrap_or(i32::MAX),
-                    component: enum_text(&l.component),
-                    amount: l.amount.centavos(),
-                },
-            )
-        }));
-        let payment = Payment {
-            id,
-            loan_id: p.input.loan,
-            amount: p.input.amount,
-            paid_on: p.paid_on,
-            method: p.input.method,
-            reference: p.input.reference.clone(),
-            idempotency_key: None,
-            registered_by: Some(actor_info(&p.by)),
-            created_at: now,
-            reversed: false,
-        };
-        let balances_after = loan_repo::Balances {
-            total_paid: a.after.total_paid.centavos(),
-            outstanding: a.after.outstanding.centavos(),
-        };
-        let (before, after) = audit_snapshots(
-            &a.before,
-            &payment,
-            &a.lines,
-            balances_after,
-            a.after.status,
-        );
-        records.push(Record {
-            actor: p.by.actor.clone(),
-            origin: p.by.origin.clone(),
-            action: EventKind::PaymentRegistered.as_str(),
-            entity: "payment",
-            entity_id: Some(id.to_string()),
-            before: Some(before),
-            after: Some(after),
-        });
-        new_events.push(NewEvent {
-            kind: EventKind::PaymentRegistered,
-            entity: "payment",
-            entity_id: Some(id.to_string()),
-            payload: event_payload(&a.before, &payment, a.after.outstanding, &p.by),
-        });
-        receipts.insert(
-            a.request,
-            PaymentReceipt {
-                payment,
-                allocations: a.lines.clone(),
-                loan_number: a.before.number.clone(),
-                loan_outstanding: a.after.outstanding,
-                loan_status: a.after.status,
-                replayed: false,
-            },
-        );
+    let mut rows = BatchWrites::default();
+    let mut transitions = Vec::new();
+    let mut receipts = HashMap::with_capacity(accepted.len());
+    for ((index, planned), id) in accepted.into_iter().zip(ids) {
+        let id = credinet_core::ids::PaymentId::new(id);
+        rows.payments.push((id, planned.row()));
+        rows.allocations
+            .extend(planned.allocation_rows().into_iter().map(|a| (id, a)));
+        let records = planned.records(id, now);
+        let (record, event) = records.entry;
+        rows.audit.push(record);
+        rows.events.push(event);
+        transitions.extend(records.transition);
+        receipts.insert(index, records.receipt);
     }
-
-    let mut paid = Vec::new();
-    let mut balances = Vec::new();
-    for state in states.values().filter(|s| !s.allocations.is_empty()) {
-        paid.extend(touched(&state.rows, &state.balances, &state.allocations));
-        balances.push(LoanBalances {
-            id: state.loan.id,
-            balances: loan_repo::Balances {
-                total_paid: state.loan.total_paid.centavos(),
-                outstanding: state.loan.outstanding.centavos(),
-            },
-            status: state.loan.status.as_str().to_string(),
-            paid_at: state.loan.paid_at,
-        });
+    let (audit, events): (Vec<_>, Vec<_>) = transitions.into_iter().unzip();
+    rows.audit.extend(audit);
+    rows.events.extend(events);
+    for state in states.values().filter(|s| s.changed()) {
+        rows.installments.extend(state.installment_writes());
+        rows.loans.push(state.loan_write());
     }
-    payment_batch::write(
-        tx,
-        tenant,
-        BatchWrites {
-            payments,
-            allocations: allocation_rows,
-            installments: paid,
-            loans: balances,
-            audit: records,
-            events: new_events,
-        },
-        now,
-    )
-    .await?;
-    for a in accepted
-        .iter()
-        .filter(|a| a.after.status != a.before.status)
-    {
-        loans::record_transition(tx, tenant, &a.prepared.by, &a.before, &a.after, now).await?;
-    }
+    payment_batch::write(tx, tenant, rows, now).await?;
     Ok(receipts)
 }
