@@ -160,7 +160,6 @@ pub(crate) fn check_transition(from: LoanStatus, to: LoanStatus) -> Result<(), L
 }
 
 /// The audit entry and the domain event of a status change (no I/O: a payment's plan carries them).
-
 pub(crate) fn transition_records(
     by: &Requester,
     before: &Loan,

@@ -1,6 +1,6 @@
 //! Group commit for payments. Payments that arrive together are written together: one transaction locks
-//! their loans (in id order), reads all their installments in one query, allocates each payment in
-//! memory in arrival order exactly as [`register`](super::register) would, and writes every payment,
+//! their loans (in id order), reads all their installments in one query, plans each payment in arrival
+//! order with the same plan as [`register`](super::register) (`plan.rs`), and writes every payment,
 //! allocation, installment, loan balance, audit entry and event together (one statement per table; on
 //! PostgreSQL one statement in all, see `credinet_store::repo::payment_batch`). Each payment
 //! keeps its own answer: one refused (above the payoff, a loan not disbursed) is answered with its error and
