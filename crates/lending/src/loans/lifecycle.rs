@@ -4,15 +4,14 @@
 
 use super::{Loan, LoanStatus, snapshot, to_domain};
 use crate::LendingError;
-use crate::support::{actor_ref, optional_text, same_actor};
+use crate::support::optional_text;
 use chrono::{DateTime, Utc};
 use credinet_core::events::EventKind;
 use credinet_core::ids::{LoanId, TenantId};
 use credinet_store::entities::loan;
-use credinet_store::repo::audit::{self, Record, Requester};
+use credinet_store::repo::audit::{self, Actor, Record, Requester};
 use credinet_store::repo::events::{self, NewEvent};
 use credinet_store::repo::loans as repo;
-use credinet_store::repo::payments::ActorRef;
 use credinet_store::{Store, WriteTx};
 use serde_json::json;
 
@@ -24,8 +23,8 @@ pub async fn submit(
     by: &Requester,
 ) -> Result<Loan, LendingError> {
     transition(store, tenant, id, LoanStatus::Submitted, by, |row, now| {
-        let who = actor_ref(&by.actor);
-        row.submitted_by_kind = Some(who.kind);
+        let who = by.actor.stored();
+        row.submitted_by_kind = Some(who.kind.as_str().to_string());
         row.submitted_by_id = who.id;
         row.submitted_by_label = Some(who.label);
         row.submitted_at = Some(now);
@@ -42,18 +41,18 @@ pub async fn approve(
     by: &Requester,
 ) -> Result<Loan, LendingError> {
     transition(store, tenant, id, LoanStatus::Approved, by, |row, now| {
-        let submitter = ActorRef {
-            kind: row.submitted_by_kind.clone().unwrap_or_default(),
-            id: row.submitted_by_id,
-            label: String::new(),
-        };
-        if same_actor(&submitter, &by.actor) {
+        let submitter = Actor::from_columns(
+            row.submitted_by_kind.clone(),
+            row.submitted_by_id,
+            row.submitted_by_label.clone(),
+        )?;
+        if submitter.is_some_and(|s| s.same_as(&by.actor)) {
             return Err(LendingError::Forbidden(
                 "the person who submitted a loan cannot approve it; another manager must".into(),
             ));
         }
-        let who = actor_ref(&by.actor);
-        row.approved_by_kind = Some(who.kind);
+        let who = by.actor.stored();
+        row.approved_by_kind = Some(who.kind.as_str().to_string());
         row.approved_by_id = who.id;
         row.approved_by_label = Some(who.label);
         row.approved_at = Some(now);
@@ -72,8 +71,8 @@ pub async fn reject(
 ) -> Result<Loan, LendingError> {
     let reason = reason_text(reason, "rejecting")?;
     transition(store, tenant, id, LoanStatus::Rejected, by, |row, now| {
-        let who = actor_ref(&by.actor);
-        row.rejected_by_kind = Some(who.kind);
+        let who = by.actor.stored();
+        row.rejected_by_kind = Some(who.kind.as_str().to_string());
         row.rejected_by_id = who.id;
         row.rejected_by_label = Some(who.label);
         row.rejected_at = Some(now);
@@ -94,8 +93,8 @@ pub async fn write_off(
 ) -> Result<Loan, LendingError> {
     let reason = reason_text(reason, "writing off")?;
     transition(store, tenant, id, LoanStatus::WrittenOff, by, |row, now| {
-        let who = actor_ref(&by.actor);
-        row.written_off_by_kind = Some(who.kind);
+        let who = by.actor.stored();
+        row.written_off_by_kind = Some(who.kind.as_str().to_string());
         row.written_off_by_id = who.id;
         row.written_off_by_label = Some(who.label);
         row.written_off_at = Some(now);

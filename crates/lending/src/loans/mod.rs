@@ -10,6 +10,8 @@ mod lifecycle;
 mod queries;
 mod rows;
 
+/// Who did something to a loan or a payment: the store's actor, the one actor type of every crate.
+pub use credinet_store::repo::audit::Actor;
 pub use disburse::{cut_days, disburse};
 pub use draft::create_draft;
 pub use lifecycle::{approve, reject, submit, write_off};
@@ -102,28 +104,6 @@ impl std::fmt::Display for LoanStatus {
     }
 }
 
-/// Who did something to a loan or a payment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ActorInfo {
-    pub kind: String,
-    pub id: Option<i64>,
-    pub label: String,
-}
-
-impl ActorInfo {
-    pub(crate) fn from_columns(
-        kind: Option<String>,
-        id: Option<i64>,
-        label: Option<String>,
-    ) -> Option<ActorInfo> {
-        kind.map(|kind| ActorInfo {
-            kind,
-            id,
-            label: label.unwrap_or_default(),
-        })
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Loan {
     pub id: LoanId,
@@ -136,10 +116,10 @@ pub struct Loan {
     pub terms: ProductTerms,
     pub status: LoanStatus,
     pub version: i64,
-    pub submitted_by: Option<ActorInfo>,
-    pub approved_by: Option<ActorInfo>,
-    pub rejected_by: Option<ActorInfo>,
-    pub written_off_by: Option<ActorInfo>,
+    pub submitted_by: Option<Actor>,
+    pub approved_by: Option<Actor>,
+    pub rejected_by: Option<Actor>,
+    pub written_off_by: Option<Actor>,
     pub rejection_reason: Option<String>,
     pub write_off_reason: Option<String>,
     pub created_at: DateTime<Utc>,

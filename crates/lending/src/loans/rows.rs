@@ -1,7 +1,7 @@
 //! Stored rows to domain values (and a loan's audit snapshot), refusing a stored state that breaks a
 //! rule instead of carrying it on.
 
-use super::{ActorInfo, Installment, Loan, LoanStatus};
+use super::{Actor, Installment, Loan, LoanStatus};
 use crate::{LendingError, support};
 use credinet_core::ids::{ClientId, InstallmentId, LoanId, ProductId};
 use credinet_core::lending::allocation::{Components, InstallmentBalance};
@@ -45,26 +45,26 @@ pub(crate) fn to_domain(row: loan::Model) -> Result<Loan, LendingError> {
         terms,
         status,
         version: row.version,
-        submitted_by: ActorInfo::from_columns(
+        submitted_by: Actor::from_columns(
             row.submitted_by_kind,
             row.submitted_by_id,
             row.submitted_by_label,
-        ),
-        approved_by: ActorInfo::from_columns(
+        )?,
+        approved_by: Actor::from_columns(
             row.approved_by_kind,
             row.approved_by_id,
             row.approved_by_label,
-        ),
-        rejected_by: ActorInfo::from_columns(
+        )?,
+        rejected_by: Actor::from_columns(
             row.rejected_by_kind,
             row.rejected_by_id,
             row.rejected_by_label,
-        ),
-        written_off_by: ActorInfo::from_columns(
+        )?,
+        written_off_by: Actor::from_columns(
             row.written_off_by_kind,
             row.written_off_by_id,
             row.written_off_by_label,
-        ),
+        )?,
         rejection_reason: row.rejection_reason,
         write_off_reason: row.write_off_reason,
         created_at: row.created_at,

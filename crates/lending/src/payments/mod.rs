@@ -19,7 +19,7 @@ pub use register::register;
 pub use reverse::reverse;
 
 use crate::LendingError;
-use crate::loans::{ActorInfo, LoanStatus};
+use crate::loans::{Actor, LoanStatus};
 use crate::support::parse_enum;
 use chrono::{DateTime, NaiveDate, Utc};
 use credinet_core::ids::{InstallmentId, LoanId, PaymentId, ReversalId};
@@ -81,7 +81,7 @@ pub struct Payment {
     pub method: PaymentMethod,
     pub reference: Option<String>,
     pub idempotency_key: Option<String>,
-    pub registered_by: Option<ActorInfo>,
+    pub registered_by: Option<Actor>,
     pub created_at: DateTime<Utc>,
     pub reversed: bool,
 }
@@ -116,7 +116,7 @@ pub struct Reversal {
     pub amount: Money,
     pub reversed_on: NaiveDate,
     pub reason: String,
-    pub reversed_by: Option<ActorInfo>,
+    pub reversed_by: Option<Actor>,
     pub created_at: DateTime<Utc>,
     pub loan_outstanding: Money,
     pub loan_status: LoanStatus,
@@ -148,11 +148,11 @@ pub(crate) fn to_domain(row: payment::Model) -> Result<Payment, LendingError> {
         method,
         reference: row.reference,
         idempotency_key: row.idempotency_key,
-        registered_by: ActorInfo::from_columns(
+        registered_by: Actor::from_columns(
             row.registered_by_kind,
             row.registered_by_id,
             row.registered_by_label,
-        ),
+        )?,
         created_at: row.created_at,
         reversed: row.reversed,
     })

@@ -6,9 +6,9 @@
 //! column for column; they differ only in how they lock, read and write.
 
 use super::{AllocationLine, Payment, PaymentInput, PaymentReceipt};
+use crate::LendingError;
 use crate::loans::{self, Loan, LoanStatus, balance};
-use crate::support::{self, actor_ref, enum_text, optional_text};
-use crate::{LendingError, loans::ActorInfo};
+use crate::support::{self, enum_text, optional_text};
 use chrono::{DateTime, NaiveDate, Utc};
 use credinet_core::events::EventKind;
 use credinet_core::ids::{InstallmentId, PaymentId};
@@ -316,7 +316,7 @@ impl PlannedPayment {
             reference: r.input.reference.clone(),
             idempotency_key: r.input.idempotency_key.clone(),
             request_hash: r.hash.clone(),
-            registered_by: actor_ref(&r.by.actor),
+            registered_by: r.by.actor.clone(),
         }
     }
 
@@ -349,7 +349,7 @@ impl PlannedPayment {
             method: request.input.method,
             reference: request.input.reference,
             idempotency_key: request.input.idempotency_key,
-            registered_by: Some(actor_info(&by)),
+            registered_by: Some(by.actor.stored()),
             created_at: now,
             reversed: false,
         };
@@ -440,7 +440,7 @@ pub(crate) fn reversal(
             amount: payment.amount.centavos(),
             reversed_on: today,
             reason,
-            reversed_by: actor_ref(&by.actor),
+            reversed_by: by.actor.clone(),
         },
         after,
     })
@@ -476,15 +476,6 @@ fn records(
 /// The loan's status change, when a payment paid it off or a reversal reopened it.
 fn transition(by: &Requester, before: &Loan, after: &Loan) -> Option<(Record, NewEvent)> {
     (after.status != before.status).then(|| loans::transition_records(by, before, after))
-}
-
-pub(crate) fn actor_info(by: &Requester) -> ActorInfo {
-    let r = actor_ref(&by.actor);
-    ActorInfo {
-        kind: r.kind,
-        id: r.id,
-        label: r.label,
-    }
 }
 
 fn corrupt(what: String) -> LendingError {

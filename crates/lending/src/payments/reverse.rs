@@ -3,7 +3,7 @@
 use super::plan::{self, LoanState};
 use super::{Reversal, to_domain};
 use crate::LendingError;
-use crate::loans::{self, ActorInfo};
+use crate::loans::{self, Actor};
 use crate::support::{optional_text, parse_enum};
 use credinet_core::ids::{LoanId, PaymentId, ReversalId, TenantId};
 use credinet_core::lending::allocation::Allocation;
@@ -98,11 +98,11 @@ pub async fn reverse(
         amount: payment.amount,
         reversed_on: reversal.reversed_on,
         reason: reversal.reason,
-        reversed_by: ActorInfo::from_columns(
+        reversed_by: Actor::from_columns(
             reversal.reversed_by_kind,
             reversal.reversed_by_id,
             reversal.reversed_by_label,
-        ),
+        )?,
         created_at: reversal.created_at,
         loan_outstanding: planned.after.outstanding,
         loan_status: planned.after.status,

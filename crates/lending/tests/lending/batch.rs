@@ -400,8 +400,9 @@ each_backend!(the_batch_writer_stores_every_payment_column_it_is_given);
 /// idempotency key included, although the queue itself only batches payments without one.
 async fn the_batch_writer_stores_every_payment_column_it_is_given(db: TestDb) {
     use credinet_core::ids::PaymentId;
+    use credinet_store::repo::audit::{Actor, ActorKind};
     use credinet_store::repo::payment_batch::{self, BatchWrites};
-    use credinet_store::repo::payments::{ActorRef, NewPayment};
+    use credinet_store::repo::payments::NewPayment;
 
     let store = store(&db).await;
     let tenant = tenant(&store, "llave").await;
@@ -426,8 +427,8 @@ async fn the_batch_writer_stores_every_payment_column_it_is_given(db: TestDb) {
         reference: Some("folio 9".into()),
         idempotency_key: Some("llave-1".into()),
         request_hash: "ab".repeat(32),
-        registered_by: ActorRef {
-            kind: "user".into(),
+        registered_by: Actor {
+            kind: ActorKind::User,
             id: Some(1),
             label: "cajero@demo.mx".into(),
         },

@@ -134,9 +134,9 @@ async fn write_postgres<C: ConnectionTrait>(
                 "reference": p.reference,
                 "idempotency_key": p.idempotency_key,
                 "request_hash": p.request_hash,
-                "by_kind": p.registered_by.kind,
+                "by_kind": p.registered_by.kind.as_str(),
                 "by_id": p.registered_by.id,
-                "by_label": p.registered_by.label,
+                "by_label": p.registered_by.stored().label,
             })
         })
         .collect();

@@ -22,8 +22,9 @@ pub(crate) use seal::entry_hash;
 pub use seal::seal;
 pub use verify::{BrokenLink, Verification, verify};
 
-/// Who did it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Who did it: in an audit entry, and in the actor columns of a row (who registered a payment, who
+/// approved a loan). The one actor type of every crate.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Actor {
     pub kind: ActorKind,
     pub id: Option<i64>,
@@ -31,7 +32,8 @@ pub struct Actor {
     pub label: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ActorKind {
     User,
     ApiKey,
@@ -48,9 +50,55 @@ impl ActorKind {
             ActorKind::System => "system",
         }
     }
+
+    /// The kind stored as `raw`.
+    pub fn parse(raw: &str) -> Option<ActorKind> {
+        [
+            ActorKind::User,
+            ActorKind::ApiKey,
+            ActorKind::Cli,
+            ActorKind::System,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == raw)
+    }
 }
 
+/// The longest actor label a row keeps (the width of its columns).
+const LABEL_CHARS: usize = 254;
+
 impl Actor {
+    /// The actor as a row's columns keep it: the label cut to their width.
+    pub fn stored(&self) -> Actor {
+        Actor {
+            label: self.label.chars().take(LABEL_CHARS).collect(),
+            ..self.clone()
+        }
+    }
+
+    /// The same person or key (kind and id, whatever the label): the maker–checker comparison.
+    pub fn same_as(&self, other: &Actor) -> bool {
+        self.kind == other.kind && self.id == other.id
+    }
+
+    /// The actor of a row's (kind, id, label) columns; `None` when the kind is empty (nobody yet).
+    pub fn from_columns(
+        kind: Option<String>,
+        id: Option<i64>,
+        label: Option<String>,
+    ) -> Result<Option<Actor>, crate::StoreError> {
+        let Some(kind) = kind else {
+            return Ok(None);
+        };
+        let kind = ActorKind::parse(&kind)
+            .ok_or_else(|| crate::StoreError::Corrupt(format!("actor kind '{kind}'")))?;
+        Ok(Some(Actor {
+            kind,
+            id,
+            label: label.unwrap_or_default(),
+        }))
+    }
+
     pub fn cli() -> Self {
         Actor {
             kind: ActorKind::Cli,
