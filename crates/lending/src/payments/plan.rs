@@ -22,6 +22,9 @@ use credinet_store::repo::payments::{NewAllocation, NewPayment, NewReversal};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+#[cfg(test)]
+mod tests;
+
 /// A payment request, checked and booked on a date.
 #[derive(Debug, Clone)]
 pub(crate) struct Request {
