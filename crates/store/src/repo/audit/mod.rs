@@ -149,3 +149,38 @@ pub struct Record {
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_actor_comes_back_from_its_columns_and_an_unknown_kind_is_refused() {
+        let key = Actor {
+            kind: ActorKind::ApiKey,
+            id: Some(9),
+            label: "caja 1".into(),
+        };
+        let back = Actor::from_columns(Some("api_key".into()), Some(9), Some("caja 1".into()));
+        assert_eq!(back.unwrap(), Some(key.clone()));
+        assert_eq!(Actor::from_columns(None, None, None).unwrap(), None);
+        assert!(Actor::from_columns(Some("robot".into()), None, None).is_err());
+        let json = serde_json::to_value(&key).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"kind": "api_key", "id": 9, "label": "caja 1"})
+        );
+    }
+
+    #[test]
+    fn a_stored_actor_keeps_254_characters_of_its_label_and_stays_the_same_actor() {
+        let long = Actor {
+            kind: ActorKind::User,
+            id: Some(1),
+            label: "ñ".repeat(300),
+        };
+        assert_eq!(long.stored().label.chars().count(), 254);
+        assert!(long.same_as(&long.stored()));
+        assert!(!long.same_as(&Actor::cli()));
+    }
+}
