@@ -5,6 +5,7 @@
 
 pub mod curp;
 pub mod currency;
+pub mod events;
 pub mod idempotency;
 pub mod ids;
 pub mod lending;

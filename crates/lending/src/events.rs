@@ -1,8 +1,9 @@
-//! Domain events (`loan_approved`, `payment_registered`, `payment_reversed`, …): an outbox written in the
+//! Domain events ([`EventKind`]: `loan_approved`, `payment_registered`, `payment_reversed`, …): an outbox written in the
 //! transaction of the change it announces; the notifier reads undelivered rows and marks them delivered.
 
 use crate::LendingError;
 use chrono::{DateTime, Utc};
+use credinet_core::events::EventKind;
 use credinet_core::ids::{EventId, TenantId};
 use credinet_store::Store;
 use credinet_store::entities::domain_event;
@@ -25,7 +26,7 @@ pub struct DomainEvent {
 pub async fn list(
     store: &Store,
     tenant: TenantId,
-    kind: Option<&str>,
+    kind: Option<EventKind>,
     limit: u64,
 ) -> Result<Vec<DomainEvent>, LendingError> {
     Ok(repo::list(store.db(), tenant, kind, limit.clamp(1, 1000))

@@ -1,13 +1,10 @@
-//! Small helpers shared by the services: audit entries, events, enum text, actor references.
+//! Small helpers shared by the services: audit entries, enum text, optional text.
 
 use crate::LendingError;
 use chrono::{DateTime, Utc};
 use credinet_core::ids::TenantId;
 use credinet_store::WriteTx;
-use credinet_store::repo::audit::{self, Actor, Record, Requester};
-use credinet_store::repo::events::{self, NewEvent};
-use credinet_store::repo::payments::ActorRef;
-use sea_orm::ConnectionTrait;
+use credinet_store::repo::audit::{self, Record, Requester};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -35,39 +32,6 @@ pub(crate) async fn audit(
     };
     audit::append(db, tenant, record, now).await?;
     Ok(())
-}
-
-/// Writes a domain event for the notifier, in the change's transaction.
-pub(crate) async fn event<C: ConnectionTrait>(
-    db: &C,
-    tenant: TenantId,
-    kind: &'static str,
-    entity: &'static str,
-    entity_id: impl ToString,
-    payload: serde_json::Value,
-    now: DateTime<Utc>,
-) -> Result<(), LendingError> {
-    let new = NewEvent {
-        kind,
-        entity,
-        entity_id: Some(entity_id.to_string()),
-        payload,
-    };
-    events::append(db, tenant, new, now).await?;
-    Ok(())
-}
-
-pub(crate) fn actor_ref(actor: &Actor) -> ActorRef {
-    ActorRef {
-        kind: actor.kind.as_str().to_string(),
-        id: actor.id,
-        label: actor.label.chars().take(254).collect(),
-    }
-}
-
-/// The same actor (kind and id): the maker–checker comparison.
-pub(crate) fn same_actor(a: &ActorRef, b: &Actor) -> bool {
-    a.kind == b.kind.as_str() && a.id == b.id
 }
 
 /// The snake_case name serde gives a unit enum variant (`biweekly_cut`).

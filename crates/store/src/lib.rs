@@ -3,6 +3,7 @@
 //! Every query of tenant data takes a [`TenantId`](credinet_core::ids::TenantId); there is no function
 //! here that reads or writes a tenant's rows without one.
 
+mod capabilities;
 pub mod clock;
 mod connect;
 pub mod entities;
@@ -16,6 +17,7 @@ mod settings;
 pub mod testing;
 mod write_tx;
 
+pub use capabilities::Capabilities;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use connect::{Store, redact_url};
 pub use error::StoreError;

@@ -140,7 +140,7 @@ impl Store {
     /// `None` on backends that cannot announce changes. Keep calling [`KeyChanges::next`]; dropping the
     /// subscription stops the copies.
     pub async fn key_changes(&self) -> Result<Option<KeyChanges>, StoreError> {
-        if self.backend() != DbBackend::Postgres {
+        if !self.capabilities().change_notifications {
             return Ok(None);
         }
         let pool = self.db().get_postgres_connection_pool();

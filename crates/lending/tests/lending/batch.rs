@@ -21,14 +21,14 @@ each_backend!(a_batch_answers_each_payment_as_if_it_were_alone);
 each_backend!(a_batch_stores_the_same_rows_as_the_one_by_one_path);
 
 /// Writes the requests as one batch where the backend can, and fails the test if the batch fell back
-/// to one by one (which would answer the same and so hide a broken batch path); on MySQL, where
-/// payments always go one by one, through the public entry point.
+/// to one by one (which would answer the same and so hide a broken batch path); where the backend
+/// writes payments one by one (MySQL), through the public entry point.
 async fn batch(
     store: &credinet_store::Store,
     tenant: credinet_core::ids::TenantId,
     requests: Vec<(PaymentInput, credinet_store::repo::audit::Requester)>,
 ) -> Vec<Result<PaymentReceipt, LendingError>> {
-    if store.backend() == credinet_store::sea_orm::DbBackend::MySql {
+    if !store.capabilities().batched_payments {
         return register_batch(store, tenant, requests).await;
     }
     register_together(store, tenant, &requests)
@@ -400,8 +400,9 @@ each_backend!(the_batch_writer_stores_every_payment_column_it_is_given);
 /// idempotency key included, although the queue itself only batches payments without one.
 async fn the_batch_writer_stores_every_payment_column_it_is_given(db: TestDb) {
     use credinet_core::ids::PaymentId;
+    use credinet_store::repo::audit::{Actor, ActorKind};
     use credinet_store::repo::payment_batch::{self, BatchWrites};
-    use credinet_store::repo::payments::{ActorRef, NewPayment};
+    use credinet_store::repo::payments::NewPayment;
 
     let store = store(&db).await;
     let tenant = tenant(&store, "llave").await;
@@ -426,8 +427,8 @@ async fn the_batch_writer_stores_every_payment_column_it_is_given(db: TestDb) {
         reference: Some("folio 9".into()),
         idempotency_key: Some("llave-1".into()),
         request_hash: "ab".repeat(32),
-        registered_by: ActorRef {
-            kind: "user".into(),
+        registered_by: Actor {
+            kind: ActorKind::User,
             id: Some(1),
             label: "cajero@demo.mx".into(),
         },

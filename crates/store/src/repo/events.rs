@@ -9,6 +9,7 @@ use super::micros;
 use crate::entities::domain_event;
 use crate::{Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
+use credinet_core::events::EventKind;
 use credinet_core::ids::{EventId, TenantId};
 use sea_orm::sea_query::{LockBehavior, LockType};
 use sea_orm::{
@@ -18,7 +19,7 @@ use sea_orm::{
 
 #[derive(Debug, Clone)]
 pub struct NewEvent {
-    pub kind: &'static str,
+    pub kind: EventKind,
     pub entity: &'static str,
     pub entity_id: Option<String>,
     pub payload: serde_json::Value,
@@ -40,13 +41,13 @@ pub async fn append<C: ConnectionTrait>(
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     tenant: TenantId,
-    kind: Option<&str>,
+    kind: Option<EventKind>,
     limit: u64,
 ) -> Result<Vec<domain_event::Model>, StoreError> {
     let mut q =
         domain_event::Entity::find().filter(domain_event::Column::TenantId.eq(tenant.get()));
     if let Some(kind) = kind {
-        q = q.filter(domain_event::Column::Kind.eq(kind));
+        q = q.filter(domain_event::Column::Kind.eq(kind.as_str()));
     }
     Ok(q.order_by_desc(domain_event::Column::Id)
         .limit(limit)
@@ -160,7 +161,7 @@ fn event_model(
     domain_event::ActiveModel {
         id: NotSet,
         tenant_id: Set(tenant.get()),
-        kind: Set(event.kind.to_string()),
+        kind: Set(event.kind.as_str().to_string()),
         entity: Set(event.entity.to_string()),
         entity_id: Set(event.entity_id),
         payload: Set(event.payload.to_string()),

@@ -134,9 +134,9 @@ async fn write_postgres<C: ConnectionTrait>(
                 "reference": p.reference,
                 "idempotency_key": p.idempotency_key,
                 "request_hash": p.request_hash,
-                "by_kind": p.registered_by.kind,
+                "by_kind": p.registered_by.kind.as_str(),
                 "by_id": p.registered_by.id,
-                "by_label": p.registered_by.label,
+                "by_label": p.registered_by.stored().label,
             })
         })
         .collect();
@@ -208,7 +208,7 @@ async fn write_postgres<C: ConnectionTrait>(
         .map(|(n, e)| {
             json!({
                 "n": n,
-                "kind": e.kind,
+                "kind": e.kind.as_str(),
                 "entity": e.entity,
                 "entity_id": e.entity_id,
                 "payload": e.payload.to_string(),

@@ -1,5 +1,6 @@
 //! Payments of a tenant's loans, their allocations and their reversals.
 
+use super::audit::Actor;
 use super::micros;
 use crate::StoreError;
 use crate::entities::{payment, payment_allocation, payment_reversal};
@@ -10,14 +11,6 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect,
 };
 
-/// The actor columns (kind, id, label) of a row.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ActorRef {
-    pub kind: String,
-    pub id: Option<i64>,
-    pub label: String,
-}
-
 #[derive(Debug, Clone)]
 pub struct NewPayment {
     pub loan_id: LoanId,
@@ -27,7 +20,7 @@ pub struct NewPayment {
     pub reference: Option<String>,
     pub idempotency_key: Option<String>,
     pub request_hash: String,
-    pub registered_by: ActorRef,
+    pub registered_by: Actor,
 }
 
 /// Inserts a payment and returns its id. A duplicate idempotency key of the tenant fails with a unique
@@ -128,7 +121,7 @@ pub struct NewReversal {
     pub amount: i64,
     pub reversed_on: NaiveDate,
     pub reason: String,
-    pub reversed_by: ActorRef,
+    pub reversed_by: Actor,
 }
 
 /// Records a reversal and marks its payment reversed. A second reversal of the same payment fails with a
@@ -147,9 +140,9 @@ pub async fn insert_reversal<C: ConnectionTrait>(
         amount: Set(new.amount),
         reversed_on: Set(new.reversed_on),
         reason: Set(new.reason),
-        reversed_by_kind: Set(Some(new.reversed_by.kind)),
+        reversed_by_kind: Set(Some(new.reversed_by.kind.as_str().to_string())),
         reversed_by_id: Set(new.reversed_by.id),
-        reversed_by_label: Set(Some(new.reversed_by.label)),
+        reversed_by_label: Set(Some(new.reversed_by.stored().label)),
         created_at: Set(micros(now)),
     };
     let done = payment_reversal::Entity::insert(row.clone())
@@ -289,9 +282,9 @@ fn payment_model(
         reference: Set(new.reference),
         idempotency_key: Set(new.idempotency_key),
         request_hash: Set(new.request_hash),
-        registered_by_kind: Set(Some(new.registered_by.kind)),
+        registered_by_kind: Set(Some(new.registered_by.kind.as_str().to_string())),
         registered_by_id: Set(new.registered_by.id),
-        registered_by_label: Set(Some(new.registered_by.label)),
+        registered_by_label: Set(Some(new.registered_by.stored().label)),
         created_at: Set(created_at),
         reversed: Set(false),
     }

@@ -2,6 +2,7 @@
 
 use super::{migrated, tenant};
 use chrono::{Duration, TimeZone, Utc};
+use credinet_core::events::EventKind;
 use credinet_core::ids::EventId;
 use credinet_store::repo::events::{self, NewEvent};
 use credinet_store::testing::TestDb;
@@ -10,7 +11,7 @@ use std::collections::BTreeSet;
 
 fn event(n: usize) -> NewEvent {
     NewEvent {
-        kind: "payment_registered",
+        kind: EventKind::PaymentRegistered,
         entity: "payment",
         entity_id: Some(n.to_string()),
         payload: serde_json::json!({ "n": n }),

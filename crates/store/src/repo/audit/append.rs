@@ -64,7 +64,7 @@ async fn queue(tx: &WriteTx, tenant: TenantId, entry_ids: Vec<i64>) -> Result<()
 /// The actor label and user agent as stored: cut to the column widths (254 and 512 characters).
 pub(crate) fn clipped(record: &Record) -> (String, Option<String>) {
     (
-        record.actor.label.chars().take(254).collect(),
+        record.actor.stored().label,
         record
             .origin
             .user_agent

@@ -12,7 +12,7 @@ use credinet_core::ids::{ClientId, LoanId, ProductId};
 use credinet_core::lending::allocation::Components;
 use credinet_core::money::Money;
 use credinet_lending::loans::{
-    self, ActorInfo, Installment, Loan, LoanDetail, LoanFilter, LoanInput, LoanListItem, LoanStatus,
+    self, Actor, Installment, Loan, LoanDetail, LoanFilter, LoanInput, LoanListItem, LoanStatus,
 };
 use serde::{Deserialize, Serialize};
 
@@ -38,9 +38,9 @@ pub struct LoanView {
     pub total_paid: String,
     pub outstanding: String,
     #[schema(value_type = Option<Object>)]
-    pub submitted_by: Option<ActorInfo>,
+    pub submitted_by: Option<Actor>,
     #[schema(value_type = Option<Object>)]
-    pub approved_by: Option<ActorInfo>,
+    pub approved_by: Option<Actor>,
     pub rejection_reason: Option<String>,
     pub write_off_reason: Option<String>,
     pub created_at: DateTime<Utc>,

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use credinet_core::ids::{LoanId, PaymentId};
 use credinet_core::money::Money;
-use credinet_lending::loans::ActorInfo;
+use credinet_lending::loans::Actor;
 use credinet_lending::payments::{
     self, AllocationLine, Payment, PaymentFilter, PaymentInput, PaymentMethod, PaymentReceipt,
     Reversal,
@@ -30,7 +30,7 @@ pub struct PaymentView {
     pub reference: Option<String>,
     pub idempotency_key: Option<String>,
     #[schema(value_type = Option<Object>)]
-    pub registered_by: Option<ActorInfo>,
+    pub registered_by: Option<Actor>,
     pub created_at: DateTime<Utc>,
     pub reversed: bool,
 }

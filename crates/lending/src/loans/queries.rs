@@ -1,0 +1,94 @@
+//! Reading loans: one, by number, with its schedule, a page of them.
+
+use super::{Loan, LoanDetail, LoanFilter, LoanListItem, installment_to_domain, to_domain};
+use crate::{LendingError, Page, PageRequest, clients};
+use credinet_core::ids::{LoanId, TenantId};
+use credinet_store::Store;
+use credinet_store::repo::clients as client_repo;
+use credinet_store::repo::loans::{self as repo, LoanQuery};
+
+pub async fn get(store: &Store, tenant: TenantId, id: LoanId) -> Result<Loan, LendingError> {
+    let row = repo::get(store.db(), tenant, id)
+        .await?
+        .ok_or(LendingError::NotFound("loan"))?;
+    to_domain(row)
+}
+
+/// A loan by its human number (what a borrower or a cashier types).
+pub async fn by_number(
+    store: &Store,
+    tenant: TenantId,
+    number: &str,
+) -> Result<Loan, LendingError> {
+    let row = repo::by_number(store.db(), tenant, number)
+        .await?
+        .ok_or(LendingError::NotFound("loan"))?;
+    to_domain(row)
+}
+
+/// A loan with its installments.
+pub async fn detail(
+    store: &Store,
+    tenant: TenantId,
+    id: LoanId,
+) -> Result<LoanDetail, LendingError> {
+    let loan = get(store, tenant, id).await?;
+    let installments = repo::installments(store.db(), tenant, id)
+        .await?
+        .into_iter()
+        .map(installment_to_domain)
+        .collect::<Result<_, _>>()?;
+    Ok(LoanDetail { loan, installments })
+}
+
+/// One page of the tenant's loans, newest first.
+pub async fn list(
+    store: &Store,
+    tenant: TenantId,
+    filter: &LoanFilter,
+    page: PageRequest,
+) -> Result<Page<LoanListItem>, LendingError> {
+    let page = page.clamped();
+    let query = LoanQuery {
+        statuses: filter
+            .statuses
+            .iter()
+            .map(|s| s.as_str().to_string())
+            .collect(),
+        client: filter.client,
+        offset: page.offset,
+        limit: page.limit,
+    };
+    let (rows, total) = repo::list(store.db(), tenant, &query).await?;
+    let mut ids: Vec<i64> = rows.iter().map(|r| r.client_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let names: std::collections::HashMap<i64, String> =
+        client_repo::by_ids(store.db(), tenant, &ids)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.full_name))
+            .collect();
+    let items = rows
+        .into_iter()
+        .map(|row| {
+            let client_name = names.get(&row.client_id).cloned().unwrap_or_default();
+            to_domain(row).map(|loan| LoanListItem { loan, client_name })
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Page {
+        items,
+        total,
+        offset: page.offset,
+        limit: page.limit,
+    })
+}
+
+/// The client of a loan, for screens that show both.
+pub async fn client_of(
+    store: &Store,
+    tenant: TenantId,
+    loan: &Loan,
+) -> Result<clients::Client, LendingError> {
+    clients::get(store, tenant, loan.client_id).await
+}
