@@ -1,7 +1,7 @@
 //! The lending tables on every backend: business dates round-trip, counters never repeat, holidays seed
 //! once.
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use credinet_core::ids::TenantId;
 use credinet_core::slug::TenantSlug;
 use credinet_core::zone::Zone;
@@ -19,7 +19,7 @@ async fn migrated(db: &TestDb) -> (Store, TenantId) {
         currency: credinet_core::currency::Currency::MXN,
         settings: credinet_core::tenant_settings::TenantSettings::default(),
     };
-    let tenant = tenants::create(store.db(), new, Utc::now()).await.unwrap();
+    let tenant = tenants::create(store.db(), new, store.now()).await.unwrap();
     (store, tenant.id)
 }
 
@@ -45,7 +45,7 @@ async fn business_dates_round_trip_as_civil_dates(db: TestDb) {
             address: None,
             notes: None,
         };
-        let row = clients::insert(store.db(), tenant, fields, Utc::now())
+        let row = clients::insert(store.db(), tenant, fields, store.now())
             .await
             .unwrap();
         let back = clients::get(

@@ -437,7 +437,7 @@ async fn the_batch_writer_stores_every_payment_column_it_is_given(db: TestDb) {
         payments: vec![(id, new)],
         ..Default::default()
     };
-    payment_batch::write(&tx, tenant, rows, chrono::Utc::now())
+    payment_batch::write(&tx, tenant, rows, store.now())
         .await
         .unwrap();
     tx.commit().await.unwrap();

@@ -1,4 +1,4 @@
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use credinet_core::ids::{LoanId, TenantId};
 use credinet_core::lending::terms::{InterestMethod, Periodicity, ProductTerms};
 use credinet_core::money::Money;
@@ -29,7 +29,7 @@ pub async fn tenant(store: &Store, slug: &str) -> TenantId {
         currency: credinet_core::currency::Currency::MXN,
         settings: credinet_core::tenant_settings::TenantSettings::default(),
     };
-    tenants::create(store.db(), new, Utc::now())
+    tenants::create(store.db(), new, store.now())
         .await
         .unwrap()
         .id

@@ -5,4 +5,5 @@ mod common;
 mod concurrency;
 mod lifecycle;
 mod payments;
+mod portfolio;
 mod privacy;

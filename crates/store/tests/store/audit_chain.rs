@@ -84,7 +84,7 @@ async fn an_entry_written_around_the_log_is_reported(db: TestDb) {
     audit_entry::ActiveModel {
         id: NotSet,
         tenant_id: Set(a.id.get()),
-        at: Set(Utc::now()),
+        at: Set(store.now()),
         actor_kind: Set("user".into()),
         actor_id: Set(None),
         actor_label: Set("someone".into()),
@@ -104,7 +104,7 @@ async fn an_entry_written_around_the_log_is_reported(db: TestDb) {
         0,
         "not queued, not chained"
     );
-    let check = audit::verify(store.db(), a.id, Utc::now()).await.unwrap();
+    let check = audit::verify(store.db(), a.id, store.now()).await.unwrap();
     assert_eq!(
         (check.sealed, check.first_broken, check.unqueued),
         (1, None, 1)
@@ -216,7 +216,7 @@ async fn chains_sealed_before_the_log_became_write_once_carry_over(db: TestDb) {
 
     let report = migrations::run_until(&store, 3).await.unwrap();
     assert_eq!(report.applied, vec![(3, "audit_seal")]);
-    let carried = audit::verify(store.db(), a.id, Utc::now()).await.unwrap();
+    let carried = audit::verify(store.db(), a.id, store.now()).await.unwrap();
     assert_eq!(
         (carried.sealed, carried.first_broken, carried.unqueued),
         (2, None, 0),
@@ -235,7 +235,7 @@ async fn chains_sealed_before_the_log_became_write_once_carry_over(db: TestDb) {
         .map(|e| e.seq)
         .collect();
     assert_eq!(listed, vec![Some(3), Some(2), Some(1)]);
-    let after = audit::verify(store.db(), a.id, Utc::now()).await.unwrap();
+    let after = audit::verify(store.db(), a.id, store.now()).await.unwrap();
     assert_eq!((after.sealed, after.first_broken), (3, None));
 }
 
@@ -249,11 +249,11 @@ async fn a_late_commit_is_chained_after_the_entries_that_passed_it(backend: Back
     let store = migrated(&db).await;
     let a = tenant(&store, "caja-a").await;
     let slow = store.write().await.unwrap();
-    let first = audit::append(&slow, a.id, record("payment_registered", 1), Utc::now())
+    let first = audit::append(&slow, a.id, record("payment_registered", 1), store.now())
         .await
         .unwrap();
     let fast = store.write().await.unwrap();
-    let second = audit::append(&fast, a.id, record("payment_registered", 2), Utc::now())
+    let second = audit::append(&fast, a.id, record("payment_registered", 2), store.now())
         .await
         .unwrap();
     fast.commit_unsealed().await.unwrap();
@@ -271,7 +271,7 @@ async fn a_late_commit_is_chained_after_the_entries_that_passed_it(backend: Back
         (position(second).await, position(first).await),
         (Some(1), Some(2))
     );
-    let check = audit::verify(store.db(), a.id, Utc::now()).await.unwrap();
+    let check = audit::verify(store.db(), a.id, store.now()).await.unwrap();
     assert_eq!(
         (check.sealed, check.first_broken, check.unqueued),
         (2, None, 0)

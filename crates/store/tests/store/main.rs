@@ -29,7 +29,7 @@ async fn tenant(store: &Store, slug: &str) -> tenants::Tenant {
         currency: credinet_core::currency::Currency::MXN,
         settings: credinet_core::tenant_settings::TenantSettings::default(),
     };
-    tenants::create(store.db(), new, Utc::now())
+    tenants::create(store.db(), new, store.now())
         .await
         .expect("create tenant")
 }
@@ -70,7 +70,7 @@ async fn appended(
     let mut ids = Vec::new();
     for n in 0..count {
         ids.push(
-            audit::append(&tx, tenant, record(action, n), Utc::now())
+            audit::append(&tx, tenant, record(action, n), store.now())
                 .await
                 .unwrap(),
         );
@@ -93,7 +93,7 @@ async fn a_burst_larger_than_a_sealing_batch_is_chained_in_order(db: TestDb) {
     let a = tenant(&store, "caja-a").await;
     appended(&store, a.id, "payment_registered", 1_234).await;
     assert_eq!(audit::seal(&store, a.id).await.unwrap(), 1_234);
-    let check = audit::verify(store.db(), a.id, Utc::now()).await.unwrap();
+    let check = audit::verify(store.db(), a.id, store.now()).await.unwrap();
     assert_eq!(
         (check.sealed, check.first_broken, check.stale_unsealed),
         (1_234, None, 0)
@@ -132,7 +132,7 @@ async fn a_tenant_cannot_see_or_change_another_tenants_users(db: TestDb) {
     let store = migrated(&db).await;
     let a = tenant(&store, "caja-a").await;
     let b = tenant(&store, "caja-b").await;
-    let ana = users::create(store.db(), a.id, new_user("ana@a.mx"), Utc::now())
+    let ana = users::create(store.db(), a.id, new_user("ana@a.mx"), store.now())
         .await
         .unwrap();
 
@@ -152,7 +152,7 @@ async fn a_tenant_cannot_see_or_change_another_tenants_users(db: TestDb) {
         ..Default::default()
     };
     assert!(
-        users::update(store.db(), b.id, ana.id, change, Utc::now())
+        users::update(store.db(), b.id, ana.id, change, store.now())
             .await
             .unwrap()
             .is_none(),
@@ -174,10 +174,10 @@ async fn a_tenant_cannot_see_or_change_another_tenants_users(db: TestDb) {
     );
 
     // The same email may exist in both tenants, but not twice in one.
-    users::create(store.db(), b.id, new_user("ANA@a.mx"), Utc::now())
+    users::create(store.db(), b.id, new_user("ANA@a.mx"), store.now())
         .await
         .unwrap();
-    let duplicate = users::create(store.db(), a.id, new_user(" Ana@A.mx "), Utc::now())
+    let duplicate = users::create(store.db(), a.id, new_user(" Ana@A.mx "), store.now())
         .await
         .unwrap_err();
     assert!(duplicate.is_unique_violation(), "{duplicate}");
@@ -195,10 +195,10 @@ async fn a_sealed_chain_verifies_and_a_tampered_row_is_found(db: TestDb) {
     let b = tenant(&store, "caja-b").await;
     let tx = store.write().await.unwrap();
     for n in 0..7 {
-        audit::append(&tx, a.id, record("payment_registered", n), Utc::now())
+        audit::append(&tx, a.id, record("payment_registered", n), store.now())
             .await
             .unwrap();
-        audit::append(&tx, b.id, record("user_login", n), Utc::now())
+        audit::append(&tx, b.id, record("user_login", n), store.now())
             .await
             .unwrap();
     }
@@ -209,7 +209,7 @@ async fn a_sealed_chain_verifies_and_a_tampered_row_is_found(db: TestDb) {
         0,
         "sealing again seals nothing"
     );
-    let ok = audit::verify(store.db(), a.id, Utc::now()).await.unwrap();
+    let ok = audit::verify(store.db(), a.id, store.now()).await.unwrap();
     assert_eq!((ok.sealed, ok.first_broken.clone()), (7, None));
 
     // B's entries are not in A's chain or listing, and are still unsealed.
@@ -238,12 +238,12 @@ async fn a_sealed_chain_verifies_and_a_tampered_row_is_found(db: TestDb) {
         ))
         .await
         .unwrap();
-    let broken = audit::verify(store.db(), a.id, Utc::now()).await.unwrap();
+    let broken = audit::verify(store.db(), a.id, store.now()).await.unwrap();
     let link = broken.first_broken.expect("the tampered row is found");
     assert_eq!(link.seq, 4);
     assert!(link.reason.contains("content"), "{}", link.reason);
     assert_eq!(
-        audit::verify(store.db(), b.id, Utc::now())
+        audit::verify(store.db(), b.id, store.now())
             .await
             .unwrap()
             .sealed,
@@ -268,7 +268,7 @@ async fn a_deleted_audit_row_breaks_the_chain(db: TestDb) {
     ] {
         store.db().execute_unprepared(&statement).await.unwrap();
     }
-    let link = audit::verify(store.db(), a.id, Utc::now())
+    let link = audit::verify(store.db(), a.id, store.now())
         .await
         .unwrap()
         .first_broken
@@ -314,7 +314,7 @@ async fn sqlite_checkpoints_move_off_the_writer_and_still_copy_everything() {
                 r
             })
             .collect();
-        audit::append_many(&tx, a.id, records, Utc::now())
+        audit::append_many(&tx, a.id, records, store.now())
             .await
             .unwrap();
         tx.commit().await.unwrap();
@@ -326,7 +326,7 @@ async fn sqlite_checkpoints_move_off_the_writer_and_still_copy_everything() {
         "the writer did not checkpoint (log of {wal} bytes)"
     );
     assert_eq!(store.checkpoint_wal().await.unwrap(), 0, "all of it copied");
-    let since = Utc::now() - chrono::Duration::hours(1);
+    let since = store.now() - chrono::Duration::hours(1);
     assert_eq!(
         audit::count_since(store.db(), a.id, since).await.unwrap(),
         4_000
