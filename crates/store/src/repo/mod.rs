@@ -3,6 +3,7 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod bulk;
 pub mod clients;
 pub mod counters;
 pub mod events;
