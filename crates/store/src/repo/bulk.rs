@@ -450,7 +450,7 @@ async fn insert_installments(
 /// tables: analysing still-empty payment tables too would record them as empty, and with autovacuum
 /// off (as on the benchmark machine) nothing corrects that while they grow — the plans PostgreSQL
 /// caches for its foreign-key checks then scan `payment` sequentially for every allocation
-/// (docs/benchmarks.md, "Session 2": 0.5 ms per row, half of all database time).
+/// (docs/benchmarks.md, "Statistics after a bulk load": 0.5 ms per row, half of all database time).
 pub async fn analyze_loaded<C: ConnectionTrait>(db: &C) -> Result<(), StoreError> {
     if db.get_database_backend() == DbBackend::Postgres {
         db.execute_unprepared("ANALYZE client, loan, installment")
