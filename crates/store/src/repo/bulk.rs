@@ -114,8 +114,8 @@ pub struct Loaded {
 
 /// Writes `portfolio` for `tenant` inside `tx`, clients first, then loans, then installments. Nothing is
 /// visible to others before `tx` commits; a failure leaves nothing once it rolls back. Refuses, before
-/// writing anything, a loan whose cached totals disagree with its installments or that names a client
-/// outside the load.
+/// writing anything, a loan whose cached totals disagree with its installments, that names a client
+/// outside the load, or a client or product of another tenant.
 pub async fn load(
     tx: &WriteTx,
     tenant: TenantId,
@@ -123,6 +123,18 @@ pub async fn load(
     now: DateTime<Utc>,
 ) -> Result<Loaded, StoreError> {
     check(&portfolio)?;
+    let stored_clients = portfolio.loans.iter().filter_map(|l| match l.client {
+        ClientRef::Stored(id) => Some(id.get()),
+        ClientRef::Loaded(_) => None,
+    });
+    owned(tx, tenant, "client", stored_clients).await?;
+    owned(
+        tx,
+        tenant,
+        "loan_product",
+        portfolio.loans.iter().map(|l| l.product_id),
+    )
+    .await?;
     let now = micros(now);
     let Portfolio { clients, loans } = portfolio;
     let client_ids = insert_clients(tx, tenant, clients, now).await?;
@@ -177,6 +189,39 @@ fn check(portfolio: &Portfolio) -> Result<(), StoreError> {
                 "total_due {} / total_paid {} are not its installments' {due} / {paid}",
                 l.total_due, l.total_paid
             ));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses ids of `table` that are not the tenant's: the foreign keys name `id` alone, so without this
+/// a loan could point at another tenant's client or product.
+async fn owned(
+    tx: &WriteTx,
+    tenant: TenantId,
+    table: &'static str,
+    ids: impl Iterator<Item = i64>,
+) -> Result<(), StoreError> {
+    let mut ids: Vec<i64> = ids.collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for chunk in ids.chunks(500) {
+        let select = Query::select()
+            .expr_as(Func::count(Expr::col(Alias::new("id"))), Alias::new("n"))
+            .from(Alias::new(table))
+            .and_where(Expr::col(Alias::new("tenant_id")).eq(tenant.get()))
+            .and_where(Expr::col(Alias::new("id")).is_in(chunk.iter().copied()))
+            .to_owned();
+        let found = match tx.query_one(&select).await? {
+            Some(row) => row.try_get::<i64>("", "n")?,
+            None => 0,
+        };
+        if found != chunk.len() as i64 {
+            return Err(StoreError::InvalidLoad(format!(
+                "{} of {} {table} ids named by the loans are not the tenant's",
+                chunk.len() as i64 - found,
+                chunk.len()
+            )));
         }
     }
     Ok(())
@@ -488,7 +533,7 @@ pub async fn totals<C: ConnectionTrait>(db: &C, tenant: TenantId) -> Result<Tota
     let t = tenant.get();
     let of = |table: &'static str, expr: Expr, int: &Alias| -> Expr {
         let inner = Query::select()
-            .expr(Func::coalesce([expr, Expr::val(0).into()]))
+            .expr(Func::coalesce([expr, Expr::val(0)]))
             .from(Alias::new(table))
             .and_where(Expr::col(Alias::new("tenant_id")).eq(t))
             .to_owned();
@@ -498,7 +543,7 @@ pub async fn totals<C: ConnectionTrait>(db: &C, tenant: TenantId) -> Result<Tota
     let sum = |cols: &[&'static str]| -> Expr {
         let mut cols = cols.iter();
         let first = col(cols.next().copied().unwrap_or("id"));
-        let total = cols.fold(Expr::from(first), |acc, c| acc.add(col(c)));
+        let total = cols.fold(first, |acc, c| acc.add(col(c)));
         Func::sum(total).into()
     };
     let count = || -> Expr { Func::count(Expr::col(Alias::new("id"))).into() };

@@ -1,5 +1,6 @@
 //! A bulk load writes every row it is given, with the ids it hands back, on every backend; rows that
-//! contradict each other are refused before anything is written.
+//! contradict each other, or name another tenant's client or product, are refused before anything is
+//! written.
 
 use super::{migrated, tenant};
 use chrono::{Duration, NaiveDate, SubsecRound};
@@ -14,7 +15,7 @@ use credinet_store::{StoreError, each_backend};
 
 each_backend!(
     a_bulk_load_reads_back_as_written,
-    a_loan_whose_totals_disagree_with_its_schedule_is_refused,
+    loans_that_contradict_their_schedule_or_their_tenant_are_refused,
 );
 
 const CLIENTS: usize = 150;
@@ -26,7 +27,9 @@ fn client(i: usize) -> ClientFields {
     ClientFields {
         full_name: format!("Cliente Cargado {i:04}"),
         phone: format!("+5255{:08}", 20_000_000 + i),
-        curp: (i % 3 == 0).then(|| format!("PEGA{:06}HDFRRN0{}", 800_000 + i, i % 10)),
+        curp: i
+            .is_multiple_of(3)
+            .then(|| format!("PEGA{:06}HDFRRN0{}", 800_000 + i, i % 10)),
         rfc: None,
         birth_date: NaiveDate::from_ymd_opt(1980, 1, 1).map(|d| d + Duration::days(i as i64)),
         address: Some(format!("Calle {i} #{}", i * 7)),
@@ -47,7 +50,7 @@ fn loan(i: usize, client: ClientRef, product: i64, start: NaiveDate) -> BulkLoan
             } else {
                 per
             };
-            let (late_fee, late_fee_iva) = if k == 0 && i % 5 == 0 {
+            let (late_fee, late_fee_iva) = if k == 0 && i.is_multiple_of(5) {
                 (15_000, 2_400)
             } else {
                 (0, 0)
@@ -276,7 +279,7 @@ async fn a_bulk_load_reads_back_as_written(db: TestDb) {
     );
 }
 
-async fn a_loan_whose_totals_disagree_with_its_schedule_is_refused(db: TestDb) {
+async fn loans_that_contradict_their_schedule_or_their_tenant_are_refused(db: TestDb) {
     let store = migrated(&db).await;
     let a = tenant(&store, "caja-a").await;
     let now = store.now();
@@ -314,6 +317,38 @@ async fn a_loan_whose_totals_disagree_with_its_schedule_is_refused(db: TestDb) {
     )
     .await;
     assert!(matches!(unknown_client, Err(StoreError::InvalidLoad(_))));
+    tx.rollback().await.unwrap();
+
+    // Another tenant's client or product is refused too: the foreign keys alone would take them.
+    let b = tenant(&store, "caja-b").await;
+    let theirs = clients::insert(store.db(), b.id, client(7), now)
+        .await
+        .unwrap();
+    let their_product = products::insert(store.db(), b.id, product_fields(), now)
+        .await
+        .unwrap()
+        .id;
+    let tx = store.write().await.unwrap();
+    for (owner, product) in [
+        (ClientRef::Stored(ClientId::new(theirs.id)), product),
+        (ClientRef::Loaded(0), their_product),
+    ] {
+        let refused = bulk::load(
+            &tx,
+            a.id,
+            Portfolio {
+                clients: vec![client(0)],
+                loans: vec![loan(0, owner, product, start)],
+            },
+            now,
+        )
+        .await;
+        assert!(
+            matches!(refused, Err(StoreError::InvalidLoad(ref why)) if why.contains("not the tenant's")),
+            "{}: {refused:?}",
+            db.backend
+        );
+    }
     tx.rollback().await.unwrap();
     assert_eq!(
         bulk::totals(store.db(), a.id).await.unwrap(),
