@@ -3,7 +3,7 @@
 //! written.
 
 use super::{migrated, tenant};
-use chrono::{Duration, NaiveDate, SubsecRound};
+use chrono::{Duration, NaiveDate};
 use credinet_core::ids::ClientId;
 use credinet_store::repo::bulk::{self, BulkInstallment, BulkLoan, ClientRef, Portfolio};
 use credinet_store::repo::clients::{self, ClientFields};
@@ -108,7 +108,10 @@ fn loan(i: usize, client: ClientRef, product: i64, start: NaiveDate) -> BulkLoan
             id: None,
             label: "cli".into(),
         },
-        disbursed_at: chrono::Utc::now().trunc_subsecs(6),
+        disbursed_at: start
+            .and_hms_micro_opt(16, 30, 0, 123_456)
+            .expect("a valid time")
+            .and_utc(),
         disbursed_on: start,
         opening_commission: 2_000,
         commission_iva: 320,
