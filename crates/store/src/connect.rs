@@ -110,7 +110,7 @@ impl Store {
         }
         // A server connection is pinged before use only after a second idle. By default sqlx pings on
         // every checkout: one more round trip before each request's first query and each transaction's
-        // BEGIN (docs/benchmarks.md, session 4). A connection in steady use has just proved itself; one
+        // BEGIN (docs/benchmarks.md, "Connection ping"). A connection in steady use has just proved itself; one
         // that broke since (the server restarted) fails its statement, and the pool replaces it.
         opts.test_before_acquire_if_idle_for(Duration::from_secs(1));
         let db = connect(opts).await?;

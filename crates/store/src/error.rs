@@ -24,6 +24,9 @@ pub enum StoreError {
     Conflict(String),
     #[error("{0} not found")]
     NotFound(String),
+    /// Rows handed to a bulk load contradict each other; nothing was written.
+    #[error("cannot load: {0}")]
+    InvalidLoad(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
     #[error(transparent)]

@@ -3,6 +3,7 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod bulk;
 pub mod clients;
 pub mod counters;
 pub mod events;
@@ -30,8 +31,8 @@ pub fn micros(t: DateTime<Utc>) -> DateTime<Utc> {
 /// The tenant condition of a statement that also names its rows by id (`id IN (…)`). Written as
 /// `tenant_id + 0 = ?` so SQLite, which without statistics takes an equality on an index's first column
 /// to be selective, looks the rows up by id instead of scanning every row of the tenant through the
-/// `(tenant_id, …)` index (measured in docs/benchmarks.md); PostgreSQL without statistics made the same
-/// choice for the audit log (session 3). Other backends plan it the same way.
+/// `(tenant_id, …)` index; PostgreSQL without statistics made the same choice for the audit log
+/// (docs/benchmarks.md, "Planning without statistics"; ADR 6). Other backends plan it the same way.
 pub(crate) fn tenant_is(
     column: impl sea_orm::sea_query::IntoColumnRef,
     tenant: TenantId,

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 /// Entries sealed per transaction. Small enough that a sealing transaction is short: on SQLite it holds the
 /// only writer, and payment batches queued behind 500 entries' worth of reading, hashing and writing were
-/// the slowest 1 % of payments (p99 −1.5 ms at 100, on both backends; docs/benchmarks.md, session 4).
+/// the slowest 1 % of payments (p99 −1.5 ms at 100, on both backends; docs/benchmarks.md, "Sealing batch size").
 const SEAL_BATCH: u64 = 100;
 
 /// Seals the entries of `tenant` waiting in the queue, in batches, until a batch finds the queue drained;
