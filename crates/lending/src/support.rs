@@ -51,6 +51,27 @@ pub(crate) fn corrupt(what: String) -> credinet_store::StoreError {
     credinet_store::StoreError::Corrupt(what)
 }
 
+/// A stored installment number as the core counts it. A negative one is corruption, named by its row
+/// (`what`), never read as 0.
+pub(crate) fn stored_number(
+    number: i32,
+    what: impl std::fmt::Display,
+) -> Result<u32, LendingError> {
+    u32::try_from(number).map_err(|_| {
+        LendingError::Store(corrupt(format!(
+            "{what}: installment number {number} is negative"
+        )))
+    })
+}
+
+/// An installment number as stored. The core's numbers come from a term or from stored rows, so one
+/// past `i32::MAX` is a broken invariant, refused rather than written as another number.
+pub(crate) fn storable_number(number: u32) -> Result<i32, LendingError> {
+    i32::try_from(number).map_err(|_| {
+        LendingError::Invalid(format!("installment number {number} is too large to store"))
+    })
+}
+
 /// Trims optional text; empty becomes `None`; longer than `max` characters is refused.
 pub(crate) fn optional_text(
     raw: Option<&str>,

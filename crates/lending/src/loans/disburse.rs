@@ -44,14 +44,16 @@ pub async fn disburse(
     let rows: Vec<NewInstallment> = schedule
         .installments
         .iter()
-        .map(|i| NewInstallment {
-            number: i32::try_from(i.number).unwrap_or(i32::MAX),
-            due_date: i.due_date,
-            principal: i.principal.centavos(),
-            interest: i.interest.centavos(),
-            interest_iva: i.iva.centavos(),
+        .map(|i| {
+            Ok(NewInstallment {
+                number: crate::support::storable_number(i.number)?,
+                due_date: i.due_date,
+                principal: i.principal.centavos(),
+                interest: i.interest.centavos(),
+                interest_iva: i.iva.centavos(),
+            })
         })
-        .collect();
+        .collect::<Result<_, LendingError>>()?;
     repo::insert_installments(&tx, tenant, id, &rows).await?;
     if let Some(last) = schedule.installments.last() {
         holidays::ensure_years(&tx, tenant, on, last.due_date).await?;

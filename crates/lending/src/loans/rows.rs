@@ -111,7 +111,7 @@ pub(crate) fn components_paid(row: &installment::Model) -> Components {
 /// The core's view of a stored installment, refusing a stored state that breaks `0 <= paid <= due`.
 pub(crate) fn balance(row: &installment::Model) -> Result<InstallmentBalance, LendingError> {
     InstallmentBalance::restore(
-        u32::try_from(row.number).unwrap_or(0),
+        crate::support::stored_number(row.number, format_args!("installment {}", row.id))?,
         components_due(row),
         components_paid(row),
     )

@@ -164,7 +164,10 @@ pub(crate) fn line_to_domain(
 ) -> Result<AllocationLine, LendingError> {
     Ok(AllocationLine {
         installment_id: InstallmentId::new(row.installment_id),
-        installment_number: u32::try_from(row.installment_number).unwrap_or(0),
+        installment_number: crate::support::stored_number(
+            row.installment_number,
+            format_args!("allocation {}", row.id),
+        )?,
         component: parse_enum(&row.component, "component")?,
         amount: Money::from_centavos(row.amount),
     })

@@ -324,14 +324,16 @@ impl PlannedPayment {
         }
     }
 
-    pub fn allocation_rows(&self) -> Vec<NewAllocation> {
+    pub fn allocation_rows(&self) -> Result<Vec<NewAllocation>, LendingError> {
         self.lines
             .iter()
-            .map(|l| NewAllocation {
-                installment_id: l.installment_id.get(),
-                installment_number: i32::try_from(l.installment_number).unwrap_or(i32::MAX),
-                component: enum_text(&l.component),
-                amount: l.amount.centavos(),
+            .map(|l| {
+                Ok(NewAllocation {
+                    installment_id: l.installment_id.get(),
+                    installment_number: crate::support::storable_number(l.installment_number)?,
+                    component: enum_text(&l.component),
+                    amount: l.amount.centavos(),
+                })
             })
             .collect()
     }

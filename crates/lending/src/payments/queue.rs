@@ -286,7 +286,7 @@ async fn write_accepted(
         let id = credinet_core::ids::PaymentId::new(id);
         rows.payments.push((id, planned.row()));
         rows.allocations
-            .extend(planned.allocation_rows().into_iter().map(|a| (id, a)));
+            .extend(planned.allocation_rows()?.into_iter().map(|a| (id, a)));
         let records = planned.records(id, now);
         let (record, event) = records.entry;
         rows.audit.push(record);

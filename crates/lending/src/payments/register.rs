@@ -75,7 +75,7 @@ pub async fn register(
         }
         Err(e) => return Err(e.into()),
     };
-    repo::insert_allocations(&tx, tenant, payment_id, planned.allocation_rows()).await?;
+    repo::insert_allocations(&tx, tenant, payment_id, planned.allocation_rows()?).await?;
     loan_repo::set_paid(&tx, tenant, state.loan().id, &state.installment_writes()).await?;
     let loan = state.loan_write();
     loan_repo::set_balances(

@@ -54,7 +54,10 @@ pub async fn reverse(
         .iter()
         .map(|a| {
             Ok(Allocation {
-                installment: u32::try_from(a.installment_number).unwrap_or(0),
+                installment: crate::support::stored_number(
+                    a.installment_number,
+                    format_args!("allocation {}", a.id),
+                )?,
                 component: parse_enum(&a.component, "component")?,
                 amount: Money::from_centavos(a.amount),
             })
