@@ -7,6 +7,7 @@
 //! What is written is decided in [`plan`] without I/O; [`register`], [`reverse`] and the group commit
 //! of [`PaymentQueue`] only lock, read, ask the plan and write it.
 
+mod effects;
 mod plan;
 mod queries;
 mod queue;

@@ -3,6 +3,7 @@
 
 use super::PaymentInput;
 use super::PaymentReceipt;
+use super::effects;
 use super::plan::{self, LoanState, Request};
 use super::queries::receipt;
 use crate::{LendingError, loans};
@@ -10,8 +11,7 @@ use credinet_core::idempotency::IdempotencyKey;
 use credinet_core::ids::TenantId;
 use credinet_store::Store;
 use credinet_store::entities::payment;
-use credinet_store::repo::audit::{self, Requester};
-use credinet_store::repo::events;
+use credinet_store::repo::audit::Requester;
 use credinet_store::repo::loans as loan_repo;
 use credinet_store::repo::payments as repo;
 
@@ -76,23 +76,9 @@ pub async fn register(
         Err(e) => return Err(e.into()),
     };
     repo::insert_allocations(&tx, tenant, payment_id, planned.allocation_rows()?).await?;
-    loan_repo::set_paid(&tx, tenant, state.loan().id, &state.installment_writes()).await?;
-    let loan = state.loan_write();
-    loan_repo::set_balances(
-        &tx,
-        tenant,
-        loan.id,
-        loan.balances,
-        &loan.status,
-        loan.paid_at,
-        now,
-    )
-    .await?;
     let records = planned.records(payment_id, now);
-    for (record, event) in std::iter::once(records.entry).chain(records.transition) {
-        audit::append(&tx, tenant, record, now).await?;
-        events::append(&tx, tenant, event, now).await?;
-    }
+    let entries = std::iter::once(records.entry).chain(records.transition);
+    effects::write(&tx, tenant, &state, entries, now).await?;
     tx.commit().await?;
     Ok(records.receipt)
 }

@@ -1,5 +1,6 @@
 //! Reversing a payment: exactly its allocations are undone, once.
 
+use super::effects;
 use super::plan::{self, LoanState};
 use super::{Reversal, to_domain};
 use crate::LendingError;
@@ -9,8 +10,7 @@ use credinet_core::ids::{LoanId, PaymentId, ReversalId, TenantId};
 use credinet_core::lending::allocation::Allocation;
 use credinet_core::money::Money;
 use credinet_store::Store;
-use credinet_store::repo::audit::{self, Requester};
-use credinet_store::repo::events;
+use credinet_store::repo::audit::Requester;
 use credinet_store::repo::loans as loan_repo;
 use credinet_store::repo::payments as repo;
 
@@ -77,22 +77,8 @@ pub async fn reverse(
         }
         Err(e) => return Err(e.into()),
     };
-    loan_repo::set_paid(&tx, tenant, state.loan().id, &state.installment_writes()).await?;
-    let loan = state.loan_write();
-    loan_repo::set_balances(
-        &tx,
-        tenant,
-        loan.id,
-        loan.balances,
-        &loan.status,
-        loan.paid_at,
-        now,
-    )
-    .await?;
-    for (record, event) in std::iter::once(planned.entry).chain(planned.transition) {
-        audit::append(&tx, tenant, record, now).await?;
-        events::append(&tx, tenant, event, now).await?;
-    }
+    let entries = std::iter::once(planned.entry).chain(planned.transition);
+    effects::write(&tx, tenant, &state, entries, now).await?;
     tx.commit().await?;
     Ok(Reversal {
         id: ReversalId::new(reversal.id),

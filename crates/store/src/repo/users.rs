@@ -106,11 +106,16 @@ pub async fn credentials<C: ConnectionTrait>(
     tenant: TenantId,
     email: &str,
 ) -> Result<Option<(StaffUser, String)>, StoreError> {
-    let row = staff_user::Entity::find()
+    with_hash(by_email(tenant, email).one(db).await?)
+}
+
+fn by_email(tenant: TenantId, email: &str) -> sea_orm::Select<staff_user::Entity> {
+    staff_user::Entity::find()
         .filter(staff_user::Column::TenantId.eq(tenant.get()))
         .filter(staff_user::Column::Email.eq(normalize_email(email)))
-        .one(db)
-        .await?;
+}
+
+fn with_hash(row: Option<staff_user::Model>) -> Result<Option<(StaffUser, String)>, StoreError> {
     row.map(|r| {
         let hash = r.password_hash.clone();
         to_domain(r).map(|u| (u, hash))
@@ -125,17 +130,7 @@ pub async fn credentials_locked<C: ConnectionTrait>(
     tenant: TenantId,
     email: &str,
 ) -> Result<Option<(StaffUser, String)>, StoreError> {
-    let row = staff_user::Entity::find()
-        .filter(staff_user::Column::TenantId.eq(tenant.get()))
-        .filter(staff_user::Column::Email.eq(normalize_email(email)))
-        .lock_exclusive()
-        .one(db)
-        .await?;
-    row.map(|r| {
-        let hash = r.password_hash.clone();
-        to_domain(r).map(|u| (u, hash))
-    })
-    .transpose()
+    with_hash(by_email(tenant, email).lock_exclusive().one(db).await?)
 }
 
 #[derive(Clone, Default)]
