@@ -5,6 +5,7 @@
 
 mod api_keys;
 mod error;
+mod gates;
 pub mod login;
 pub mod password;
 mod settings;
@@ -15,6 +16,7 @@ mod users;
 pub use api_keys::{KEY_PREFIX, NewKey, generate as generate_key};
 pub use credinet_store::repo::audit::Requester;
 pub use error::AccountError;
+pub use gates::SignedIn;
 pub use settings::{AccountSettings, AccountSettingsError};
 pub use tenants::TenantInput;
 pub use users::{UserInput, UserUpdate};

@@ -8,7 +8,7 @@ use axum::extract::{Request, State};
 use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use credinet_accounts::token;
+use credinet_accounts::Accounts;
 use credinet_core::role::Role;
 use credinet_store::repo::api_keys::ApiKey;
 use credinet_store::repo::audit::{Actor, ActorKind, Origin, Requester};
@@ -60,16 +60,10 @@ async fn authenticate(
     let given = bearer.ok_or_else(|| {
         ApiError::unauthorized("send the API key as 'Authorization: Bearer cn_…'")
     })?;
-    let store = state.store();
-    let key = store
-        .live_api_key(&token::digest(&given))
+    let (tenant, key) = Accounts::new(state.store())
+        .key_holder(&given)
         .await?
         .ok_or_else(|| ApiError::unauthorized("the API key is unknown or revoked"))?;
-    let tenant = store
-        .tenant(key.tenant_id)
-        .await?
-        .ok_or_else(|| ApiError::unauthorized("the API key's tenant is gone"))?;
-    store.api_key_used(&key, store.now()).await?;
     let requester = Requester {
         actor: Actor {
             kind: ActorKind::ApiKey,

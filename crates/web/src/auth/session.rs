@@ -16,13 +16,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
-use credinet_accounts::token;
+use credinet_accounts::{Accounts, SignedIn, token};
 
-use chrono::Duration;
 use credinet_core::role::Role;
 use credinet_store::repo::audit::{Actor, ActorKind, Origin, Requester};
 use credinet_store::repo::users::StaffUser;
-use credinet_store::repo::{sessions, users};
 use std::sync::Arc;
 
 pub const SESSION_COOKIE: &str = "credinet_session";
@@ -31,11 +29,22 @@ pub const SESSION_COOKIE: &str = "credinet_session";
 pub type Staff = Caller<Session>;
 
 /// How staff get in: a live session of an active user.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Session {
     pub user: StaffUser,
     pub session_hash: String,
     pub csrf_token: String,
+}
+
+/// The session's secrets never reach a log.
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("user", &self.user.id)
+            .field("session_hash", &"***")
+            .field("csrf_token", &"***")
+            .finish()
+    }
 }
 
 impl Edge for Session {
@@ -95,27 +104,17 @@ async fn load(
     let Some(cookie) = jar.get(SESSION_COOKIE) else {
         return Ok(None);
     };
-    let id_hash = token::digest(cookie.value());
-    let db = state.store().db();
-    let now = state.store().now();
-    let Some(session) = sessions::find_live(db, &id_hash, now).await? else {
-        return Ok(None);
-    };
-    let Some(user) = users::get(db, session.tenant_id, session.user_id)
+    let Some(SignedIn {
+        tenant,
+        user,
+        session_hash,
+        csrf_token,
+    }) = Accounts::new(state.store())
+        .signed_in(cookie.value(), state.accounts().session_idle())
         .await?
-        .filter(|u| u.active)
     else {
-        sessions::delete(db, &id_hash).await?;
         return Ok(None);
     };
-    let Some(tenant) = state.store().tenant(session.tenant_id).await? else {
-        return Ok(None);
-    };
-    // Slide the idle expiry, but write at most once a minute per session.
-    if now - session.last_seen_at > Duration::minutes(1) {
-        let expires = now + state.accounts().session_idle();
-        sessions::touch(db, &id_hash, now, expires).await?;
-    }
     let requester = Requester {
         actor: Actor {
             kind: ActorKind::User,
@@ -129,8 +128,8 @@ async fn load(
         user.role,
         Session {
             user,
-            session_hash: id_hash,
-            csrf_token: session.csrf_token,
+            session_hash,
+            csrf_token,
         },
         requester,
     )))
