@@ -1,9 +1,12 @@
-//! Aggregates for dashboards and reports: set-based statements, one round trip each, scoped by tenant.
+//! Aggregates for dashboards and reports: set-based statements built with SeaQuery, one round trip
+//! each, scoped by tenant.
 
 use crate::StoreError;
+use crate::entities::{installment, loan, payment};
 use chrono::NaiveDate;
 use credinet_core::ids::TenantId;
-use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement};
+use sea_orm::{ConnectionTrait, DbBackend, QueryResult};
 
 /// Loans of one status: how many, their principal and what is still owed on them (centavos).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,27 +24,16 @@ pub struct DayAmount {
     pub amount: i64,
 }
 
-/// `SUM` of a BIGINT column read back as a 64-bit integer: PostgreSQL sums into NUMERIC and MySQL into
-/// DECIMAL, so the result is cast back on those backends.
-fn sum(backend: DbBackend, expr: &str) -> String {
-    match backend {
-        DbBackend::Postgres => format!("CAST(COALESCE(SUM({expr}), 0) AS BIGINT)"),
-        DbBackend::MySql => format!("CAST(COALESCE(SUM({expr}), 0) AS SIGNED)"),
-        _ => format!("COALESCE(SUM({expr}), 0)"),
-    }
-}
-
-/// Placeholders differ per backend: `$1` on PostgreSQL, `?` elsewhere.
-fn params(backend: DbBackend, n: usize) -> Vec<String> {
-    (1..=n)
-        .map(|i| {
-            if backend == DbBackend::Postgres {
-                format!("${i}")
-            } else {
-                "?".to_string()
-            }
-        })
-        .collect()
+/// `SUM` of BIGINT columns read back as a 64-bit integer, 0 when there are no rows: PostgreSQL sums into
+/// NUMERIC and MySQL into DECIMAL, so the total is cast back (MySQL names the type SIGNED).
+fn summed(backend: DbBackend, expr: Expr) -> Expr {
+    let total = Func::coalesce([Func::sum(expr).into(), Expr::val(0i64)]);
+    let as_type = if backend == DbBackend::MySql {
+        "SIGNED"
+    } else {
+        "BIGINT"
+    };
+    Func::cast_as(total, Alias::new(as_type)).into()
 }
 
 pub async fn by_status<C: ConnectionTrait>(
@@ -49,21 +41,25 @@ pub async fn by_status<C: ConnectionTrait>(
     tenant: TenantId,
 ) -> Result<Vec<StatusTotals>, StoreError> {
     let b = db.get_database_backend();
-    let p = params(b, 1);
-    let sql = format!(
-        "SELECT status, COUNT(*) AS loans, {} AS principal, {} AS outstanding FROM loan WHERE tenant_id = {} \
-         GROUP BY status",
-        sum(b, "principal"),
-        sum(b, "outstanding"),
-        p[0]
-    );
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(
-            b,
-            sql,
-            [Value::from(tenant.get())],
-        ))
-        .await?;
+    let select = Query::select()
+        .column(loan::Column::Status)
+        .expr_as(
+            Func::count(Expr::col(loan::Column::Id)),
+            Alias::new("loans"),
+        )
+        .expr_as(
+            summed(b, Expr::col(loan::Column::Principal)),
+            Alias::new("principal"),
+        )
+        .expr_as(
+            summed(b, Expr::col(loan::Column::Outstanding)),
+            Alias::new("outstanding"),
+        )
+        .from(loan::Entity)
+        .and_where(Expr::col(loan::Column::TenantId).eq(tenant.get()))
+        .group_by_col(loan::Column::Status)
+        .to_owned();
+    let rows = db.query_all(&select).await?;
     rows.iter()
         .map(|r| {
             Ok(StatusTotals {
@@ -85,21 +81,22 @@ pub async fn collected_by_day<C: ConnectionTrait>(
     to: NaiveDate,
 ) -> Result<Vec<DayAmount>, StoreError> {
     let b = db.get_database_backend();
-    let p = params(b, 3);
-    let sql = format!(
-        "SELECT paid_on AS day, {} AS amount FROM payment WHERE tenant_id = {} AND paid_on >= {} AND paid_on <= {} \
-         AND reversed = {} GROUP BY paid_on ORDER BY paid_on",
-        sum(b, "amount"),
-        p[0],
-        p[1],
-        p[2],
-        if b == DbBackend::Postgres {
-            "FALSE"
-        } else {
-            "0"
-        }
-    );
-    day_amounts(db, b, sql, tenant, from, to).await
+    let day = Expr::col(payment::Column::PaidOn);
+    let select = Query::select()
+        .expr_as(day.clone(), Alias::new("day"))
+        .expr_as(
+            summed(b, Expr::col(payment::Column::Amount)),
+            Alias::new("amount"),
+        )
+        .from(payment::Entity)
+        .and_where(Expr::col(payment::Column::TenantId).eq(tenant.get()))
+        .and_where(day.clone().gte(from))
+        .and_where(day.lte(to))
+        .and_where(Expr::col(payment::Column::Reversed).eq(false))
+        .group_by_col(payment::Column::PaidOn)
+        .order_by(payment::Column::PaidOn, Order::Asc)
+        .to_owned();
+    day_amounts(db, select).await
 }
 
 /// What fell due per local date in `[from, to]` on loans that are disbursed, paid or written off.
@@ -110,38 +107,47 @@ pub async fn due_by_day<C: ConnectionTrait>(
     to: NaiveDate,
 ) -> Result<Vec<DayAmount>, StoreError> {
     let b = db.get_database_backend();
-    let p = params(b, 3);
-    let sql = format!(
-        "SELECT i.due_date AS day, {} AS amount FROM installment i JOIN loan l ON l.id = i.loan_id AND l.tenant_id = i.tenant_id \
-         WHERE i.tenant_id = {} AND i.due_date >= {} AND i.due_date <= {} \
-         AND l.status IN ('disbursed', 'paid', 'written_off') GROUP BY i.due_date ORDER BY i.due_date",
-        sum(
-            b,
-            "i.principal + i.interest + i.interest_iva + i.late_fee + i.late_fee_iva"
-        ),
-        p[0],
-        p[1],
-        p[2]
-    );
-    day_amounts(db, b, sql, tenant, from, to).await
+    let i = |c: installment::Column| Expr::col((installment::Entity, c));
+    let due = i(installment::Column::Principal)
+        .add(i(installment::Column::Interest))
+        .add(i(installment::Column::InterestIva))
+        .add(i(installment::Column::LateFee))
+        .add(i(installment::Column::LateFeeIva));
+    let select = Query::select()
+        .expr_as(i(installment::Column::DueDate), Alias::new("day"))
+        .expr_as(summed(b, due), Alias::new("amount"))
+        .from(installment::Entity)
+        .inner_join(
+            loan::Entity,
+            Expr::col((loan::Entity, loan::Column::Id))
+                .equals((installment::Entity, installment::Column::LoanId))
+                .and(
+                    Expr::col((loan::Entity, loan::Column::TenantId))
+                        .equals((installment::Entity, installment::Column::TenantId)),
+                ),
+        )
+        .and_where(i(installment::Column::TenantId).eq(tenant.get()))
+        .and_where(i(installment::Column::DueDate).gte(from))
+        .and_where(i(installment::Column::DueDate).lte(to))
+        .and_where(Expr::col((loan::Entity, loan::Column::Status)).is_in([
+            "disbursed",
+            "paid",
+            "written_off",
+        ]))
+        .group_by_col((installment::Entity, installment::Column::DueDate))
+        .order_by(
+            (installment::Entity, installment::Column::DueDate),
+            Order::Asc,
+        )
+        .to_owned();
+    day_amounts(db, select).await
 }
 
 async fn day_amounts<C: ConnectionTrait>(
     db: &C,
-    b: DbBackend,
-    sql: String,
-    tenant: TenantId,
-    from: NaiveDate,
-    to: NaiveDate,
+    select: SelectStatement,
 ) -> Result<Vec<DayAmount>, StoreError> {
-    let values = [
-        Value::from(tenant.get()),
-        Value::from(from),
-        Value::from(to),
-    ];
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(b, sql, values))
-        .await?;
+    let rows: Vec<QueryResult> = db.query_all(&select).await?;
     rows.iter()
         .map(|r| {
             Ok(DayAmount {

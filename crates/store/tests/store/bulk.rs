@@ -9,6 +9,7 @@ use credinet_store::repo::audit::Actor;
 use credinet_store::repo::bulk::{self, BulkInstallment, BulkLoan, ClientRef, Portfolio};
 use credinet_store::repo::clients::{self, ClientFields};
 use credinet_store::repo::loans::{self, Paid};
+use credinet_store::repo::portfolio;
 use credinet_store::repo::products::{self, ProductFields};
 use credinet_store::testing::TestDb;
 use credinet_store::{StoreError, each_backend};
@@ -181,6 +182,49 @@ async fn a_bulk_load_reads_back_as_written(db: TestDb) {
         bulk::totals(store.db(), b.id).await.unwrap(),
         bulk::Totals::default(),
         "another tenant sees nothing of the load"
+    );
+
+    // The dashboard's aggregates over the same rows.
+    let first_due = start + Duration::days(15);
+    let due_then: i64 = expected
+        .iter()
+        .map(|l| {
+            let i = &l.installments[0];
+            i.principal + i.interest + i.interest_iva + i.late_fee + i.late_fee_iva
+        })
+        .sum();
+    assert_eq!(
+        portfolio::due_by_day(store.db(), a.id, start, first_due + Duration::days(1))
+            .await
+            .unwrap(),
+        vec![portfolio::DayAmount {
+            day: first_due,
+            amount: due_then
+        }],
+        "{}",
+        db.backend
+    );
+    let statuses = portfolio::by_status(store.db(), a.id).await.unwrap();
+    assert_eq!(
+        statuses,
+        vec![portfolio::StatusTotals {
+            status: "disbursed".into(),
+            loans: LOANS as i64,
+            principal: expected.iter().map(|l| l.principal).sum(),
+            outstanding: due - paid,
+        }]
+    );
+    assert!(
+        portfolio::by_status(store.db(), b.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        portfolio::due_by_day(store.db(), b.id, start, first_due)
+            .await
+            .unwrap()
+            .is_empty()
     );
 
     // Every id handed back names the row made from the input at that position.
