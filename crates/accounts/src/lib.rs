@@ -22,6 +22,7 @@ pub use tenants::TenantInput;
 pub use users::{UserInput, UserUpdate};
 
 use credinet_core::ids::TenantId;
+use credinet_core::text::{control_character_message, first_control_character};
 use credinet_store::repo::audit::{self, Record};
 use credinet_store::{Store, StoreError, WriteTx};
 
@@ -71,6 +72,9 @@ pub(crate) fn required(value: &str, what: &str, max: usize) -> Result<String, Ac
         return Err(AccountError::Invalid(format!(
             "{what} is longer than {max} characters"
         )));
+    }
+    if let Some(at) = first_control_character(trimmed) {
+        return Err(AccountError::Invalid(control_character_message(what, at)));
     }
     Ok(trimmed.to_string())
 }

@@ -2,6 +2,7 @@
 
 use crate::{password, token};
 use chrono::{DateTime, Duration, Utc};
+use credinet_core::text::first_control_character;
 use credinet_store::repo::audit::{self, Actor, ActorKind, Origin, Record};
 use credinet_store::repo::tenants::{self, Tenant};
 use credinet_store::repo::users::{self, StaffUser, normalize_email};
@@ -43,14 +44,24 @@ pub async fn login(
 ) -> Result<LoginOutcome, StoreError> {
     let now = store.now();
     let email = normalize_email(attempt.email);
-    let Some(tenant) = tenants::by_slug(store.db(), attempt.tenant_slug.trim()).await? else {
+    // No account has a control character in its tenant or email: refuse before the database, which
+    // would refuse a NUL with an error (PostgreSQL) and could not record the attempt.
+    let typed_text = first_control_character(attempt.tenant_slug)
+        .or_else(|| first_control_character(&email))
+        .is_none();
+    let tenant = if typed_text {
+        tenants::by_slug(store.db(), attempt.tenant_slug.trim()).await?
+    } else {
+        None
+    };
+    let Some(tenant) = tenant else {
         let _ = verify_off_thread(
             attempt.password.to_string(),
             password::decoy_hash().to_string(),
         )
         .await;
         tracing::info!(
-            tenant = attempt.tenant_slug,
+            tenant = attempt.tenant_slug.escape_debug().to_string(),
             "login refused: unknown tenant"
         );
         return Ok(LoginOutcome::Refused);

@@ -161,14 +161,15 @@ fn valid_email(raw: &str) -> Result<String, AccountError> {
         && email
             .split_once('@')
             .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
-        && !email.contains(char::is_whitespace);
+        && !email.contains(char::is_whitespace)
+        && credinet_core::text::first_control_character(&email).is_none();
     if shape_ok {
         Ok(email)
     } else {
-        Err(AccountError::Invalid(format!(
-            "'{}' is not an email address",
-            raw.trim()
-        )))
+        // The message does not repeat what was typed: it reaches logs and problem details.
+        Err(AccountError::Invalid(
+            "the email is not an email address (name@domain.tld)".into(),
+        ))
     }
 }
 

@@ -17,4 +17,5 @@ pub mod rfc;
 pub mod role;
 pub mod slug;
 pub mod tenant_settings;
+pub mod text;
 pub mod zone;

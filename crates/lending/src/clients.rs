@@ -372,7 +372,7 @@ pub async fn list(
 ) -> Result<Page<Client>, LendingError> {
     let page = page.clamped();
     let query = ClientQuery {
-        text: filter.search.clone(),
+        text: optional_text(filter.search.as_deref(), "the search", 200)?,
         offset: page.offset,
         limit: page.limit,
     };

@@ -3,6 +3,7 @@
 use crate::LendingError;
 use chrono::{DateTime, Utc};
 use credinet_core::ids::TenantId;
+use credinet_core::text::{control_character_message, first_control_character};
 use credinet_store::WriteTx;
 use credinet_store::repo::audit::{self, Record, Requester};
 use serde::Serialize;
@@ -72,7 +73,8 @@ pub(crate) fn storable_number(number: u32) -> Result<i32, LendingError> {
     })
 }
 
-/// Trims optional text; empty becomes `None`; longer than `max` characters is refused.
+/// Trims optional text; empty becomes `None`; longer than `max` characters, or holding a control
+/// character ([`credinet_core::text`]), is refused.
 pub(crate) fn optional_text(
     raw: Option<&str>,
     what: &str,
@@ -80,6 +82,9 @@ pub(crate) fn optional_text(
 ) -> Result<Option<String>, LendingError> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
+        Some(s) if let Some(at) = first_control_character(s) => {
+            Err(LendingError::Invalid(control_character_message(what, at)))
+        }
         Some(s) if s.chars().count() > max => Err(LendingError::Invalid(format!(
             "{what} is too long (at most {max} characters)"
         ))),
