@@ -6,7 +6,7 @@ use crate::entities::client;
 use chrono::{DateTime, NaiveDate, Utc};
 use credinet_core::ids::{ClientId, TenantId};
 use credinet_core::masked;
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
     IntoActiveModel, NotSet, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -209,7 +209,7 @@ pub async fn search<C: ConnectionTrait>(
                 client::Entity,
                 client::Column::FullName,
             ))))
-            .like(pattern),
+            .like(like(pattern)),
         );
         let digits: String = text.chars().filter(char::is_ascii_digit).collect();
         if digits.len() >= 4 {
@@ -217,7 +217,7 @@ pub async fn search<C: ConnectionTrait>(
         }
         let upper = text.to_uppercase();
         if upper.len() >= 4 && upper.chars().all(|c| c.is_ascii_alphanumeric() || c == 'Ñ') {
-            any = any.add(client::Column::Curp.like(format!("{}%", escape_like(&upper))));
+            any = any.add(client::Column::Curp.like(like(format!("{}%", escape_like(&upper)))));
         }
         select = select.filter(any);
     }
@@ -232,9 +232,26 @@ pub async fn search<C: ConnectionTrait>(
     Ok((rows, total))
 }
 
-/// `%` and `_` typed by a user are literal characters, not wildcards.
+/// The escape character of every `LIKE` built here. Not a backslash: MySQL treats a backslash in a
+/// string specially, so the same pattern would mean different things on different backends.
+pub(crate) const LIKE_ESCAPE: char = '!';
+
+/// `%` and `_` typed by a person are literal characters, not wildcards: each is escaped, with
+/// [`LIKE_ESCAPE`] itself. A search for `50%` finds "50% de descuento" and not every "50".
 pub(crate) fn escape_like(text: &str) -> String {
-    text.replace('\\', "").replace(['%', '_'], "")
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | LIKE_ESCAPE) {
+            escaped.push(LIKE_ESCAPE);
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+/// A `LIKE` pattern with [`LIKE_ESCAPE`] declared.
+pub(crate) fn like(pattern: String) -> LikeExpr {
+    LikeExpr::new(pattern).escape(LIKE_ESCAPE)
 }
 
 pub async fn count<C: ConnectionTrait>(db: &C, tenant: TenantId) -> Result<u64, StoreError> {

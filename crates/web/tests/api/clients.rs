@@ -9,6 +9,7 @@ each_backend!(
     a_client_is_read_back_and_updated_and_a_whatsapp_number_is_the_same_phone,
     a_client_with_a_short_phone_or_a_wrong_curp_check_digit_is_refused,
     clients_are_found_by_an_accented_name_and_listed_a_page_at_a_time,
+    a_search_for_percent_or_underscore_finds_only_names_that_hold_them,
 );
 
 async fn a_client_is_read_back_and_updated_and_a_whatsapp_number_is_the_same_phone(db: TestDb) {
@@ -86,4 +87,34 @@ async fn clients_are_found_by_an_accented_name_and_listed_a_page_at_a_time(db: T
         (Some(2), 1),
         "{paged}"
     );
+}
+
+/// `%` and `_` in a search are the characters typed, not wildcards.
+async fn a_search_for_percent_or_underscore_finds_only_names_that_hold_them(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let l = app.lender("caja").await;
+    app.client(&l.cashier, "Abarrotes 50% Norte", "5512340001")
+        .await;
+    app.client(&l.cashier, "Ana_Ruiz Tienda", "5512340002")
+        .await;
+    app.client(&l.cashier, "Anaya Ruiz", "5512340003").await;
+    app.client(&l.cashier, "Beto ! Bazar", "5512340004").await;
+    let names = |found: serde_json::Value| -> Vec<String> {
+        found["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["full_name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    for (q, expected) in [
+        ("%25", vec!["Abarrotes 50% Norte"]),
+        ("_", vec!["Ana_Ruiz Tienda"]),
+        ("ana_r", vec!["Ana_Ruiz Tienda"]),
+        ("!", vec!["Beto ! Bazar"]),
+        ("ana%25ruiz", vec![]),
+    ] {
+        let found = app.get_json(&format!("/v1/clients?q={q}"), &l.viewer).await;
+        assert_eq!(names(found), expected, "q={q}");
+    }
 }

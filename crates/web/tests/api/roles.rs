@@ -7,6 +7,7 @@ use credinet_store::testing::TestDb;
 use serde_json::json;
 
 each_backend!(
+    the_approval_queue_page_is_for_those_who_approve,
     only_admins_manage_users_and_keys_and_viewers_never_write,
     a_revoked_key_is_refused_at_once,
 );
@@ -68,4 +69,22 @@ async fn a_revoked_key_is_refused_at_once(db: TestDb) {
         .await
         .assert_status(200);
     app.get("/v1/tenant", &secret).await.assert_status(401);
+}
+
+/// The menu hides the approval queue from cashiers and viewers; the page refuses them too.
+async fn the_approval_queue_page_is_for_those_who_approve(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let tenant = app.tenant("caja").await;
+    for (email, role, status) in [
+        ("cajera@caja.mx", Role::Cashier, 403),
+        ("consulta@caja.mx", Role::Viewer, 403),
+        ("gerente@caja.mx", Role::Manager, 200),
+    ] {
+        app.user(&tenant, email, role).await;
+        let browser = app.browser();
+        app.signed_in(&browser, "caja", email).await;
+        app.visit(&browser, "/prestamos/aprobacion")
+            .await
+            .assert_status_because(status, email);
+    }
 }

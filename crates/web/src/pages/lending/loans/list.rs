@@ -100,6 +100,11 @@ pub async fn list(
 
 /// Applications waiting for a checker.
 pub async fn queue(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
+    // The menu offers the queue only to those who approve; the page itself must say the same.
+    staff.require(
+        staff.role.can_approve_loans(),
+        "ver las solicitudes por aprobar",
+    )?;
     let filter = LoanFilter {
         statuses: vec![LoanStatus::Submitted, LoanStatus::Approved],
         client: None,
