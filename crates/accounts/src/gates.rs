@@ -1,7 +1,7 @@
 //! Who is behind a request: the look-ups the HTTP gates make on every page and every `/v1` call. The web
 //! crate keeps the cookies and headers; whether a session or a key is still good is decided here.
 
-use crate::{Accounts, token};
+use crate::{AccountSettings, Accounts, token};
 use chrono::Duration;
 use credinet_store::StoreError;
 use credinet_store::repo::api_keys::ApiKey;
@@ -20,17 +20,19 @@ pub struct SignedIn {
 
 impl Accounts<'_> {
     /// The person behind a session cookie's token: a live session of an active user of an existing
-    /// tenant. The session of a user deactivated since is ended. The idle expiry slides by `idle`,
-    /// written at most once a minute per session (a write per page view would be a write per click).
+    /// tenant, signed in less than `session_max_days` ago. The session of a user deactivated since is
+    /// ended. The idle expiry slides, written at most once a minute per session (a write per page view
+    /// would be a write per click).
     pub async fn signed_in(
         &self,
         session_token: &str,
-        idle: Duration,
+        settings: &AccountSettings,
     ) -> Result<Option<SignedIn>, StoreError> {
         let id_hash = token::digest(session_token);
         let db = self.store.db();
         let now = self.store.now();
-        let Some(session) = sessions::find_live(db, &id_hash, now).await? else {
+        let signed_in_after = now - settings.session_max_age();
+        let Some(session) = sessions::find_live(db, &id_hash, now, signed_in_after).await? else {
             return Ok(None);
         };
         let Some(user) = users::get(db, session.tenant_id, session.user_id)
@@ -44,7 +46,7 @@ impl Accounts<'_> {
             return Ok(None);
         };
         if now - session.last_seen_at > Duration::minutes(1) {
-            sessions::touch(db, &id_hash, now, now + idle).await?;
+            sessions::touch(db, &id_hash, now, now + settings.session_idle()).await?;
         }
         Ok(Some(SignedIn {
             tenant,

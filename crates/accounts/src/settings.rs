@@ -11,6 +11,8 @@ pub struct AccountSettings {
     pub default_time_zone: String,
     /// Idle minutes after which a browser session ends.
     pub session_idle_minutes: u32,
+    /// Days after which a browser session ends however much it is used: sign in again.
+    pub session_max_days: u32,
     /// Failed logins within the window that lock an account.
     pub lockout_max_failures: u32,
     pub lockout_window_minutes: u32,
@@ -21,6 +23,7 @@ impl Default for AccountSettings {
         AccountSettings {
             default_time_zone: credinet_core::zone::DEFAULT_ZONE.into(),
             session_idle_minutes: 12 * 60,
+            session_max_days: 7,
             lockout_max_failures: 5,
             lockout_window_minutes: 15,
         }
@@ -48,11 +51,18 @@ impl AccountSettings {
         if self.session_idle_minutes == 0 {
             return Err(AccountSettingsError::Zero("session_idle_minutes"));
         }
+        if self.session_max_days == 0 {
+            return Err(AccountSettingsError::Zero("session_max_days"));
+        }
         Ok(())
     }
 
     pub fn session_idle(&self) -> Duration {
         Duration::minutes(i64::from(self.session_idle_minutes))
+    }
+
+    pub fn session_max_age(&self) -> Duration {
+        Duration::days(i64::from(self.session_max_days))
     }
 
     pub fn login_policy(&self) -> LoginPolicy {

@@ -1,12 +1,13 @@
 //! Sign-in with lockout, on the three databases: the failures of an account are counted and an attempt
 //! admitted in one step, so parallel guesses cannot pass the limit.
 
+use chrono::{Duration, TimeZone, Utc};
 use credinet_accounts::login::{self, Attempt, LoginOutcome, LoginPolicy};
 use credinet_accounts::{AccountSettings, Accounts, TenantInput, UserInput};
 use credinet_core::role::Role;
 use credinet_store::repo::audit::{Origin, Requester};
 use credinet_store::testing::TestDb;
-use credinet_store::{Store, StoreSettings, each_backend};
+use credinet_store::{ManualClock, Store, StoreSettings, each_backend};
 
 const RIGHT: &str = "contraseña-segura-1";
 
@@ -70,6 +71,7 @@ fn kind(outcome: &LoginOutcome) -> &'static str {
 each_backend!(
     parallel_wrong_passwords_get_no_more_tries_than_the_lockout_allows,
     a_right_password_after_a_few_failures_signs_in,
+    a_session_in_steady_use_still_ends_a_week_after_sign_in,
 );
 
 async fn parallel_wrong_passwords_get_no_more_tries_than_the_lockout_allows(db: TestDb) {
@@ -114,4 +116,31 @@ async fn a_right_password_after_a_few_failures_signs_in(db: TestDb) {
         "refused"
     );
     assert_eq!(kind(&try_password(&store, RIGHT).await), "signed in");
+}
+
+async fn a_session_in_steady_use_still_ends_a_week_after_sign_in(db: TestDb) {
+    let clock = ManualClock::starting_at(Utc.with_ymd_and_hms(2026, 12, 1, 15, 0, 0).unwrap());
+    let store = account(&db).await.with_clock(clock.clone());
+    let settings = AccountSettings::default();
+    let LoginOutcome::SignedIn { session_token, .. } = try_password(&store, RIGHT).await else {
+        panic!("the right password signs in");
+    };
+    let accounts = Accounts::new(&store);
+    // Used every six hours: never idle for long (12 h), so only the absolute lifetime can end it.
+    let mut used = Duration::zero();
+    while used + Duration::hours(6) < settings.session_max_age() {
+        clock.advance(Duration::hours(6));
+        used += Duration::hours(6);
+        let still = accounts.signed_in(&session_token, &settings).await.unwrap();
+        assert!(still.is_some(), "still signed in after {used}");
+    }
+    clock.advance(settings.session_max_age() - used + Duration::minutes(1));
+    assert!(
+        accounts
+            .signed_in(&session_token, &settings)
+            .await
+            .unwrap()
+            .is_none(),
+        "a week after signing in the session is over"
+    );
 }

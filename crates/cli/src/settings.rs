@@ -39,6 +39,7 @@ struct Flat {
     body_limit_bytes: usize,
     default_time_zone: String,
     session_idle_minutes: u32,
+    session_max_days: u32,
     lockout_max_failures: u32,
     lockout_window_minutes: u32,
     log: String,
@@ -61,6 +62,7 @@ impl Default for Flat {
             body_limit_bytes: http.body_limit_bytes,
             default_time_zone: accounts.default_time_zone,
             session_idle_minutes: accounts.session_idle_minutes,
+            session_max_days: accounts.session_max_days,
             lockout_max_failures: accounts.lockout_max_failures,
             lockout_window_minutes: accounts.lockout_window_minutes,
             log: DEFAULT_LOG.into(),
@@ -85,6 +87,7 @@ impl From<Flat> for Settings {
             accounts: AccountSettings {
                 default_time_zone: f.default_time_zone,
                 session_idle_minutes: f.session_idle_minutes,
+                session_max_days: f.session_max_days,
                 lockout_max_failures: f.lockout_max_failures,
                 lockout_window_minutes: f.lockout_window_minutes,
             },

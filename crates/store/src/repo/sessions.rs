@@ -62,14 +62,17 @@ pub async fn create<C: ConnectionTrait>(
     Ok(())
 }
 
-/// The live session whose token hashes to `id_hash`, if it has not expired.
+/// The live session whose token hashes to `id_hash`: not expired by idleness, and signed in after
+/// `signed_in_after` (sessions have an absolute lifetime however much they are used).
 pub async fn find_live<C: ConnectionTrait>(
     db: &C,
     id_hash: &str,
     now: DateTime<Utc>,
+    signed_in_after: DateTime<Utc>,
 ) -> Result<Option<WebSession>, StoreError> {
     let row = web_session::Entity::find_by_id(id_hash.to_string())
         .filter(web_session::Column::ExpiresAt.gt(now))
+        .filter(web_session::Column::CreatedAt.gt(signed_in_after))
         .one(db)
         .await?;
     Ok(row.map(|r| WebSession {

@@ -110,7 +110,7 @@ async fn load(
         session_hash,
         csrf_token,
     }) = Accounts::new(state.store())
-        .signed_in(cookie.value(), state.accounts().session_idle())
+        .signed_in(cookie.value(), state.accounts())
         .await?
     else {
         return Ok(None);
