@@ -23,10 +23,11 @@ pub async fn submit(
     by: &Requester,
 ) -> Result<Loan, LendingError> {
     transition(store, tenant, id, LoanStatus::Submitted, by, |row, now| {
-        let who = by.actor.stored();
-        row.submitted_by_kind = Some(who.kind.as_str().to_string());
-        row.submitted_by_id = who.id;
-        row.submitted_by_label = Some(who.label);
+        (
+            row.submitted_by_kind,
+            row.submitted_by_id,
+            row.submitted_by_label,
+        ) = by.actor.columns();
         row.submitted_at = Some(now);
         Ok(())
     })
@@ -51,10 +52,11 @@ pub async fn approve(
                 "the person who submitted a loan cannot approve it; another manager must".into(),
             ));
         }
-        let who = by.actor.stored();
-        row.approved_by_kind = Some(who.kind.as_str().to_string());
-        row.approved_by_id = who.id;
-        row.approved_by_label = Some(who.label);
+        (
+            row.approved_by_kind,
+            row.approved_by_id,
+            row.approved_by_label,
+        ) = by.actor.columns();
         row.approved_at = Some(now);
         Ok(())
     })
@@ -71,10 +73,11 @@ pub async fn reject(
 ) -> Result<Loan, LendingError> {
     let reason = reason_text(reason, "rejecting")?;
     transition(store, tenant, id, LoanStatus::Rejected, by, |row, now| {
-        let who = by.actor.stored();
-        row.rejected_by_kind = Some(who.kind.as_str().to_string());
-        row.rejected_by_id = who.id;
-        row.rejected_by_label = Some(who.label);
+        (
+            row.rejected_by_kind,
+            row.rejected_by_id,
+            row.rejected_by_label,
+        ) = by.actor.columns();
         row.rejected_at = Some(now);
         row.rejection_reason = Some(reason);
         Ok(())
@@ -93,10 +96,11 @@ pub async fn write_off(
 ) -> Result<Loan, LendingError> {
     let reason = reason_text(reason, "writing off")?;
     transition(store, tenant, id, LoanStatus::WrittenOff, by, |row, now| {
-        let who = by.actor.stored();
-        row.written_off_by_kind = Some(who.kind.as_str().to_string());
-        row.written_off_by_id = who.id;
-        row.written_off_by_label = Some(who.label);
+        (
+            row.written_off_by_kind,
+            row.written_off_by_id,
+            row.written_off_by_label,
+        ) = by.actor.columns();
         row.written_off_at = Some(now);
         row.write_off_reason = Some(reason);
         Ok(())

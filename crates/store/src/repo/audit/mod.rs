@@ -81,6 +81,16 @@ impl Actor {
         self.kind == other.kind && self.id == other.id
     }
 
+    /// The (kind, id, label) columns a row keeps for this actor: the inverse of [`Actor::from_columns`].
+    pub fn columns(&self) -> (Option<String>, Option<i64>, Option<String>) {
+        let stored = self.stored();
+        (
+            Some(stored.kind.as_str().to_string()),
+            stored.id,
+            Some(stored.label),
+        )
+    }
+
     /// The actor of a row's (kind, id, label) columns; `None` when the kind is empty (nobody yet).
     pub fn from_columns(
         kind: Option<String>,
