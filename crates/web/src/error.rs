@@ -118,6 +118,20 @@ pub fn problem_response(status: StatusCode, code: &str, detail: Option<String>) 
 /// What an overloaded server asks a client to wait before retrying.
 const RETRY_AFTER_SECONDS: &str = "1";
 
+/// Gives every 503 a `Retry-After`, whoever produced it: the request timeout answers 503 from outside the
+/// handlers, and under load a client that retries with its Idempotency-Key must be told when.
+pub(crate) async fn busy_answers_say_when_to_retry(mut response: Response) -> Response {
+    if response.status() == StatusCode::SERVICE_UNAVAILABLE
+        && !response.headers().contains_key(header::RETRY_AFTER)
+    {
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from_static(RETRY_AFTER_SECONDS),
+        );
+    }
+    response
+}
+
 /// An error answered by a back-office page.
 #[derive(Debug)]
 pub enum PageError {
@@ -206,5 +220,37 @@ mod tests {
         let page = PageError::from(pool_timed_out()).into_response();
         assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(page.headers()[header::RETRY_AFTER], "1");
+    }
+
+    /// Seen under load: a payment that outlived the request timeout got a bare 503, and the client had
+    /// no way to know when to retry.
+    #[tokio::test]
+    async fn a_request_that_times_out_is_told_when_to_retry() {
+        use tower::ServiceExt;
+        let slow = axum::Router::new()
+            .route(
+                "/slow",
+                axum::routing::get(|| async {
+                    tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+                    "late"
+                }),
+            )
+            .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+                StatusCode::SERVICE_UNAVAILABLE,
+                std::time::Duration::from_secs(1),
+            ))
+            .layer(axum::middleware::map_response(
+                busy_answers_say_when_to_retry,
+            ));
+        let response = slow
+            .oneshot(
+                axum::http::Request::get("/slow")
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "1");
     }
 }

@@ -94,6 +94,7 @@ fn with_layers(router: Router, config: &HttpSettings) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(config.request_timeout_seconds),
         ))
+        .layer(axum::middleware::map_response(crate::error::busy_answers_say_when_to_retry))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
             let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
