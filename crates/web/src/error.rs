@@ -140,6 +140,11 @@ pub enum PageError {
     Forbidden(String),
     NotFound,
     BadRequest(String),
+    /// A query string the page cannot read (`?desde=ayer`): a link typed or edited by hand.
+    BadQuery,
+    /// A form that arrived without its fields or with the wrong kind of value: not one of our forms,
+    /// or an old copy of one.
+    BadForm,
     /// No database connection in time: try again shortly.
     Busy,
     Internal,
@@ -179,6 +184,16 @@ impl IntoResponse for PageError {
                 "No encontramos lo que busca.".to_string(),
             ),
             PageError::BadRequest(m) => (StatusCode::BAD_REQUEST, m),
+            PageError::BadQuery => (
+                StatusCode::BAD_REQUEST,
+                "La dirección trae un filtro o un número de página que no entendemos. Vuelva a la lista y filtre desde el formulario."
+                    .to_string(),
+            ),
+            PageError::BadForm => (
+                StatusCode::BAD_REQUEST,
+                "El formulario llegó incompleto o con datos que no entendemos. Recargue la página e intente de nuevo."
+                    .to_string(),
+            ),
             PageError::Busy => {
                 let mut response = crate::pages::error_page_response(
                     StatusCode::SERVICE_UNAVAILABLE,

@@ -4,10 +4,10 @@ use super::users::explain;
 use super::{Chrome, local, render};
 use crate::auth::Staff;
 use crate::error::PageError;
+use crate::pages::extract::{PageForm, PagePath};
 use crate::state::AppState;
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use credinet_accounts::Accounts;
@@ -87,7 +87,7 @@ pub struct NewKeyForm {
 pub async fn create(
     State(state): State<AppState>,
     staff: Staff,
-    Form(form): Form<NewKeyForm>,
+    PageForm(form): PageForm<NewKeyForm>,
 ) -> Result<Response, PageError> {
     staff.require(staff.role.can_administer(), "administrar claves API")?;
     let role = form
@@ -125,7 +125,7 @@ pub async fn create(
 pub async fn revoke(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<ApiKeyId>,
+    PagePath(id): PagePath<ApiKeyId>,
 ) -> Result<Response, PageError> {
     staff.require(staff.role.can_administer(), "administrar claves API")?;
     let by = staff.requester();

@@ -3,9 +3,10 @@
 use super::{Chrome, local, render};
 use crate::auth::Staff;
 use crate::error::PageError;
+use crate::pages::extract::{PageQuery, blank_is_none};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use credinet_core::ids::AuditEntryId;
 use credinet_store::repo::audit;
@@ -34,13 +35,14 @@ struct AuditPage {
 
 #[derive(Deserialize, Default)]
 pub struct Paging {
+    #[serde(default, deserialize_with = "blank_is_none")]
     antes: Option<i64>,
 }
 
 pub async fn list(
     State(state): State<AppState>,
     staff: Staff,
-    Query(q): Query<Paging>,
+    PageQuery(q): PageQuery<Paging>,
 ) -> Result<Response, PageError> {
     staff.require(
         staff.role.can_read_audit(),

@@ -4,6 +4,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod chart;
 pub mod dashboard;
+pub mod extract;
 pub mod lending;
 pub mod login;
 pub mod users;

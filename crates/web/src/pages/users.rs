@@ -3,10 +3,10 @@
 use super::{Chrome, local, render};
 use crate::auth::Staff;
 use crate::error::PageError;
+use crate::pages::extract::{PageForm, PagePath, PageQuery};
 use crate::state::AppState;
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use credinet_accounts::{AccountError, Accounts, UserInput, UserUpdate};
@@ -43,7 +43,7 @@ pub struct Notice {
 pub async fn list(
     State(state): State<AppState>,
     staff: Staff,
-    Query(q): Query<Notice>,
+    PageQuery(q): PageQuery<Notice>,
 ) -> Result<Response, PageError> {
     let notice = match q.aviso.as_deref() {
         Some("creado") => Some("Usuario creado."),
@@ -99,7 +99,7 @@ pub struct NewUserForm {
 pub async fn create(
     State(state): State<AppState>,
     staff: Staff,
-    Form(form): Form<NewUserForm>,
+    PageForm(form): PageForm<NewUserForm>,
 ) -> Result<Response, PageError> {
     staff.require(staff.role.can_administer(), "administrar usuarios")?;
     let role = form
@@ -140,8 +140,8 @@ pub struct UpdateUserForm {
 pub async fn update(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<UserId>,
-    Form(form): Form<UpdateUserForm>,
+    PagePath(id): PagePath<UserId>,
+    PageForm(form): PageForm<UpdateUserForm>,
 ) -> Result<Response, PageError> {
     staff.require(staff.role.can_administer(), "administrar usuarios")?;
     let role = form

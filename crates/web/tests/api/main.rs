@@ -4,6 +4,7 @@ mod helpers;
 
 mod api_keys;
 mod auth;
+mod back_office;
 mod clients;
 mod concurrency;
 mod dashboard;

@@ -3,12 +3,12 @@
 use super::{csv_download, explain, pager, pesos};
 use crate::auth::Staff;
 use crate::error::PageError;
+use crate::pages::extract::{PageForm, PagePath, PageQuery, blank_is_none};
 use crate::pages::{Chrome, local, render};
 use crate::routes::v1::exports::all_pages;
 use crate::state::AppState;
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
@@ -44,13 +44,14 @@ struct ClientsPage {
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
     q: Option<String>,
+    #[serde(default, deserialize_with = "blank_is_none")]
     p: Option<u64>,
 }
 
 pub async fn list(
     State(state): State<AppState>,
     staff: Staff,
-    Query(q): Query<ListQuery>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> Result<Response, PageError> {
     list_page(&state, &staff, q, None, StatusCode::OK).await
 }
@@ -138,7 +139,7 @@ impl ClientForm {
 pub async fn create(
     State(state): State<AppState>,
     staff: Staff,
-    Form(form): Form<ClientForm>,
+    PageForm(form): PageForm<ClientForm>,
 ) -> Result<Response, PageError> {
     staff.require(staff.role.can_manage_clients(), "registrar clientes")?;
     let failed = |message: String| {
@@ -199,7 +200,7 @@ struct ClientPage {
 pub async fn show(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<ClientId>,
+    PagePath(id): PagePath<ClientId>,
 ) -> Result<Response, PageError> {
     client_page(&state, &staff, id, Vec::new(), None, StatusCode::OK).await
 }
@@ -269,8 +270,8 @@ pub(super) async fn client_page(
 pub async fn update(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<ClientId>,
-    Form(form): Form<ClientForm>,
+    PagePath(id): PagePath<ClientId>,
+    PageForm(form): PageForm<ClientForm>,
 ) -> Result<Response, PageError> {
     staff.require(staff.role.can_manage_clients(), "modificar clientes")?;
     let input = match form.input() {
@@ -309,7 +310,7 @@ pub async fn update(
 pub async fn export(
     State(state): State<AppState>,
     staff: Staff,
-    Query(q): Query<ListQuery>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> Result<Response, PageError> {
     let filter = ClientFilter {
         search: q.q.filter(|s| !s.trim().is_empty()),

@@ -5,12 +5,12 @@ use super::loans::{done, loan_page};
 use super::{csv_download, explain, pager, pesos};
 use crate::auth::Staff;
 use crate::error::PageError;
+use crate::pages::extract::{PageForm, PagePath, PageQuery, blank_is_none};
 use crate::pages::{Chrome, render};
 use crate::routes::v1::exports::all_pages;
 use crate::state::AppState;
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
@@ -37,8 +37,8 @@ pub struct PaymentForm {
 pub async fn register(
     State(state): State<AppState>,
     staff: Staff,
-    Path(loan): Path<LoanId>,
-    Form(form): Form<PaymentForm>,
+    PagePath(loan): PagePath<LoanId>,
+    PageForm(form): PageForm<PaymentForm>,
 ) -> Result<Response, PageError> {
     staff.require(staff.role.can_register_payments(), "registrar pagos")?;
     let failed = |message: String| {
@@ -101,8 +101,8 @@ pub struct ReversalForm {
 pub async fn reverse(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<PaymentId>,
-    Form(form): Form<ReversalForm>,
+    PagePath(id): PagePath<PaymentId>,
+    PageForm(form): PageForm<ReversalForm>,
 ) -> Result<Response, PageError> {
     staff.require(staff.role.can_reverse_payments(), "reversar pagos")?;
     let tenant = staff.tenant.id;
@@ -151,8 +151,11 @@ struct PaymentsPage {
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
+    #[serde(default, deserialize_with = "blank_is_none")]
     desde: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "blank_is_none")]
     hasta: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "blank_is_none")]
     p: Option<u64>,
 }
 
@@ -168,7 +171,7 @@ fn filter(q: &ListQuery) -> PaymentFilter {
 pub async fn list(
     State(state): State<AppState>,
     staff: Staff,
-    Query(q): Query<ListQuery>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> Result<Response, PageError> {
     let current = q.p.unwrap_or(1).clamp(1, MAX_PAGE_NUMBER);
     let page = payments::list(
@@ -211,7 +214,7 @@ pub async fn list(
 pub async fn export(
     State(state): State<AppState>,
     staff: Staff,
-    Query(q): Query<ListQuery>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> Result<Response, PageError> {
     let filter = filter(&q);
     let rows = all_pages(|p| payments::list(state.store(), staff.tenant.id, &filter, p))

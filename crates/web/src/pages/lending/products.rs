@@ -4,10 +4,10 @@ use super::clients::not_found;
 use super::{explain, pesos};
 use crate::auth::Staff;
 use crate::error::PageError;
+use crate::pages::extract::PageForm;
 use crate::pages::{Chrome, render};
 use crate::state::AppState;
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -131,7 +131,7 @@ fn input(form: ProductForm, tenant: &TenantSettings) -> Result<ProductInput, Str
 pub async fn create(
     State(state): State<AppState>,
     staff: Staff,
-    Form(form): Form<ProductForm>,
+    PageForm(form): PageForm<ProductForm>,
 ) -> Result<Response, PageError> {
     staff.require(
         staff.role.can_manage_products(),

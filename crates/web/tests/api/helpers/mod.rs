@@ -9,7 +9,7 @@ mod lending;
 mod pages;
 mod reply;
 
-pub use lending::{assert_balances, cash_payment, cents};
+pub use lending::{Lender, assert_balances, cash_payment, cents};
 pub use pages::{card, hidden_csrf, meta_csrf};
 pub use reply::{Reply, RequestExt};
 

@@ -5,9 +5,9 @@ use super::done;
 use super::show::loan_page;
 use crate::auth::Staff;
 use crate::error::PageError;
+use crate::pages::extract::{PageForm, PagePath};
 use crate::state::AppState;
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use credinet_core::ids::LoanId;
@@ -26,8 +26,8 @@ pub struct ActionForm {
 pub async fn act(
     State(state): State<AppState>,
     staff: Staff,
-    Path((id, action)): Path<(LoanId, String)>,
-    Form(form): Form<ActionForm>,
+    PagePath((id, action)): PagePath<(LoanId, String)>,
+    PageForm(form): PageForm<ActionForm>,
 ) -> Result<Response, PageError> {
     let (store, tenant, id, by) = (state.store(), staff.tenant.id, id, staff.requester());
     let role = staff.role;

@@ -6,9 +6,9 @@ use super::done;
 use super::show::loan_page;
 use crate::auth::Staff;
 use crate::error::PageError;
+use crate::pages::extract::{PageForm, PagePath};
 use crate::state::AppState;
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use credinet_core::ids::{ClientId, ProductId};
@@ -26,8 +26,8 @@ pub struct ApplyForm {
 pub async fn apply(
     State(state): State<AppState>,
     staff: Staff,
-    Path(client): Path<ClientId>,
-    Form(form): Form<ApplyForm>,
+    PagePath(client): PagePath<ClientId>,
+    PageForm(form): PageForm<ApplyForm>,
 ) -> Result<Response, PageError> {
     staff.require(staff.role.can_manage_clients(), "solicitar préstamos")?;
     let failed = |message: String| {

@@ -4,11 +4,12 @@ use super::super::clients::not_found;
 use super::super::{csv_download, pager, pesos};
 use crate::auth::Staff;
 use crate::error::PageError;
+use crate::pages::extract::{PageQuery, blank_is_none};
 use crate::pages::{Chrome, local, render};
 use crate::routes::v1::exports::all_pages;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use credinet_lending::loans::{self, LoanFilter, LoanListItem, LoanStatus};
 use credinet_lending::page::MAX_PAGE_NUMBER;
@@ -57,6 +58,7 @@ struct LoansPage {
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
     estado: Option<String>,
+    #[serde(default, deserialize_with = "blank_is_none")]
     p: Option<u64>,
 }
 
@@ -71,7 +73,7 @@ fn filter(raw: Option<&str>) -> LoanFilter {
 pub async fn list(
     State(state): State<AppState>,
     staff: Staff,
-    Query(q): Query<ListQuery>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> Result<Response, PageError> {
     let current = q.p.unwrap_or(1).clamp(1, MAX_PAGE_NUMBER);
     let page = loans::list(
@@ -133,7 +135,7 @@ pub async fn queue(State(state): State<AppState>, staff: Staff) -> Result<Respon
 pub async fn export(
     State(state): State<AppState>,
     staff: Staff,
-    Query(q): Query<ListQuery>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> Result<Response, PageError> {
     let filter = filter(q.estado.as_deref());
     let rows = all_pages(|p| loans::list(state.store(), staff.tenant.id, &filter, p))

@@ -5,11 +5,12 @@ use super::super::clients::not_found;
 use super::super::pesos;
 use crate::auth::Staff;
 use crate::error::PageError;
+use crate::pages::extract::{PagePath, PageQuery};
 use crate::pages::{Chrome, render};
 use crate::routes::v1::exports::all_pages;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use credinet_core::ids::LoanId;
@@ -284,8 +285,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
 pub async fn show(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<LoanId>,
-    Query(q): Query<Notice>,
+    PagePath(id): PagePath<LoanId>,
+    PageQuery(q): PageQuery<Notice>,
 ) -> Result<Response, PageError> {
     let notice = q.aviso.as_deref().and_then(notice_text).map(str::to_string);
     loan_page(&state, &staff, id, notice, None, StatusCode::OK).await

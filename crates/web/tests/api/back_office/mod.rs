@@ -1,0 +1,48 @@
+//! The back office as its users meet it: pages read as a cashier, a manager or an admin would, with the
+//! links the pages themselves offer and the input people really type.
+
+mod payments_list;
+
+use crate::helpers::Lender;
+use crate::helpers::TestApp;
+use credinet_core::role::Role;
+
+/// A browser signed in as a new user of `role` in the lender's tenant.
+pub async fn staff_browser(app: &TestApp, l: &Lender, role: Role) -> reqwest::Client {
+    let email = format!("{}@{}.mx", role.as_str(), l.tenant.slug.as_str());
+    app.user(&l.tenant, &email, role).await;
+    let browser = app.browser();
+    app.signed_in(&browser, l.tenant.slug.as_str(), &email)
+        .await;
+    browser
+}
+
+/// The `href`s of the links on a page, with `&amp;` read back as `&`.
+pub fn links(html: &str) -> Vec<String> {
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|href| href.replace("&amp;", "&"))
+        .collect()
+}
+
+/// Fails unless the page is the Spanish error page: no framework text in English.
+#[track_caller]
+pub fn assert_spanish_error_page(body: &str, what: &str) {
+    for english in [
+        "Failed to",
+        "deserialize",
+        "Invalid",
+        "missing field",
+        "expected",
+    ] {
+        assert!(
+            !body.contains(english),
+            "{what}: the error page says «{english}»:\n{body}"
+        );
+    }
+    assert!(
+        body.contains("<html lang=\"es-MX\">"),
+        "{what}: the answer is the Spanish error page:\n{body}"
+    );
+}
