@@ -84,6 +84,12 @@ impl Role {
         matches!(self, Role::Admin | Role::Manager)
     }
 
+    /// Read the portfolio and collections reports and the cuts: the figures of the whole lender,
+    /// including each cashier's collections, so not the counter staff (ADR 10).
+    pub fn can_read_reports(self) -> bool {
+        matches!(self, Role::Admin | Role::Manager | Role::Viewer)
+    }
+
     /// Any change at all; a viewer never writes.
     pub fn can_write(self) -> bool {
         !matches!(self, Role::Viewer)

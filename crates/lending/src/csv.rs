@@ -25,7 +25,7 @@ pub fn text(value: &str) -> String {
     }
 }
 
-fn row(out: &mut String, fields: &[String]) {
+pub(crate) fn row(out: &mut String, fields: &[String]) {
     out.push_str(&fields.join(","));
     out.push_str("\r\n");
 }

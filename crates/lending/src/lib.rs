@@ -19,6 +19,7 @@ pub mod page;
 pub mod payments;
 pub mod portfolio;
 pub mod products;
+pub mod reports;
 mod support;
 
 pub use error::LendingError;

@@ -5,6 +5,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod bulk;
 pub mod clients;
+pub mod collections;
 pub mod counters;
 pub mod events;
 pub mod holidays;

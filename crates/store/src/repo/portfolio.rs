@@ -26,7 +26,7 @@ pub struct DayAmount {
 
 /// `SUM` of BIGINT columns read back as a 64-bit integer, 0 when there are no rows: PostgreSQL sums into
 /// NUMERIC and MySQL into DECIMAL, so the total is cast back (MySQL names the type SIGNED).
-fn summed(backend: DbBackend, expr: Expr) -> Expr {
+pub(crate) fn summed(backend: DbBackend, expr: Expr) -> Expr {
     let total = Func::coalesce([Func::sum(expr).into(), Expr::val(0i64)]);
     let as_type = if backend == DbBackend::MySql {
         "SIGNED"

@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod extract;
 pub mod lending;
 pub mod login;
+pub mod reports;
 pub mod users;
 
 use crate::auth::Staff;
@@ -49,6 +50,9 @@ impl Chrome {
         if role.can_administer() {
             items.push(("/usuarios", "Usuarios"));
             items.push(("/claves", "Claves API"));
+        }
+        if role.can_read_reports() {
+            items.push(("/reportes/cobranza", "Cobranza"));
         }
         if role.can_read_audit() {
             items.push(("/auditoria", "Auditoría"));

@@ -6,7 +6,7 @@ pub mod health;
 pub mod v1;
 
 use crate::auth::{api_key, session};
-use crate::pages::{self, api_keys, audit, dashboard, login, users};
+use crate::pages::{self, api_keys, audit, dashboard, login, reports, users};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::Request;
@@ -24,6 +24,15 @@ pub fn router(state: AppState) -> Router {
         .route("/auditoria", get(audit::list))
         .route("/logout", post(login::logout))
         .merge(pages::lending::routes())
+        .route("/reportes/cobranza", get(reports::collections::show))
+        .route(
+            "/reportes/cobranza/periodos.csv",
+            get(reports::collections::periods_csv),
+        )
+        .route(
+            "/reportes/cobranza/cajeros.csv",
+            get(reports::collections::collectors_csv),
+        )
         .route_layer(middleware::from_fn_with_state(state.clone(), session::gate));
 
     let api = Router::new()

@@ -16,5 +16,6 @@ mod isolation;
 mod loans;
 mod payments;
 mod products;
+mod reports;
 mod roles;
 mod security;

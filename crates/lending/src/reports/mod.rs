@@ -1,0 +1,9 @@
+//! Reports of SPEC §3: collections by cut period and by the person who registered the payments, and
+//! the portfolio by cut. Read-only; each reads aggregates from the store and shapes them in pure code.
+
+pub mod collections;
+pub mod csv;
+pub mod periods;
+
+pub use collections::{CollectionsReport, CollectorLine, PeriodLine};
+pub use periods::{CutPeriod, DateRange, RangeError};
