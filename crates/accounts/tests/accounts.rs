@@ -12,6 +12,7 @@ async fn open(db: &TestDb) -> Store {
     Store::open(&StoreSettings {
         database_url: db.url.clone(),
         migrate_on_start: true,
+        ..StoreSettings::default()
     })
     .await
     .expect("the test database opens and migrates")

@@ -15,6 +15,7 @@ async fn account(db: &TestDb) -> Store {
     let store = Store::open(&StoreSettings {
         database_url: db.url.clone(),
         migrate_on_start: true,
+        ..StoreSettings::default()
     })
     .await
     .expect("the test database opens and migrates");

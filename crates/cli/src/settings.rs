@@ -32,6 +32,7 @@ const DEFAULT_LOG: &str = "info,sqlx=warn";
 struct Flat {
     database_url: String,
     migrate_on_start: bool,
+    sqlite_wal_limit_mib: u64,
     bind: SocketAddr,
     public_url: Option<String>,
     trust_proxy: bool,
@@ -55,6 +56,7 @@ impl Default for Flat {
         Flat {
             database_url: store.database_url,
             migrate_on_start: store.migrate_on_start,
+            sqlite_wal_limit_mib: store.sqlite_wal_limit_mib,
             bind: http.bind,
             public_url: http.public_url,
             trust_proxy: http.trust_proxy,
@@ -76,6 +78,7 @@ impl From<Flat> for Settings {
             store: StoreSettings {
                 database_url: f.database_url,
                 migrate_on_start: f.migrate_on_start,
+                sqlite_wal_limit_mib: f.sqlite_wal_limit_mib,
             },
             http: HttpSettings {
                 bind: f.bind,
@@ -153,6 +156,7 @@ impl Settings {
     /// Checks what the types cannot, component by component.
     pub fn validate(&self) -> Result<(), SettingsError> {
         let invalid = |e: &dyn std::fmt::Display| SettingsError(e.to_string());
+        self.store.validate().map_err(|e| invalid(&e))?;
         self.accounts.validate().map_err(|e| invalid(&e))?;
         self.http.validate().map_err(|e| invalid(&e))?;
         Ok(())

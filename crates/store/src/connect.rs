@@ -32,7 +32,16 @@ pub struct Store {
     pub(crate) live_keys: Arc<LiveKeys>,
     pub(crate) sealer: Arc<Sealer>,
     clock: Arc<dyn Clock>,
+    /// SQLite: the size in bytes past which [`Store::checkpoint_wal`] restarts and truncates the log.
+    wal_limit_bytes: u64,
 }
+
+/// What SQLite's write-ahead log may grow to by default (`sqlite_wal_limit_mib`).
+pub const DEFAULT_WAL_LIMIT_MIB: u64 = 64;
+
+/// SQLite's WAL file: a 32-byte header, then one frame per page written, each with a 24-byte header.
+const WAL_HEADER_BYTES: u64 = 32;
+const WAL_FRAME_HEADER_BYTES: u64 = 24;
 
 /// Tenants are read on every request and change rarely: a short-lived copy per process.
 #[derive(Debug, Default)]
@@ -45,8 +54,19 @@ struct TenantCache {
 const TENANT_TTL: Duration = Duration::from_secs(30);
 
 impl Store {
-    /// Connects to `url`. A `sqlite://` file and its directory are created when missing.
+    /// Connects to `url`. A `sqlite://` file and its directory are created when missing; its
+    /// write-ahead log is kept under [`DEFAULT_WAL_LIMIT_MIB`].
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        Store::connect_with_wal_limit(url, DEFAULT_WAL_LIMIT_MIB).await
+    }
+
+    /// [`Store::connect`], keeping a SQLite write-ahead log under `wal_limit_mib` MiB (ignored by the
+    /// other backends).
+    pub async fn connect_with_wal_limit(
+        url: &str,
+        wal_limit_mib: u64,
+    ) -> Result<Store, StoreError> {
+        let wal_limit_bytes = wal_limit_mib.saturating_mul(1024 * 1024);
         let connect = |opts: ConnectOptions| async move {
             Database::connect(opts)
                 .await
@@ -61,12 +81,15 @@ impl Store {
             .acquire_timeout(Duration::from_secs(10));
         if url.starts_with("sqlite:") {
             ensure_sqlite_dir(url)?;
-            opts.map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {
+            opts.map_sqlx_sqlite_opts(move |o: SqliteConnectOptions| {
                 o.create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .busy_timeout(Duration::from_secs(10))
                     .foreign_keys(true)
+                    // When a checkpoint lets the log start over, the file is cut back to the limit
+                    // instead of staying at the largest size it ever reached.
+                    .pragma("journal_size_limit", wal_limit_bytes.to_string())
             });
             let mut writer_opts = opts.clone();
             // The writer connection lives as long as the process: a per-connection setting such as
@@ -91,6 +114,7 @@ impl Store {
                 live_keys: Default::default(),
                 sealer: Default::default(),
                 clock: Arc::new(SystemClock),
+                wal_limit_bytes,
             });
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             // Batched writes have one statement text per batch size; keep them all prepared so the
@@ -121,6 +145,7 @@ impl Store {
             live_keys: Default::default(),
             sealer: Default::default(),
             clock: Arc::new(SystemClock),
+            wal_limit_bytes,
         })
     }
 
@@ -209,26 +234,52 @@ impl Store {
 
     /// SQLite only: copies committed WAL pages into the database file from a reader connection,
     /// without blocking the writer or readers (`PASSIVE`). Returns the pages still in the log.
+    ///
+    /// A passive checkpoint never lets the log start over while some reader is inside it, and under
+    /// steady load one always is: the log grew 69 → 871 MB in two minutes against a 42 MB database
+    /// (issue 16). So when the log holds more than the store's limit, a `TRUNCATE` checkpoint follows
+    /// on the writer connection: it waits (busy timeout) for the readers already in the log to finish,
+    /// copies the rest, and empties the file. Writers queue for the writer meanwhile, as they queue for
+    /// each other.
     pub async fn checkpoint_wal(&self) -> Result<u64, StoreError> {
         if self.backend() != DbBackend::Sqlite {
             return Ok(0);
         }
-        let row = self
+        let passive = checkpoint(&self.db, "PASSIVE").await?;
+        let page_size = self
             .db
             .query_one_raw(sea_orm::Statement::from_string(
                 DbBackend::Sqlite,
-                "PRAGMA wal_checkpoint(PASSIVE)",
+                "PRAGMA page_size",
             ))
-            .await?;
-        // (busy, pages in the log, pages copied); -1 when not in WAL mode.
-        let (log, copied) = match row {
-            Some(row) => (
-                row.try_get_by_index::<i64>(1)?,
-                row.try_get_by_index::<i64>(2)?,
-            ),
-            None => (0, 0),
-        };
-        Ok(u64::try_from(log - copied).unwrap_or(0))
+            .await?
+            .map(|row| row.try_get_by_index::<i64>(0))
+            .transpose()?
+            .unwrap_or(4096);
+        let log_bytes = WAL_HEADER_BYTES
+            + passive.log_frames
+                * (u64::try_from(page_size).unwrap_or(4096) + WAL_FRAME_HEADER_BYTES);
+        if passive.log_frames == 0 || log_bytes <= self.wal_limit_bytes {
+            return Ok(passive.left());
+        }
+        let truncated = checkpoint(&self.writer, "TRUNCATE").await?;
+        if truncated.busy {
+            tracing::warn!(
+                log_bytes,
+                limit_bytes = self.wal_limit_bytes,
+                "the WAL passed its limit and a reader kept the truncating checkpoint waiting past the busy timeout; trying again at the next checkpoint"
+            );
+        }
+        Ok(truncated.left())
+    }
+
+    /// SQLite only: copies the whole log into the database file and empties it, as a clean shutdown
+    /// does, so the next start has no log to read. Readers and the writer must be idle.
+    pub async fn truncate_wal(&self) -> Result<(), StoreError> {
+        if self.backend() == DbBackend::Sqlite {
+            checkpoint(&self.writer, "TRUNCATE").await?;
+        }
+        Ok(())
     }
 
     /// A cheap round trip, for `/readyz`.
@@ -236,13 +287,58 @@ impl Store {
         Ok(self.db.ping().await?)
     }
 
+    /// Closes the pools. On SQLite the log is first copied into the database file and emptied:
+    /// a server stopped without it left a log of 915 MB that the next start took 2.7 s to read.
     pub async fn close(self) -> Result<(), StoreError> {
         let separate_writer = self.backend() == DbBackend::Sqlite;
         if separate_writer {
+            if let Err(e) = self.truncate_wal().await {
+                tracing::warn!(error = %e, "could not empty the WAL before closing");
+            }
             self.writer.close().await?;
         }
         Ok(self.db.close().await?)
     }
+}
+
+/// What `PRAGMA wal_checkpoint(MODE)` reports.
+struct Checkpoint {
+    /// The checkpoint could not finish: a reader or writer held it off past the busy timeout.
+    busy: bool,
+    /// Frames in the log, and how many of them are now in the database file.
+    log_frames: u64,
+    copied_frames: u64,
+}
+
+impl Checkpoint {
+    fn left(&self) -> u64 {
+        self.log_frames.saturating_sub(self.copied_frames)
+    }
+}
+
+async fn checkpoint(db: &DatabaseConnection, mode: &str) -> Result<Checkpoint, StoreError> {
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            DbBackend::Sqlite,
+            format!("PRAGMA wal_checkpoint({mode})"),
+        ))
+        .await?;
+    // (busy, frames in the log, frames copied); -1 for both counts when not in WAL mode.
+    let Some(row) = row else {
+        return Ok(Checkpoint {
+            busy: false,
+            log_frames: 0,
+            copied_frames: 0,
+        });
+    };
+    let count = |i: usize| -> Result<u64, StoreError> {
+        Ok(u64::try_from(row.try_get_by_index::<i64>(i)?).unwrap_or(0))
+    };
+    Ok(Checkpoint {
+        busy: row.try_get_by_index::<i64>(0)? != 0,
+        log_frames: count(1)?,
+        copied_frames: count(2)?,
+    })
 }
 
 fn ensure_sqlite_dir(url: &str) -> Result<(), StoreError> {

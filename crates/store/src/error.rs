@@ -20,6 +20,14 @@ pub enum StoreError {
         "the database has {0} pending migration(s) and migrate_on_start is off: run `credinet migrate`"
     )]
     PendingMigrations(usize),
+    #[error("the setting {name} {reason}")]
+    InvalidSetting {
+        name: &'static str,
+        reason: &'static str,
+    },
+    /// The connection listening for changes (PostgreSQL `LISTEN`) was lost: subscribe again.
+    #[error("the connection listening for changes was lost")]
+    ListenerLost,
     #[error("{0} already exists")]
     Conflict(String),
     #[error("{0} not found")]

@@ -9,7 +9,10 @@
 //!   listening connection when (and only if) it commits. The server's listener ([`KeyChanges`])
 //!   empties the copies on each notice.
 //! - Copies are kept only while the listener is connected. When its connection is lost, the copies
-//!   are dropped, and none are kept until it listens again.
+//!   are dropped, and none are kept until it listens again. sqlx's listener would reconnect by
+//!   itself before telling us of the loss, trusting copies all the while; ours reports the loss at
+//!   once and a new subscription is made explicitly, which starts trusting copies only once its
+//!   `LISTEN` has been answered.
 //! - A copy read from the database just before a change is not kept if the change was heard while it
 //!   was being read (the generation check below).
 //! - A copy older than [`KEY_TTL`] is read again: a bound should a notice never arrive.
@@ -145,6 +148,9 @@ impl Store {
         }
         let pool = self.db().get_postgres_connection_pool();
         let mut listener = PgListener::connect_with(pool).await.map_err(sqlx_error)?;
+        // A lost connection must be reported before anything else happens (see `KeyChanges::next`),
+        // not after sqlx has quietly connected again.
+        listener.eager_reconnect(false);
         listener.listen(CHANNEL).await.map_err(sqlx_error)?;
         self.live_keys.set_listening(true);
         Ok(Some(KeyChanges {
@@ -161,14 +167,20 @@ pub struct KeyChanges {
 }
 
 impl KeyChanges {
-    /// Waits for the next notice and drops the copies it makes stale. A notice is a committed change,
-    /// or the connection having been lost and made again (what changed in between was not heard, so
-    /// every copy goes). An error means the subscription is over: subscribe again.
+    /// Waits for the next notice and drops the copies it makes stale. An error means the subscription
+    /// is over (its connection was lost, or failed): from then on no copy is kept, until a new
+    /// subscription ([`Store::key_changes`]) listens again. A change made meanwhile was not heard,
+    /// which is why nothing read in between may be kept.
     pub async fn next(&mut self) -> Result<(), StoreError> {
         match self.listener.try_recv().await {
-            Ok(_) => {
+            Ok(Some(_)) => {
                 self.keys.forget_all();
                 Ok(())
+            }
+            // sqlx's word for "the connection was lost" (ADR 3: a revoked key is never honoured).
+            Ok(None) => {
+                self.keys.set_listening(false);
+                Err(StoreError::ListenerLost)
             }
             Err(e) => {
                 self.keys.set_listening(false);

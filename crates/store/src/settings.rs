@@ -10,6 +10,9 @@ pub struct StoreSettings {
     pub database_url: String,
     /// Apply pending migrations when the store is opened.
     pub migrate_on_start: bool,
+    /// SQLite: the size (MiB) past which the write-ahead log is copied into the database file and
+    /// emptied. Without a bound it grew without end under steady load (issue 16).
+    pub sqlite_wal_limit_mib: u64,
 }
 
 impl Default for StoreSettings {
@@ -17,6 +20,7 @@ impl Default for StoreSettings {
         StoreSettings {
             database_url: "sqlite://data/credinet.db".into(),
             migrate_on_start: true,
+            sqlite_wal_limit_mib: crate::connect::DEFAULT_WAL_LIMIT_MIB,
         }
     }
 }
@@ -26,7 +30,21 @@ impl std::fmt::Debug for StoreSettings {
         f.debug_struct("StoreSettings")
             .field("database_url", &crate::redact_url(&self.database_url))
             .field("migrate_on_start", &self.migrate_on_start)
+            .field("sqlite_wal_limit_mib", &self.sqlite_wal_limit_mib)
             .finish()
+    }
+}
+
+impl StoreSettings {
+    /// Checks what the types cannot.
+    pub fn validate(&self) -> Result<(), StoreError> {
+        if self.sqlite_wal_limit_mib == 0 {
+            return Err(StoreError::InvalidSetting {
+                name: "sqlite_wal_limit_mib",
+                reason: "must be at least 1",
+            });
+        }
+        Ok(())
     }
 }
 
@@ -34,7 +52,10 @@ impl Store {
     /// Connects and brings the schema up to date, or, with `migrate_on_start` off, refuses a database
     /// that has pending migrations.
     pub async fn open(settings: &StoreSettings) -> Result<Store, StoreError> {
-        let store = Store::connect(&settings.database_url).await?;
+        settings.validate()?;
+        let store =
+            Store::connect_with_wal_limit(&settings.database_url, settings.sqlite_wal_limit_mib)
+                .await?;
         if settings.migrate_on_start {
             migrations::run(&store).await?;
         } else {

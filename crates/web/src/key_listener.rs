@@ -27,19 +27,27 @@ pub async fn spawn(store: Store) {
                     if let Err(e) = listen(&mut subscription).await {
                         tracing::warn!(error = %e, "lost the API key change listener; every request reads its key until it is back");
                     }
+                    // Listen again at once: until then every request reads its key.
+                    drop(subscription);
+                    changes = subscribe(&store).await;
                 }
                 None => {
                     tokio::time::sleep(RETRY_AFTER).await;
-                    match store.key_changes().await {
-                        Ok(subscription) => changes = subscription,
-                        Err(e) => {
-                            tracing::debug!(error = %e, "API key change listener still down")
-                        }
-                    }
+                    changes = subscribe(&store).await;
                 }
             }
         }
     });
+}
+
+async fn subscribe(store: &Store) -> Option<credinet_store::KeyChanges> {
+    match store.key_changes().await {
+        Ok(subscription) => subscription,
+        Err(e) => {
+            tracing::debug!(error = %e, "API key change listener still down");
+            None
+        }
+    }
 }
 
 async fn listen(

@@ -13,6 +13,7 @@ use credinet_store::{Store, each_backend, migrations};
 
 mod audit_chain;
 mod bulk;
+mod key_listener;
 mod outbox;
 mod tenant_settings;
 
@@ -335,6 +336,90 @@ async fn sqlite_checkpoints_move_off_the_writer_and_still_copy_everything() {
 
     let other = Store::connect("sqlite::memory:").await.unwrap();
     assert_eq!(other.checkpoint_wal().await.unwrap(), 0);
+}
+
+/// A passive checkpoint never lets the log start over while a reader is inside it, and under steady
+/// load one always is: the log only grew (69 → 871 MB in two minutes, issue 16). Past the store's
+/// limit the next checkpoint empties it, whatever readers came and went while it grew; closing the
+/// store empties it too.
+#[tokio::test]
+async fn sqlite_wal_past_its_limit_is_emptied_by_the_next_checkpoint_and_at_close() {
+    let db = TestDb::create(credinet_store::testing::Backend::Sqlite)
+        .await
+        .unwrap();
+    let limit_mib = 2;
+    let store = Store::open(&credinet_store::StoreSettings {
+        database_url: db.url.clone(),
+        sqlite_wal_limit_mib: limit_mib,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    assert!(store.checkpoint_wal_elsewhere().await.unwrap());
+    let a = tenant(&store, "caja-wal-limite").await;
+    let wal = format!("{}-wal", db.url.trim_start_matches("sqlite://"));
+    let wal_bytes = || std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    let limit_bytes = limit_mib * 1024 * 1024;
+    let big = "x".repeat(4_000);
+    for round in 0..3 {
+        // A reader in the log while it grows, as a request reading a key or a loan would be.
+        let reader = store.snapshot().await.unwrap();
+        let before = audit::count_since(&reader, a.id, store.now() - chrono::Duration::hours(1))
+            .await
+            .unwrap();
+        let tx = store.write().await.unwrap();
+        let records = (0..1_000)
+            .map(|n| {
+                let mut r = record("payment_registered", round * 1_000 + n);
+                r.before = Some(serde_json::json!({ "padding": big }));
+                r
+            })
+            .collect();
+        audit::append_many(&tx, a.id, records, store.now())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        reader.commit().await.unwrap();
+        assert_eq!(before, round as u64 * 1_000);
+        assert!(
+            wal_bytes() > limit_bytes,
+            "round {round}: the log should have passed the limit ({} bytes)",
+            wal_bytes()
+        );
+
+        assert_eq!(store.checkpoint_wal().await.unwrap(), 0, "all of it copied");
+        assert!(
+            wal_bytes() <= limit_bytes,
+            "round {round}: the log is still {} bytes after a checkpoint, above the limit of {limit_bytes}",
+            wal_bytes()
+        );
+    }
+    let since = store.now() - chrono::Duration::hours(1);
+    assert_eq!(
+        audit::count_since(store.db(), a.id, since).await.unwrap(),
+        3_000,
+        "nothing was lost by emptying the log"
+    );
+
+    let tx = store.write().await.unwrap();
+    audit::append(&tx, a.id, record("payment_registered", 9_999), store.now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert!(wal_bytes() > 0);
+    store.close().await.unwrap();
+    assert_eq!(
+        wal_bytes(),
+        0,
+        "closing the store leaves no log to read at the next start"
+    );
+    let reopened = migrated(&db).await;
+    assert_eq!(
+        audit::count_since(reopened.db(), a.id, since)
+            .await
+            .unwrap(),
+        3_001
+    );
 }
 
 /// PostgreSQL: the tables every payment updates leave room on their pages, so the update of a loan's

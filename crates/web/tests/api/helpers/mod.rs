@@ -42,6 +42,7 @@ impl TestApp {
         let store = Store::open(&StoreSettings {
             database_url: db.url.clone(),
             migrate_on_start: true,
+            ..StoreSettings::default()
         })
         .await
         .expect("the database opens and migrates");
