@@ -3,7 +3,9 @@
 
 pub mod collections;
 pub mod csv;
+pub mod par;
 pub mod periods;
 
 pub use collections::{CollectionsReport, CollectorLine, PeriodLine};
+pub use par::{BasisPoints, ParPoint};
 pub use periods::{CutPeriod, DateRange, RangeError};
