@@ -13,8 +13,12 @@
 //!
 //! [`totals`] reads a tenant's counts and sums back (a load checked, a benchmark's end check).
 //!
-//! What is not loaded here: payments and their allocations, audit entries and events. A load is one
-//! change made by whoever runs it; the caller records it in the audit log as one entry if it should be.
+//! A loan may come with the payments it received and their allocations (`payments.rs`), which must
+//! add up to what its installments say was paid: a portfolio in arrears, as the period cut reads it,
+//! has payments dated in the past, not only paid columns.
+//!
+//! What is not loaded here: reversals, audit entries and events. A load is one change made by whoever
+//! runs it; the caller records it in the audit log as one entry if it should be.
 
 use super::audit::Actor;
 use super::clients::ClientFields;
@@ -22,13 +26,15 @@ use super::loans::Paid;
 use super::micros;
 
 mod check;
+mod payments;
 mod totals;
 use crate::entities::{client, installment, loan};
 use crate::{StoreError, WriteTx};
 use check::{check, owned};
 use chrono::{DateTime, NaiveDate, Utc};
 use credinet_core::ids::{ClientId, LoanId, TenantId};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DbBackend, EntityTrait, NotSet, Statement};
+pub use payments::{BulkAllocation, BulkPayment};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DbBackend, EntityTrait, Statement};
 use serde_json::{Value, json};
 pub use totals::{Totals, totals};
 
@@ -75,6 +81,10 @@ pub struct BulkLoan {
     pub total_paid: i64,
     pub paid_at: Option<DateTime<Utc>>,
     pub installments: Vec<BulkInstallment>,
+    /// What the loan received, oldest first; their allocations must add up to the installments' paid
+    /// amounts and their sum to `total_paid`. Empty when nothing was paid, or when the paid columns
+    /// stand alone (a load that does not care which payments made them).
+    pub payments: Vec<BulkPayment>,
 }
 
 /// One installment of a loaded loan: what is due (late fees included, if a cut charged any) and what
@@ -116,6 +126,8 @@ pub struct Loaded {
     pub clients: Vec<ClientId>,
     pub loans: Vec<LoanId>,
     pub installments: u64,
+    pub payments: u64,
+    pub allocations: u64,
 }
 
 /// Writes `portfolio` for `tenant` inside `tx`, clients first, then loans, then installments. Nothing is
@@ -154,33 +166,56 @@ pub async fn load(
         insert_loans(tx, tenant, chunk, &ids, &client_of, now).await?;
         loan_ids.extend(ids.into_iter().map(LoanId::new));
     }
-    let schedules = loans
-        .iter()
-        .zip(&loan_ids)
-        .flat_map(|(l, id)| l.installments.iter().map(move |i| (*id, i)));
+    // Installment ids are reserved, not left to the database, so that allocations can name them.
     let mut installments = 0;
     let mut pending = Vec::with_capacity(INSTALLMENT_BATCH);
-    for row in schedules {
-        pending.push(row);
-        if pending.len() == INSTALLMENT_BATCH {
-            insert_installments(tx, tenant, &pending).await?;
-            installments += pending.len() as u64;
-            pending.clear();
+    let mut installment_ids: Vec<Vec<i64>> = Vec::with_capacity(loans.len());
+    for (l, id) in loans.iter().zip(&loan_ids) {
+        installment_ids.push(Vec::with_capacity(l.installments.len()));
+        for i in &l.installments {
+            pending.push((*id, i, installment_ids.len() - 1));
+            if pending.len() == INSTALLMENT_BATCH {
+                installments +=
+                    flush_installments(tx, tenant, &mut pending, &mut installment_ids).await?;
+            }
         }
     }
     if !pending.is_empty() {
-        insert_installments(tx, tenant, &pending).await?;
-        installments += pending.len() as u64;
+        installments += flush_installments(tx, tenant, &mut pending, &mut installment_ids).await?;
     }
+    let written = payments::insert(tx, tenant, &loans, &loan_ids, &installment_ids).await?;
     Ok(Loaded {
         clients: client_ids,
         loans: loan_ids,
         installments,
+        payments: written.payments,
+        allocations: written.allocations,
     })
 }
 
+/// Inserts the pending installments with fresh ids and records each id under its loan's index.
+async fn flush_installments(
+    tx: &WriteTx,
+    tenant: TenantId,
+    pending: &mut Vec<(LoanId, &BulkInstallment, usize)>,
+    ids_of_loan: &mut [Vec<i64>],
+) -> Result<u64, StoreError> {
+    let ids = reserve_ids(tx, "installment", pending.len()).await?;
+    insert_installments(tx, tenant, pending, &ids).await?;
+    for ((_, _, loan), id) in pending.iter().zip(&ids) {
+        ids_of_loan[*loan].push(*id);
+    }
+    let n = pending.len() as u64;
+    pending.clear();
+    Ok(n)
+}
+
 /// `n` fresh ids of `table` (one of this module's tables, never user input).
-async fn reserve_ids(tx: &WriteTx, table: &'static str, n: usize) -> Result<Vec<i64>, StoreError> {
+pub(super) async fn reserve_ids(
+    tx: &WriteTx,
+    table: &'static str,
+    n: usize,
+) -> Result<Vec<i64>, StoreError> {
     let backend = tx.get_database_backend();
     if backend == DbBackend::Postgres {
         let sql = format!(
@@ -215,7 +250,7 @@ async fn reserve_ids(tx: &WriteTx, table: &'static str, n: usize) -> Result<Vec<
 
 /// Runs one `INSERT … SELECT … FROM json_to_recordset(…)` with `$1` the tenant, then `params`, then
 /// the rows as one JSON array.
-async fn insert_json(
+pub(super) async fn insert_json(
     tx: &WriteTx,
     sql: &str,
     tenant: TenantId,
@@ -386,13 +421,13 @@ async fn insert_loans(
 }
 
 const POSTGRES_INSTALLMENTS: &str = r#"
-INSERT INTO installment (tenant_id, loan_id, number, due_date, principal, interest, interest_iva,
+INSERT INTO installment (id, tenant_id, loan_id, number, due_date, principal, interest, interest_iva,
     late_fee, late_fee_iva, paid_principal, paid_interest, paid_interest_iva, paid_late_fee,
     paid_late_fee_iva)
-SELECT $1, r.loan_id, r.number, r.due_date, r.principal, r.interest, r.interest_iva, r.late_fee,
+SELECT r.id, $1, r.loan_id, r.number, r.due_date, r.principal, r.interest, r.interest_iva, r.late_fee,
     r.late_fee_iva, r.paid_principal, r.paid_interest, r.paid_interest_iva, r.paid_late_fee,
     r.paid_late_fee_iva
-FROM json_to_recordset($2::json) AS r(loan_id bigint, number integer, due_date date,
+FROM json_to_recordset($2::json) AS r(id bigint, loan_id bigint, number integer, due_date date,
     principal bigint, interest bigint, interest_iva bigint, late_fee bigint, late_fee_iva bigint,
     paid_principal bigint, paid_interest bigint, paid_interest_iva bigint, paid_late_fee bigint,
     paid_late_fee_iva bigint)
@@ -401,14 +436,16 @@ FROM json_to_recordset($2::json) AS r(loan_id bigint, number integer, due_date d
 async fn insert_installments(
     tx: &WriteTx,
     tenant: TenantId,
-    rows: &[(LoanId, &BulkInstallment)],
+    rows: &[(LoanId, &BulkInstallment, usize)],
+    ids: &[i64],
 ) -> Result<(), StoreError> {
     if tx.get_database_backend() == DbBackend::Postgres {
         let rows = rows
             .iter()
-            .map(|(loan, i)| {
+            .zip(ids)
+            .map(|((loan, i, _), id)| {
                 json!({
-                    "loan_id": loan.get(), "number": i.number, "due_date": i.due_date,
+                    "id": id, "loan_id": loan.get(), "number": i.number, "due_date": i.due_date,
                     "principal": i.principal, "interest": i.interest,
                     "interest_iva": i.interest_iva, "late_fee": i.late_fee,
                     "late_fee_iva": i.late_fee_iva, "paid_principal": i.paid.principal,
@@ -419,23 +456,26 @@ async fn insert_installments(
             .collect();
         return insert_json(tx, POSTGRES_INSTALLMENTS, tenant, vec![], rows).await;
     }
-    let models = rows.iter().map(|(loan, i)| installment::ActiveModel {
-        id: NotSet,
-        tenant_id: Set(tenant.get()),
-        loan_id: Set(loan.get()),
-        number: Set(i.number),
-        due_date: Set(i.due_date),
-        principal: Set(i.principal),
-        interest: Set(i.interest),
-        interest_iva: Set(i.interest_iva),
-        late_fee: Set(i.late_fee),
-        late_fee_iva: Set(i.late_fee_iva),
-        paid_principal: Set(i.paid.principal),
-        paid_interest: Set(i.paid.interest),
-        paid_interest_iva: Set(i.paid.interest_iva),
-        paid_late_fee: Set(i.paid.late_fee),
-        paid_late_fee_iva: Set(i.paid.late_fee_iva),
-    });
+    let models = rows
+        .iter()
+        .zip(ids)
+        .map(|((loan, i, _), id)| installment::ActiveModel {
+            id: Set(*id),
+            tenant_id: Set(tenant.get()),
+            loan_id: Set(loan.get()),
+            number: Set(i.number),
+            due_date: Set(i.due_date),
+            principal: Set(i.principal),
+            interest: Set(i.interest),
+            interest_iva: Set(i.interest_iva),
+            late_fee: Set(i.late_fee),
+            late_fee_iva: Set(i.late_fee_iva),
+            paid_principal: Set(i.paid.principal),
+            paid_interest: Set(i.paid.interest),
+            paid_interest_iva: Set(i.paid.interest_iva),
+            paid_late_fee: Set(i.paid.late_fee),
+            paid_late_fee_iva: Set(i.paid.late_fee_iva),
+        });
     installment::Entity::insert_many(models)
         .exec_without_returning(tx)
         .await?;
@@ -443,14 +483,28 @@ async fn insert_installments(
 }
 
 /// PostgreSQL only: statistics for the tables a load just filled, as autovacuum would gather them after
-/// a bulk load; a no-op elsewhere (SQLite plans without statistics, see `repo::tenant_is`). Only those
-/// tables: analysing still-empty payment tables too would record them as empty, and with autovacuum
-/// off (as on the benchmark machine) nothing corrects that while they grow — the plans PostgreSQL
-/// caches for its foreign-key checks then scan `payment` sequentially for every allocation
+/// a bulk load; a no-op elsewhere (SQLite plans without statistics, see `repo::tenant_is`). The payment
+/// tables only when the load filled them: analysing them still empty would record them as empty, and
+/// with autovacuum off (as on the benchmark machine) nothing corrects that while they grow — the plans
+/// PostgreSQL caches for its foreign-key checks then scan `payment` sequentially for every allocation
 /// (docs/benchmarks.md, "Statistics after a bulk load": 0.5 ms per row, half of all database time).
 pub async fn analyze_loaded<C: ConnectionTrait>(db: &C) -> Result<(), StoreError> {
-    if db.get_database_backend() == DbBackend::Postgres {
-        db.execute_unprepared("ANALYZE client, loan, installment")
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    db.execute_unprepared("ANALYZE client, loan, installment")
+        .await?;
+    let paid = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT EXISTS (SELECT 1 FROM payment) AS any",
+        ))
+        .await?
+        .map(|r| r.try_get::<bool>("", "any"))
+        .transpose()?
+        .unwrap_or(false);
+    if paid {
+        db.execute_unprepared("ANALYZE payment, payment_allocation")
             .await?;
     }
     Ok(())

@@ -271,7 +271,7 @@ pub async fn installments<C: ConnectionTrait>(
 }
 
 /// What has been paid of each component of one installment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Paid {
     pub principal: i64,
     pub interest: i64,

@@ -5,14 +5,19 @@
 use super::{migrated, tenant};
 use chrono::{Duration, NaiveDate};
 use credinet_core::ids::ClientId;
+use credinet_core::lending::allocation::Component;
+use credinet_store::entities::{payment, payment_allocation};
 use credinet_store::repo::audit::Actor;
-use credinet_store::repo::bulk::{self, BulkInstallment, BulkLoan, ClientRef, Portfolio};
+use credinet_store::repo::bulk::{
+    self, BulkAllocation, BulkInstallment, BulkLoan, BulkPayment, ClientRef, Portfolio,
+};
 use credinet_store::repo::clients::{self, ClientFields};
 use credinet_store::repo::loans::{self, Paid};
 use credinet_store::repo::portfolio;
 use credinet_store::repo::products::{self, ProductFields};
 use credinet_store::testing::TestDb;
 use credinet_store::{StoreError, each_backend};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 each_backend!(
     a_bulk_load_reads_back_as_written,
@@ -39,7 +44,9 @@ fn client(i: usize) -> ClientFields {
 }
 
 /// A loan of 1,000.00 + i centavos in six installments; loans with an odd index have paid the first
-/// installment in full and part of the second, and every fifth has a late fee on its first.
+/// installment in full and part of the second, and every fifth has a late fee on its first. Loans at
+/// 1, 5, 9, … come with the two payments that paid so (the first installment in one, 10.00 of the
+/// second's interest in another); the other odd ones have the paid columns alone.
 fn loan(i: usize, client: ClientRef, product: i64, start: NaiveDate) -> BulkLoan {
     let principal = 100_000 + i as i64;
     let per = principal / INSTALLMENTS_PER_LOAN as i64;
@@ -117,8 +124,60 @@ fn loan(i: usize, client: ClientRef, product: i64, start: NaiveDate) -> BulkLoan
         total_due,
         total_paid,
         paid_at: None,
+        payments: if i % 4 == 1 {
+            payments_of(&installments, start)
+        } else {
+            vec![]
+        },
         installments,
     }
+}
+
+fn payments_of(installments: &[BulkInstallment], start: NaiveDate) -> Vec<BulkPayment> {
+    let first = &installments[0];
+    let slices = |number: i32, parts: &[(Component, i64)]| -> Vec<BulkAllocation> {
+        parts
+            .iter()
+            .filter(|(_, amount)| *amount > 0)
+            .map(|&(component, amount)| BulkAllocation {
+                installment: number,
+                component,
+                amount,
+            })
+            .collect()
+    };
+    let payment = |paid_on: NaiveDate, allocations: Vec<BulkAllocation>| BulkPayment {
+        amount: allocations.iter().map(|a| a.amount).sum(),
+        paid_on,
+        method: "cash".into(),
+        reference: None,
+        request_hash: format!("loaded {paid_on}"),
+        registered_by: Actor::cli(),
+        created_at: paid_on
+            .and_hms_opt(18, 0, 0)
+            .expect("a valid time")
+            .and_utc(),
+        allocations,
+    };
+    vec![
+        payment(
+            first.due_date,
+            slices(
+                1,
+                &[
+                    (Component::LateFee, first.paid.late_fee),
+                    (Component::LateFeeIva, first.paid.late_fee_iva),
+                    (Component::InterestIva, first.paid.interest_iva),
+                    (Component::Interest, first.paid.interest),
+                    (Component::Principal, first.paid.principal),
+                ],
+            ),
+        ),
+        payment(
+            start + Duration::days(20),
+            slices(2, &[(Component::Interest, installments[1].paid.interest)]),
+        ),
+    ]
 }
 
 async fn a_bulk_load_reads_back_as_written(db: TestDb) {
@@ -158,6 +217,13 @@ async fn a_bulk_load_reads_back_as_written(db: TestDb) {
     assert_eq!(loaded.clients.len(), CLIENTS, "{}", db.backend);
     assert_eq!(loaded.loans.len(), LOANS);
     assert_eq!(loaded.installments, (LOANS * INSTALLMENTS_PER_LOAN) as u64);
+    let with_payments = expected.iter().filter(|l| !l.payments.is_empty()).count();
+    let payments_amount: i64 = expected
+        .iter()
+        .flat_map(|l| &l.payments)
+        .map(|p| p.amount)
+        .sum();
+    assert_eq!(loaded.payments, 2 * with_payments as u64, "{}", db.backend);
     let totals = bulk::totals(store.db(), a.id).await.unwrap();
     let due: i64 = expected.iter().map(|l| l.total_due).sum();
     let paid: i64 = expected.iter().map(|l| l.total_paid).sum();
@@ -172,8 +238,8 @@ async fn a_bulk_load_reads_back_as_written(db: TestDb) {
             loans_total_due: due,
             loans_total_paid: paid,
             loans_outstanding: due - paid,
-            payments: 0,
-            payments_amount: 0,
+            payments: 2 * with_payments as i64,
+            payments_amount,
         },
         "{}",
         db.backend
@@ -300,6 +366,70 @@ async fn a_bulk_load_reads_back_as_written(db: TestDb) {
         assert_eq!(got, want, "{}: loan {i}'s schedule", db.backend);
     }
 
+    // Every allocation names its payment and the installment of the same loan it pays.
+    for (i, id) in loaded
+        .loans
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 4 == 1)
+        .step_by(7)
+    {
+        let schedule = loans::installments(store.db(), a.id, *id).await.unwrap();
+        let stored = payment::Entity::find()
+            .filter(payment::Column::TenantId.eq(a.id.get()))
+            .filter(payment::Column::LoanId.eq(id.get()))
+            .order_by_asc(payment::Column::Id)
+            .all(store.db())
+            .await
+            .unwrap();
+        let mut got = Vec::new();
+        for p in &stored {
+            let slices = payment_allocation::Entity::find()
+                .filter(payment_allocation::Column::TenantId.eq(a.id.get()))
+                .filter(payment_allocation::Column::PaymentId.eq(p.id))
+                .order_by_asc(payment_allocation::Column::Id)
+                .all(store.db())
+                .await
+                .unwrap();
+            for s in slices {
+                let owner = schedule.iter().find(|row| row.id == s.installment_id);
+                assert_eq!(
+                    owner.map(|row| row.number),
+                    Some(s.installment_number),
+                    "{}: loan {i}'s allocation names an installment of its own loan",
+                    db.backend
+                );
+                got.push((
+                    p.paid_on,
+                    p.amount,
+                    s.installment_number,
+                    s.component,
+                    s.amount,
+                ));
+            }
+        }
+        let want: Vec<_> = expected[i]
+            .payments
+            .iter()
+            .flat_map(|p| {
+                p.allocations.iter().map(move |s| {
+                    (
+                        p.paid_on,
+                        p.amount,
+                        s.installment,
+                        serde_json::to_value(s.component)
+                            .unwrap()
+                            .as_str()
+                            .unwrap()
+                            .to_string(),
+                        s.amount,
+                    )
+                })
+            })
+            .collect();
+        assert_eq!(got, want, "{}: loan {i}'s payments", db.backend);
+    }
+
     // A second load continues after the first: fresh ids, nothing overwritten.
     let tx = store.write().await.unwrap();
     let again = bulk::load(
@@ -360,6 +490,34 @@ async fn loans_that_contradict_their_schedule_or_their_tenant_are_refused(db: Te
     )
     .await;
     assert!(matches!(unknown_client, Err(StoreError::InvalidLoad(_))));
+    let mut misallocated = loan(5, ClientRef::Loaded(0), product, start);
+    misallocated.payments[0].allocations[0].installment = 2;
+    let mut short = loan(9, ClientRef::Loaded(0), product, start);
+    short.payments.pop();
+    let mut early = loan(13, ClientRef::Loaded(0), product, start);
+    early.payments[0].paid_on = start - Duration::days(1);
+    for (wrong, why) in [
+        (misallocated, "allocated"),
+        (short, "its payments add up to"),
+        (early, "before the disbursement"),
+    ] {
+        let number = wrong.number.clone();
+        let refused = bulk::load(
+            &tx,
+            a.id,
+            Portfolio {
+                clients: vec![client(0)],
+                loans: vec![wrong],
+            },
+            now,
+        )
+        .await;
+        assert!(
+            matches!(refused, Err(StoreError::InvalidLoad(ref w)) if w.contains(&number) && w.contains(why)),
+            "{}: {refused:?}",
+            db.backend
+        );
+    }
     tx.rollback().await.unwrap();
 
     // Another tenant's client or product is refused too: the foreign keys alone would take them.

@@ -63,7 +63,7 @@ pub async fn probe_payment(shared: &Shared, seeded: &Seeded) -> anyhow::Result<i
         status == reqwest::StatusCode::CREATED,
         "a payment on seeded loan {loan} was refused ({status}): {body}"
     );
-    let expected = seeded.schedules[index % 2].total_to_pay.centavos() - amount;
+    let expected = seeded.outstanding[index] - amount;
     ensure!(
         body["loan_outstanding"] == pesos(expected),
         "after the probe the loan's outstanding should be {}: {body}",

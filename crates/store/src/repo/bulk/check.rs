@@ -1,11 +1,13 @@
 //! What a load is checked for before anything is written: loans that agree with their installments, and
 //! ids that belong to the tenant.
 
-use super::{BulkInstallment, ClientRef, Portfolio};
+use super::{BulkInstallment, BulkLoan, ClientRef, Portfolio};
 use crate::{StoreError, WriteTx};
 use credinet_core::ids::TenantId;
+use credinet_core::lending::allocation::Component;
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
+use std::collections::HashMap;
 
 pub(super) fn check(portfolio: &Portfolio) -> Result<(), StoreError> {
     for l in &portfolio.loans {
@@ -24,8 +26,72 @@ pub(super) fn check(portfolio: &Portfolio) -> Result<(), StoreError> {
                 l.total_due, l.total_paid
             ));
         }
+        if !l.payments.is_empty()
+            && let Err(why) = payments_agree(l)
+        {
+            return invalid(why);
+        }
     }
     Ok(())
+}
+
+/// A loan's payments must be what its installments say was paid: each payment positive, dated from
+/// the disbursement on and spread in full; per installment and component, the allocations add up to the
+/// paid column.
+fn payments_agree(l: &BulkLoan) -> Result<(), String> {
+    let mut allocated: HashMap<(i32, Component), i64> = HashMap::new();
+    let mut total = 0;
+    for (n, p) in l.payments.iter().enumerate() {
+        if p.amount <= 0 {
+            return Err(format!("payment {n} is not a positive amount"));
+        }
+        if p.paid_on < l.disbursed_on {
+            return Err(format!(
+                "payment {n} is dated {} before the disbursement on {}",
+                p.paid_on, l.disbursed_on
+            ));
+        }
+        let spread: i64 = p.allocations.iter().map(|a| a.amount).sum();
+        if spread != p.amount || p.allocations.iter().any(|a| a.amount <= 0) {
+            return Err(format!(
+                "payment {n} of {} is allocated {spread}, or in a non-positive slice",
+                p.amount
+            ));
+        }
+        for a in &p.allocations {
+            *allocated.entry((a.installment, a.component)).or_default() += a.amount;
+        }
+        total += p.amount;
+    }
+    if total != l.total_paid {
+        return Err(format!(
+            "its payments add up to {total}, not its total_paid {}",
+            l.total_paid
+        ));
+    }
+    for i in &l.installments {
+        for (component, paid) in [
+            (Component::Principal, i.paid.principal),
+            (Component::Interest, i.paid.interest),
+            (Component::InterestIva, i.paid.interest_iva),
+            (Component::LateFee, i.paid.late_fee),
+            (Component::LateFeeIva, i.paid.late_fee_iva),
+        ] {
+            let got = allocated.remove(&(i.number, component)).unwrap_or(0);
+            if got != paid {
+                return Err(format!(
+                    "installment {} has {paid} of {component:?} paid but {got} allocated",
+                    i.number
+                ));
+            }
+        }
+    }
+    match allocated.keys().next() {
+        Some((number, _)) => Err(format!(
+            "an allocation names installment {number}, which it does not have"
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Refuses ids of `table` that are not the tenant's: the foreign keys name `id` alone, so without this
