@@ -11,6 +11,7 @@ pub mod events;
 pub mod holidays;
 pub mod loans;
 pub mod login_attempts;
+pub mod notify;
 pub mod payment_batch;
 pub mod payments;
 pub mod portfolio;

@@ -1,0 +1,228 @@
+//! Stage 3, delivery: claim due messages under a lease, send each over its channel, record the
+//! outcome. Messages to one destination of one channel (a lane) go in order, one after another; when
+//! one fails, the rest of its lane waits with it, so the parts of a long message never arrive out of
+//! order. Lanes go side by side.
+
+use crate::channel::ChannelConfig;
+use crate::pace::Pacer;
+use crate::retry;
+use crate::send::{self, Outgoing, SendError};
+use crate::{NotifyError, NotifySettings};
+use chrono::{DateTime, Utc};
+use credinet_store::Store;
+use credinet_store::entities::{notify_channel, notify_message};
+use credinet_store::repo::notify::messages::{self, Outcome};
+use credinet_store::repo::notify::{Owner, channels};
+use futures::StreamExt;
+use rand::Rng;
+use std::collections::BTreeMap;
+
+/// Lanes delivered at the same time.
+const LANES_AT_ONCE: usize = 16;
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct DeliveryReport {
+    pub claimed: usize,
+    pub sent: usize,
+    pub retried: usize,
+    pub deferred: usize,
+    pub dead: usize,
+    /// Outcomes not recorded because the lease had passed to another deliverer.
+    pub lost_leases: usize,
+}
+
+impl DeliveryReport {
+    pub(crate) fn add(&mut self, other: DeliveryReport) {
+        self.claimed += other.claimed;
+        self.sent += other.sent;
+        self.retried += other.retried;
+        self.deferred += other.deferred;
+        self.dead += other.dead;
+        self.lost_leases += other.lost_leases;
+    }
+}
+
+pub(crate) struct Deliverer<'a> {
+    pub store: &'a Store,
+    pub http: &'a reqwest::Client,
+    pub settings: &'a NotifySettings,
+    pub pacer: &'a Pacer,
+}
+
+impl Deliverer<'_> {
+    /// Claims one batch of due messages and delivers it.
+    pub async fn deliver_due(&self) -> Result<DeliveryReport, NotifyError> {
+        let claimed =
+            messages::claim_due(self.store, self.settings.batch, self.settings.lease()).await?;
+        let mut report = DeliveryReport {
+            claimed: claimed.messages.len(),
+            ..Default::default()
+        };
+        if claimed.messages.is_empty() {
+            return Ok(report);
+        }
+        let channel_rows = channels::by_ids(
+            self.store.db(),
+            claimed.messages.iter().map(|m| m.channel_id),
+        )
+        .await?;
+        let mut lanes: BTreeMap<(i64, String), Vec<notify_message::Model>> = BTreeMap::new();
+        for message in claimed.messages {
+            lanes
+                .entry((message.channel_id, message.destination.clone()))
+                .or_default()
+                .push(message);
+        }
+        let results: Vec<Result<DeliveryReport, NotifyError>> =
+            futures::stream::iter(lanes.into_values())
+                .map(|mut lane| {
+                    lane.sort_by_key(|m| m.id);
+                    let channel = channel_rows
+                        .iter()
+                        .find(|c| c.id == lane[0].channel_id)
+                        .cloned();
+                    async move { self.lane(channel, lane, claimed.until).await }
+                })
+                .buffer_unordered(LANES_AT_ONCE)
+                .collect()
+                .await;
+        for result in results {
+            report.add(result?);
+        }
+        Ok(report)
+    }
+
+    async fn lane(
+        &self,
+        channel: Option<notify_channel::Model>,
+        lane: Vec<notify_message::Model>,
+        until: DateTime<Utc>,
+    ) -> Result<DeliveryReport, NotifyError> {
+        let mut report = DeliveryReport::default();
+        let mut held_until: Option<DateTime<Utc>> = None;
+        for message in lane {
+            let now = self.store.now();
+            let outcome = match held_until {
+                Some(at) => Outcome::Deferred { at },
+                None => self.attempt(channel.as_ref(), &message, now).await?,
+            };
+            match &outcome {
+                Outcome::Sent => report.sent += 1,
+                Outcome::Retry { at, .. } => {
+                    report.retried += 1;
+                    held_until = Some(*at);
+                }
+                Outcome::Deferred { at } => {
+                    report.deferred += 1;
+                    held_until = Some(*at);
+                }
+                Outcome::Dead { .. } => report.dead += 1,
+            }
+            if let Outcome::Retry { error, .. } | Outcome::Dead { error, .. } = &outcome {
+                tracing::warn!(
+                    message = message.id,
+                    channel = message.channel_id,
+                    error = %error,
+                    "notification not delivered"
+                );
+            }
+            let tx = self.store.write().await?;
+            let recorded = messages::record(&tx, message.id, until, outcome, now).await?;
+            tx.commit().await?;
+            if !recorded {
+                report.lost_leases += 1;
+            }
+        }
+        Ok(report)
+    }
+
+    /// One attempt at one message: what to record for it.
+    async fn attempt(
+        &self,
+        channel: Option<&notify_channel::Model>,
+        message: &notify_message::Model,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, NotifyError> {
+        let Some(channel) = channel else {
+            return Ok(Outcome::Dead {
+                attempts: message.attempts + 1,
+                error: format!("channel {} no longer exists", message.channel_id),
+            });
+        };
+        let config = match ChannelConfig::parse(&channel.config) {
+            Ok(config) => config,
+            Err(e) => {
+                return Ok(Outcome::Dead {
+                    attempts: message.attempts + 1,
+                    error: SendError::Config(e).to_string(),
+                });
+            }
+        };
+        if matches!(config, ChannelConfig::Telegram { .. })
+            && let Err(at) = self.pacer.admit(
+                channel.id,
+                &message.destination,
+                now,
+                self.settings.telegram_chat_interval(),
+            )
+        {
+            return Ok(Outcome::Deferred { at });
+        }
+        let outgoing = Outgoing {
+            id: message.id,
+            destination: &message.destination,
+            subject: message.subject.as_deref(),
+            body: &message.body,
+        };
+        match send::send(
+            self.http,
+            &config,
+            &outgoing,
+            self.settings.send_timeout(),
+            now,
+        )
+        .await
+        {
+            Ok(()) => Ok(Outcome::Sent),
+            Err(SendError::ChatMigrated { to }) => {
+                self.migrate_chat(channel, &config, &message.destination, &to)
+                    .await?;
+                // Not a failure: the message goes again at once, to the chat's new id.
+                Ok(Outcome::Deferred { at: now })
+            }
+            Err(error) => {
+                let jitter = rand::thread_rng().r#gen::<f64>();
+                Ok(retry::after_failure(
+                    &error,
+                    message.attempts,
+                    self.settings.backoff(),
+                    jitter,
+                    now,
+                ))
+            }
+        }
+    }
+
+    /// A Telegram group became a supergroup: its new chat id replaces the old one in the channel and
+    /// in every message still waiting for it.
+    async fn migrate_chat(
+        &self,
+        channel: &notify_channel::Model,
+        config: &ChannelConfig,
+        from: &str,
+        to: &str,
+    ) -> Result<(), NotifyError> {
+        let owner = Owner::from_column(channel.tenant_id);
+        let tx = self.store.write().await?;
+        let migrated = config.with_chat_migrated(from, to);
+        channels::update_config(&tx, owner, channel.id, migrated.to_json(), self.store.now())
+            .await?;
+        messages::retarget(&tx, channel.id, from, to).await?;
+        tx.commit().await?;
+        tracing::info!(
+            channel = channel.id,
+            "telegram chat migrated to a supergroup"
+        );
+        Ok(())
+    }
+}
