@@ -4,7 +4,7 @@ mod commands;
 mod settings;
 
 use clap::{Parser, Subcommand};
-use commands::{apikey, audit, demo, serve, tenant, user};
+use commands::{apikey, audit, demo, notify, serve, tenant, user, watch};
 use settings::{Overrides, Settings};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -46,6 +46,12 @@ enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(audit::Command),
+    /// Notification channels, routing rules and the outbox; `notify test` checks every channel.
+    #[command(subcommand)]
+    Notify(notify::Command),
+    /// Check a Credinet's /readyz once (from a timer on another host) and notify when it goes down
+    /// and when it recovers.
+    Watch(watch::WatchArgs),
 }
 
 fn main() -> ExitCode {
@@ -100,6 +106,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(cmd) => user::run(&settings, cmd).await,
         Command::Apikey(cmd) => apikey::run(&settings, cmd).await,
         Command::Audit(cmd) => audit::run(&settings, cmd).await,
+        Command::Notify(cmd) => notify::run(&settings, cmd).await,
+        Command::Watch(args) => watch::run(args).await,
     }
 }
 

@@ -4,6 +4,7 @@
 //! components are built (ADR 4).
 
 use credinet_accounts::AccountSettings;
+use credinet_notify::NotifySettings;
 use credinet_store::StoreSettings;
 use credinet_web::HttpSettings;
 use figment::Figment;
@@ -18,6 +19,7 @@ pub struct Settings {
     pub store: StoreSettings,
     pub http: HttpSettings,
     pub accounts: AccountSettings,
+    pub notify: NotifySettings,
     /// `tracing` filter, e.g. `info` or `credinet=debug,info`.
     pub log: String,
 }
@@ -43,15 +45,21 @@ struct Flat {
     session_max_days: u32,
     lockout_max_failures: u32,
     lockout_window_minutes: u32,
+    notify_enabled: bool,
+    notify_group_wait_seconds: u64,
+    notify_group_interval_seconds: u64,
+    notify_repeat_interval_seconds: u64,
+    notify_max_attempts: i32,
     log: String,
 }
 
 impl Default for Flat {
     fn default() -> Self {
-        let (store, http, accounts) = (
+        let (store, http, accounts, notify) = (
             StoreSettings::default(),
             HttpSettings::default(),
             AccountSettings::default(),
+            NotifySettings::default(),
         );
         Flat {
             database_url: store.database_url,
@@ -67,6 +75,11 @@ impl Default for Flat {
             session_max_days: accounts.session_max_days,
             lockout_max_failures: accounts.lockout_max_failures,
             lockout_window_minutes: accounts.lockout_window_minutes,
+            notify_enabled: notify.enabled,
+            notify_group_wait_seconds: notify.group_wait_secs,
+            notify_group_interval_seconds: notify.group_interval_secs,
+            notify_repeat_interval_seconds: notify.repeat_interval_secs,
+            notify_max_attempts: notify.max_attempts,
             log: DEFAULT_LOG.into(),
         }
     }
@@ -93,6 +106,14 @@ impl From<Flat> for Settings {
                 session_max_days: f.session_max_days,
                 lockout_max_failures: f.lockout_max_failures,
                 lockout_window_minutes: f.lockout_window_minutes,
+            },
+            notify: NotifySettings {
+                enabled: f.notify_enabled,
+                group_wait_secs: f.notify_group_wait_seconds,
+                group_interval_secs: f.notify_group_interval_seconds,
+                repeat_interval_secs: f.notify_repeat_interval_seconds,
+                max_attempts: f.notify_max_attempts,
+                ..NotifySettings::default()
             },
             log: f.log,
         }

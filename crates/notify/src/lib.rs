@@ -25,6 +25,7 @@ pub mod route;
 pub mod send;
 mod settings;
 pub mod templates;
+pub mod watch;
 mod worker;
 
 pub use channel::{ChannelConfig, ChannelError, ChannelKind};

@@ -4,9 +4,11 @@
 pub mod apikey;
 pub mod audit;
 pub mod demo;
+pub mod notify;
 pub mod serve;
 pub mod tenant;
 pub mod user;
+pub mod watch;
 
 use crate::settings::Settings;
 use anyhow::{Context, bail};

@@ -25,6 +25,10 @@ pub struct ServeArgs {
 pub async fn run(settings: Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let store = open(&settings).await?;
     let app = Application::build(store, settings.http.clone(), settings.accounts.clone()).await?;
+    if settings.notify.enabled {
+        // Delivers the outbox in the background; several `serve` processes share it through claims.
+        credinet_notify::Notifier::new(app.store().clone(), settings.notify.clone())?.spawn();
+    }
     let url = format!("http://{}", app.local_addr());
     let shutdown = shutdown_signal();
     if args.demo {
