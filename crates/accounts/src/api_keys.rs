@@ -4,6 +4,7 @@
 use crate::{AccountError, Accounts, Requester, required, token};
 use credinet_core::ids::{ApiKeyId, TenantId, UserId};
 use credinet_core::role::Role;
+use credinet_core::text::Field;
 use credinet_store::repo::api_keys::{self, ApiKey, NewApiKey};
 use serde_json::json;
 
@@ -44,7 +45,7 @@ impl Accounts<'_> {
         created_by: Option<UserId>,
         by: &Requester,
     ) -> Result<(ApiKey, String), AccountError> {
-        let name = required(name, "the key name", 100)?;
+        let name = required(name, Field::KeyName, 100)?;
         let generated = generate();
         let new = NewApiKey {
             name: &name,

@@ -1,7 +1,28 @@
+use crate::password::PasswordError;
+use credinet_core::text::TextError;
 use credinet_store::StoreError;
+
+/// Why an account service refused what a person typed, one variant per rule. `Display` is English, for
+/// logs and `/v1`; the back office words each variant in Spanish (ADR 11).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AccountRefusal {
+    #[error(transparent)]
+    Text(#[from] TextError),
+    #[error(transparent)]
+    Password(#[from] PasswordError),
+    /// The message does not repeat what was typed: it reaches logs and problem details.
+    #[error("the email is not an email address (name@domain.tld)")]
+    NotAnEmail,
+    #[error("the tenant must keep at least one active admin")]
+    LastAdmin,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
+    /// What a person typed breaks a rule; the variant says which.
+    #[error(transparent)]
+    Refused(#[from] AccountRefusal),
+    /// Input refused where no person typed it at a page (the CLI's tenant slug and zone).
     #[error("{0}")]
     Invalid(String),
     #[error("{0} already exists")]

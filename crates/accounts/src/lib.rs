@@ -15,14 +15,14 @@ mod users;
 
 pub use api_keys::{KEY_PREFIX, NewKey, generate as generate_key};
 pub use credinet_store::repo::audit::Requester;
-pub use error::AccountError;
+pub use error::{AccountError, AccountRefusal};
 pub use gates::SignedIn;
 pub use settings::{AccountSettings, AccountSettingsError};
 pub use tenants::TenantInput;
 pub use users::{UserInput, UserUpdate};
 
 use credinet_core::ids::TenantId;
-use credinet_core::text::{control_character_message, first_control_character};
+use credinet_core::text::{self, Field};
 use credinet_store::repo::audit::{self, Record};
 use credinet_store::{Store, StoreError, WriteTx};
 
@@ -63,18 +63,6 @@ impl<'a> Accounts<'a> {
     }
 }
 
-pub(crate) fn required(value: &str, what: &str, max: usize) -> Result<String, AccountError> {
-    let trimmed = value.trim();
-    if trimmed.is_empty() {
-        return Err(AccountError::Invalid(format!("{what} is required")));
-    }
-    if trimmed.chars().count() > max {
-        return Err(AccountError::Invalid(format!(
-            "{what} is longer than {max} characters"
-        )));
-    }
-    if let Some(at) = first_control_character(trimmed) {
-        return Err(AccountError::Invalid(control_character_message(what, at)));
-    }
-    Ok(trimmed.to_string())
+pub(crate) fn required(value: &str, field: Field, max: usize) -> Result<String, AccountError> {
+    text::required(value, field, max).map_err(|e| AccountRefusal::Text(e).into())
 }

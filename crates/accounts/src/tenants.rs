@@ -4,6 +4,7 @@ use crate::{AccountError, Accounts, Requester, required};
 use credinet_core::currency::Currency;
 use credinet_core::slug::TenantSlug;
 use credinet_core::tenant_settings::TenantSettings;
+use credinet_core::text::Field;
 use credinet_core::zone::Zone;
 use credinet_store::repo::tenants::{self, NewTenant, Tenant};
 use serde_json::json;
@@ -24,7 +25,7 @@ impl Accounts<'_> {
             TenantSlug::parse(&input.slug).map_err(|e| AccountError::Invalid(e.to_string()))?;
         let zone =
             Zone::parse(&input.time_zone).map_err(|e| AccountError::Invalid(e.to_string()))?;
-        let legal_name = required(&input.legal_name, "the legal name", 200)?;
+        let legal_name = required(&input.legal_name, Field::LegalName, 200)?;
         let new = NewTenant {
             slug,
             legal_name,

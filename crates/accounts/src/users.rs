@@ -1,8 +1,9 @@
 //! Staff users: creating, changing, deactivating, setting passwords. A tenant always keeps an active admin.
 
-use crate::{AccountError, Accounts, Requester, password, required};
+use crate::{AccountError, AccountRefusal, Accounts, Requester, password, required};
 use credinet_core::ids::{TenantId, UserId};
 use credinet_core::role::Role;
+use credinet_core::text::Field;
 use credinet_store::repo::sessions;
 use credinet_store::repo::users::{self, NewUser, StaffUser, UserChange};
 use serde_json::json;
@@ -29,7 +30,7 @@ impl Accounts<'_> {
         by: &Requester,
     ) -> Result<StaffUser, AccountError> {
         let email = valid_email(&input.email)?;
-        let full_name = required(&input.full_name, "the full name", 200)?;
+        let full_name = required(&input.full_name, Field::FullName, 200)?;
         let password_hash = hash_off_thread(input.password).await?;
         let new = NewUser {
             email,
@@ -67,7 +68,7 @@ impl Accounts<'_> {
         let full_name = update
             .full_name
             .as_deref()
-            .map(|n| required(n, "the full name", 200))
+            .map(|n| required(n, Field::FullName, 200))
             .transpose()?;
         let tx = self.store.write().await?;
         let Some(before) = users::get(&tx, tenant, id).await? else {
@@ -83,9 +84,7 @@ impl Accounts<'_> {
                 .filter(|u| u.role == Role::Admin && u.active)
                 .count();
             if admins <= 1 {
-                return Err(AccountError::Invalid(
-                    "the tenant must keep at least one active admin".into(),
-                ));
+                return Err(AccountRefusal::LastAdmin.into());
             }
         }
         let change = UserChange {
@@ -166,10 +165,7 @@ fn valid_email(raw: &str) -> Result<String, AccountError> {
     if shape_ok {
         Ok(email)
     } else {
-        // The message does not repeat what was typed: it reaches logs and problem details.
-        Err(AccountError::Invalid(
-            "the email is not an email address (name@domain.tld)".into(),
-        ))
+        Err(AccountRefusal::NotAnEmail.into())
     }
 }
 
@@ -177,5 +173,5 @@ async fn hash_off_thread(plain: String) -> Result<String, AccountError> {
     tokio::task::spawn_blocking(move || password::hash(&plain))
         .await
         .map_err(|e| AccountError::Invalid(format!("password hashing stopped: {e}")))?
-        .map_err(|e| AccountError::Invalid(e.to_string()))
+        .map_err(|e| AccountRefusal::Password(e).into())
 }

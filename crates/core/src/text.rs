@@ -12,6 +12,85 @@ pub fn first_control_character(text: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
+/// A field of typed text that a rule may refuse, named so that each edge words it in its own language
+/// (English here, for logs and `/v1`; Spanish on the back office's pages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    FullName,
+    Curp,
+    Rfc,
+    Address,
+    Notes,
+    Search,
+    Reference,
+    Reason,
+    ProductName,
+    HolidayName,
+    Email,
+    KeyName,
+    LegalName,
+}
+
+impl Field {
+    /// How English messages name the field ("the full name").
+    pub fn as_english(self) -> &'static str {
+        match self {
+            Field::FullName => "the full name",
+            Field::Curp => "the CURP",
+            Field::Rfc => "the RFC",
+            Field::Address => "the address",
+            Field::Notes => "the notes",
+            Field::Search => "the search",
+            Field::Reference => "the reference",
+            Field::Reason => "the reason",
+            Field::ProductName => "the product name",
+            Field::HolidayName => "the holiday's name",
+            Field::Email => "the email",
+            Field::KeyName => "the key name",
+            Field::LegalName => "the legal name",
+        }
+    }
+}
+
+impl std::fmt::Display for Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_english())
+    }
+}
+
+/// Why a typed text was refused; the message names the field and the place, never the text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TextError {
+    #[error("{0} is required")]
+    Required(Field),
+    #[error("{field} is too long (at most {max} characters)")]
+    TooLong { field: Field, max: usize },
+    #[error("{field} holds a control character (character {at}); remove it")]
+    ControlCharacter { field: Field, at: usize },
+}
+
+/// Trims optional text: empty becomes `None`; longer than `max` characters, or holding a control
+/// character, is refused.
+pub fn optional(raw: Option<&str>, field: Field, max: usize) -> Result<Option<String>, TextError> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => {
+            if let Some(at) = first_control_character(s) {
+                return Err(TextError::ControlCharacter { field, at });
+            }
+            if s.chars().count() > max {
+                return Err(TextError::TooLong { field, max });
+            }
+            Ok(Some(s.to_string()))
+        }
+    }
+}
+
+/// [`optional`], where nothing typed is refused too.
+pub fn required(raw: &str, field: Field, max: usize) -> Result<String, TextError> {
+    optional(Some(raw), field, max)?.ok_or(TextError::Required(field))
+}
+
 /// The error message for `what` (e.g. "the full name") holding a control character at `position`:
 /// it names the field and the place, never the text.
 pub fn control_character_message(what: &str, position: usize) -> String {

@@ -2,6 +2,7 @@
 //! by the core types; a bad RFC check digit and a phone or CURP another client already has are warnings
 //! returned with the result, never refusals (SPEC §3).
 
+use crate::Refusal;
 use crate::support::{audit, optional_text, required_text};
 use crate::{LendingError, Page, PageRequest};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -10,6 +11,7 @@ use credinet_core::ids::{ClientId, TenantId};
 use credinet_core::masked;
 use credinet_core::phone::Phone;
 use credinet_core::rfc::Rfc;
+use credinet_core::text::Field;
 use credinet_store::Store;
 use credinet_store::entities::client;
 use credinet_store::repo::audit::Requester;
@@ -151,18 +153,17 @@ struct Parsed {
 }
 
 fn parse(input: &ClientInput) -> Result<Parsed, LendingError> {
-    let full_name = required_text(&input.full_name, "the full name", 200)?;
-    let phone = Phone::parse(&input.phone).map_err(|e| LendingError::Invalid(e.to_string()))?;
-    let curp = optional_text(input.curp.as_deref(), "the CURP", 18)?
+    let full_name = required_text(&input.full_name, Field::FullName, 200)?;
+    let phone = Phone::parse(&input.phone).map_err(Refusal::Phone)?;
+    let curp = optional_text(input.curp.as_deref(), Field::Curp, 18)?
         .map(|c| Curp::parse(&c))
         .transpose()
-        .map_err(|e| LendingError::Invalid(e.to_string()))?;
+        .map_err(Refusal::Curp)?;
     let mut warnings = Vec::new();
-    let rfc = match optional_text(input.rfc.as_deref(), "the RFC", 13)? {
+    let rfc = match optional_text(input.rfc.as_deref(), Field::Rfc, 13)? {
         None => None,
         Some(raw) => {
-            let (rfc, warning) =
-                Rfc::parse(&raw).map_err(|e| LendingError::Invalid(e.to_string()))?;
+            let (rfc, warning) = Rfc::parse(&raw).map_err(Refusal::Rfc)?;
             if let Some(w) = warning {
                 warnings.push(ClientWarning::RfcCheckDigit {
                     message: w.to_string(),
@@ -186,8 +187,8 @@ fn parse(input: &ClientInput) -> Result<Parsed, LendingError> {
             curp: curp.map(|c| c.as_str().to_string()),
             rfc: rfc.map(|r| r.as_str().to_string()),
             birth_date,
-            address: optional_text(input.address.as_deref(), "the address", 500)?,
-            notes: optional_text(input.notes.as_deref(), "the notes", 4000)?,
+            address: optional_text(input.address.as_deref(), Field::Address, 500)?,
+            notes: optional_text(input.notes.as_deref(), Field::Notes, 4000)?,
         },
         warnings,
     })
@@ -372,7 +373,7 @@ pub async fn list(
 ) -> Result<Page<Client>, LendingError> {
     let page = page.clamped();
     let query = ClientQuery {
-        text: optional_text(filter.search.as_deref(), "the search", 200)?,
+        text: optional_text(filter.search.as_deref(), Field::Search, 200)?,
         offset: page.offset,
         limit: page.limit,
     };

@@ -4,7 +4,11 @@ use credinet_store::StoreError;
 /// What went wrong, in terms a user can act on.
 #[derive(Debug, thiserror::Error)]
 pub enum LendingError {
-    /// The input is not acceptable; the message says what to change.
+    /// A rule refused what a person asked; the variant says which and what to change.
+    #[error(transparent)]
+    Refused(#[from] crate::Refusal),
+    /// Input refused where no person typed it (the demo's own data, a batch's configuration); what
+    /// people type is refused with [`LendingError::Refused`].
     #[error("{0}")]
     Invalid(String),
     /// No such thing in this tenant (another tenant's id reads as not found).

@@ -8,6 +8,7 @@ use crate::support::{audit, required_text};
 use chrono::{Datelike, NaiveDate};
 use credinet_core::ids::TenantId;
 use credinet_core::lending::holidays::mexican_bank_holidays;
+use credinet_core::text::Field;
 use credinet_store::Store;
 use credinet_store::repo::audit::Requester;
 use credinet_store::repo::holidays as repo;
@@ -74,7 +75,7 @@ pub async fn add(
     name: &str,
     by: &Requester,
 ) -> Result<Holiday, LendingError> {
-    let name = required_text(name, "the holiday's name", 100)?;
+    let name = required_text(name, Field::HolidayName, 100)?;
     let now = store.now();
     let tx = store.write().await?;
     // Seed the year first, so that adding one holiday does not stop the bank holidays from being seeded.

@@ -19,8 +19,10 @@ pub mod page;
 pub mod payments;
 pub mod portfolio;
 pub mod products;
+pub mod refusal;
 pub mod reports;
 mod support;
 
 pub use error::LendingError;
 pub use page::{Page, PageRequest};
+pub use refusal::{Refusal, RefusalKind};

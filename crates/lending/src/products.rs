@@ -1,14 +1,17 @@
 //! Loan products: named terms. A loan copies its product's terms when it is created, so editing a product
 //! never changes a loan already requested.
 
+use crate::Refusal;
 use crate::support::{audit, enum_text, parse_enum, required_text};
 use crate::{LendingError, support};
 use chrono::{DateTime, Utc};
 use credinet_core::ids::{ProductId, TenantId};
 use credinet_core::lending::allocation::{AllocationOrder, Component};
+use credinet_core::lending::terms::TermsError;
 use credinet_core::lending::terms::{InterestMethod, Periodicity, ProductTerms};
 use credinet_core::money::Money;
 use credinet_core::rate::{Rate, Rounding};
+use credinet_core::text::Field;
 use credinet_store::Store;
 use credinet_store::entities::loan_product;
 use credinet_store::repo::audit::Requester;
@@ -37,9 +40,7 @@ pub struct ProductInput {
 fn fields(input: &ProductInput) -> Result<ProductFields, LendingError> {
     let t = &input.terms;
     if t.opening_commission().as_decimal() >= rust_decimal::Decimal::ONE {
-        return Err(LendingError::Invalid(
-            "the opening commission must be below 100% of the principal".into(),
-        ));
+        return Err(Refusal::CommissionTooHigh.into());
     }
     let order: Vec<String> = t
         .allocation_order()
@@ -48,17 +49,17 @@ fn fields(input: &ProductInput) -> Result<ProductFields, LendingError> {
         .map(enum_text)
         .collect();
     Ok(ProductFields {
-        name: required_text(&input.name, "the product name", 100)?,
+        name: required_text(&input.name, Field::ProductName, 100)?,
         periodicity: enum_text(&t.periodicity()),
         term_periods: i32::try_from(t.term_periods())
-            .map_err(|_| LendingError::Invalid("the term is too long".into()))?,
+            .map_err(|_| Refusal::Terms(TermsError::TermTooLong(t.term_periods())))?,
         interest_method: enum_text(&t.method()),
         rate_per_period: t.rate_per_period().to_string(),
         opening_commission_rate: t.opening_commission().to_string(),
         iva_rate: t.iva_rate().to_string(),
         late_fee: t.late_fee().centavos(),
         min_days_to_first_due: i32::try_from(t.min_days_to_first_due())
-            .map_err(|_| LendingError::Invalid("the minimum days are too many".into()))?,
+            .map_err(|_| Refusal::Terms(TermsError::MinDaysTooLarge(t.min_days_to_first_due())))?,
         allocation_order: order.join(","),
         rounding: enum_text(&t.rounding()),
         active: input.active,

@@ -1,9 +1,9 @@
 //! Small helpers shared by the services: audit entries, enum text, optional text.
 
-use crate::LendingError;
+use crate::{LendingError, Refusal};
 use chrono::{DateTime, Utc};
 use credinet_core::ids::TenantId;
-use credinet_core::text::{control_character_message, first_control_character};
+use credinet_core::text::{self, Field};
 use credinet_store::WriteTx;
 use credinet_store::repo::audit::{self, Record, Requester};
 use serde::Serialize;
@@ -77,22 +77,12 @@ pub(crate) fn storable_number(number: u32) -> Result<i32, LendingError> {
 /// character ([`credinet_core::text`]), is refused.
 pub(crate) fn optional_text(
     raw: Option<&str>,
-    what: &str,
+    field: Field,
     max: usize,
 ) -> Result<Option<String>, LendingError> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) if let Some(at) = first_control_character(s) => {
-            Err(LendingError::Invalid(control_character_message(what, at)))
-        }
-        Some(s) if s.chars().count() > max => Err(LendingError::Invalid(format!(
-            "{what} is too long (at most {max} characters)"
-        ))),
-        Some(s) => Ok(Some(s.to_string())),
-    }
+    text::optional(raw, field, max).map_err(|e| Refusal::Text(e).into())
 }
 
-pub(crate) fn required_text(raw: &str, what: &str, max: usize) -> Result<String, LendingError> {
-    optional_text(Some(raw), what, max)?
-        .ok_or_else(|| LendingError::Invalid(format!("{what} is required")))
+pub(crate) fn required_text(raw: &str, field: Field, max: usize) -> Result<String, LendingError> {
+    text::required(raw, field, max).map_err(|e| Refusal::Text(e).into())
 }

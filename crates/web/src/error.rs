@@ -154,7 +154,10 @@ impl From<StoreError> for PageError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(_) => PageError::NotFound,
-            StoreError::Conflict(what) => PageError::BadRequest(format!("{what} ya existe")),
+            StoreError::Conflict(what) => {
+                tracing::info!(conflict = %what, "conflict shown on a page");
+                PageError::BadRequest("Ya existe un registro con esos datos.".into())
+            }
             busy if busy.is_overloaded() => {
                 tracing::warn!("no database connection in time: answering 503");
                 PageError::Busy

@@ -3,6 +3,7 @@
 use super::{
     LoanDetail, LoanStatus, check_transition, installment_to_domain, record_transition, to_domain,
 };
+use crate::Refusal;
 use crate::{LendingError, holidays};
 use chrono::NaiveDate;
 use credinet_core::ids::{LoanId, TenantId};
@@ -28,9 +29,7 @@ pub async fn disburse(
     let today = owner.zone.local_date(now);
     let on = on.unwrap_or(today);
     if on > today {
-        return Err(LendingError::Invalid(format!(
-            "a loan cannot be disbursed on a future date ({on}; today is {today})"
-        )));
+        return Err(Refusal::DisbursedInFuture { on, today }.into());
     }
     let cut_days = owner.settings.cut_days.clone();
     let tx = store.write().await?;
@@ -40,7 +39,7 @@ pub async fn disburse(
     let before = to_domain(row.clone())?;
     check_transition(before.status, LoanStatus::Disbursed)?;
     let schedule = build_schedule(&before.terms, before.principal, on, &cut_days)
-        .map_err(|e| LendingError::Invalid(e.to_string()))?;
+        .map_err(Refusal::Schedule)?;
     let rows: Vec<NewInstallment> = schedule
         .installments
         .iter()

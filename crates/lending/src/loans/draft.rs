@@ -1,6 +1,7 @@
 //! A new loan starts as a draft under a product's current terms.
 
 use super::{Loan, LoanInput, snapshot, to_domain};
+use crate::Refusal;
 use crate::support::audit;
 use crate::{LendingError, products, support};
 use chrono::NaiveDate;
@@ -21,10 +22,7 @@ pub async fn create_draft(
     by: &Requester,
 ) -> Result<Loan, LendingError> {
     if !input.principal.is_positive() {
-        return Err(LendingError::Invalid(format!(
-            "the principal must be a positive amount, got {}",
-            input.principal
-        )));
+        return Err(Refusal::NonPositivePrincipal(input.principal).into());
     }
     let now = store.now();
     let tx = store.write().await?;
@@ -36,10 +34,7 @@ pub async fn create_draft(
         .ok_or(LendingError::NotFound("product"))?;
     let product = products::to_domain(product)?;
     if !product.active {
-        return Err(LendingError::Invalid(format!(
-            "the product '{}' is no longer offered",
-            product.name
-        )));
+        return Err(Refusal::ProductRetired(product.name).into());
     }
     // Refuse now what disbursement would refuse later (a commission that leaves nothing, a principal too
     // small to split): the dates do not change that.
@@ -50,7 +45,7 @@ pub async fn create_draft(
         probe_date,
         &CutDays::default(),
     )
-    .map_err(|e| LendingError::Invalid(e.to_string()))?;
+    .map_err(Refusal::Schedule)?;
     let number = format!("{:06}", counters::next(&tx, tenant, "loan").await?);
     let terms = serde_json::to_string(&product.terms)
         .map_err(|e| LendingError::Store(support::corrupt(e.to_string())))?;

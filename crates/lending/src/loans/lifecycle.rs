@@ -4,10 +4,12 @@
 
 use super::{Loan, LoanStatus, snapshot, to_domain};
 use crate::LendingError;
+use crate::Refusal;
 use crate::support::optional_text;
 use chrono::{DateTime, Utc};
 use credinet_core::events::EventKind;
 use credinet_core::ids::{LoanId, TenantId};
+use credinet_core::text::Field;
 use credinet_store::entities::loan;
 use credinet_store::repo::audit::{self, Actor, Record, Requester};
 use credinet_store::repo::events::{self, NewEvent};
@@ -48,9 +50,7 @@ pub async fn approve(
             row.submitted_by_label.clone(),
         )?;
         if submitter.is_some_and(|s| s.same_as(&by.actor)) {
-            return Err(LendingError::Forbidden(
-                "the person who submitted a loan cannot approve it; another manager must".into(),
-            ));
+            return Err(Refusal::OwnApplication.into());
         }
         (
             row.approved_by_kind,
@@ -71,7 +71,7 @@ pub async fn reject(
     reason: &str,
     by: &Requester,
 ) -> Result<Loan, LendingError> {
-    let reason = reason_text(reason, "rejecting")?;
+    let reason = reason_text(reason)?;
     transition(store, tenant, id, LoanStatus::Rejected, by, |row, now| {
         (
             row.rejected_by_kind,
@@ -94,7 +94,7 @@ pub async fn write_off(
     reason: &str,
     by: &Requester,
 ) -> Result<Loan, LendingError> {
-    let reason = reason_text(reason, "writing off")?;
+    let reason = reason_text(reason)?;
     transition(store, tenant, id, LoanStatus::WrittenOff, by, |row, now| {
         (
             row.written_off_by_kind,
@@ -108,9 +108,8 @@ pub async fn write_off(
     .await
 }
 
-fn reason_text(reason: &str, doing: &str) -> Result<String, LendingError> {
-    optional_text(Some(reason), "the reason", 1000)?
-        .ok_or_else(|| LendingError::Invalid(format!("a reason is required for {doing} a loan")))
+fn reason_text(reason: &str) -> Result<String, LendingError> {
+    optional_text(Some(reason), Field::Reason, 1000)?.ok_or(Refusal::ReasonRequired.into())
 }
 
 fn event_of(status: LoanStatus) -> EventKind {

@@ -7,6 +7,7 @@
 
 use super::{AllocationLine, Payment, PaymentInput, PaymentReceipt};
 use crate::LendingError;
+use crate::Refusal;
 use crate::loans::{self, Loan, LoanStatus, balance};
 use crate::support::{self, enum_text, optional_text};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -15,6 +16,7 @@ use credinet_core::idempotency::IdempotencyKey;
 use credinet_core::ids::{InstallmentId, PaymentId};
 use credinet_core::lending::allocation::{self, Allocation, AllocationError, InstallmentBalance};
 use credinet_core::money::Money;
+use credinet_core::text::Field;
 use credinet_store::entities::installment;
 use credinet_store::repo::audit::{Record, Requester};
 use credinet_store::repo::events::NewEvent;
@@ -58,12 +60,9 @@ impl Request {
 /// for idempotency.
 pub(crate) fn normalize(input: PaymentInput) -> Result<(PaymentInput, String), LendingError> {
     if !input.amount.is_positive() {
-        return Err(LendingError::Invalid(format!(
-            "a payment must be a positive amount, got {}",
-            input.amount
-        )));
+        return Err(Refusal::NonPositivePayment(input.amount).into());
     }
-    let reference = optional_text(input.reference.as_deref(), "the reference", 100)?;
+    let reference = optional_text(input.reference.as_deref(), Field::Reference, 100)?;
     // The key was checked when it was parsed (`IdempotencyKey`), at whichever edge it came in.
     let input = PaymentInput { reference, ..input };
     let hash = request_hash(&input);
@@ -89,9 +88,7 @@ pub(crate) fn booking_date(
 ) -> Result<NaiveDate, LendingError> {
     let paid_on = input.paid_on.unwrap_or(today);
     if paid_on > today {
-        return Err(LendingError::Invalid(format!(
-            "a payment cannot be dated in the future ({paid_on}; today is {today})"
-        )));
+        return Err(Refusal::PaidInFuture { on: paid_on, today }.into());
     }
     Ok(paid_on)
 }
@@ -99,16 +96,16 @@ pub(crate) fn booking_date(
 /// Only a disbursed (or written-off, for recoveries) loan takes payments, dated from its disbursement on.
 pub(crate) fn check_loan(loan: &Loan, paid_on: NaiveDate) -> Result<(), LendingError> {
     if !matches!(loan.status, LoanStatus::Disbursed | LoanStatus::WrittenOff) {
-        return Err(LendingError::Conflict(format!(
-            "loan {} is {}: only a disbursed loan takes payments",
-            loan.number, loan.status
-        )));
+        return Err(Refusal::TakesNoPayments {
+            number: loan.number.clone(),
+            status: loan.status.as_str(),
+        }
+        .into());
     }
-    if loan.disbursed_on.is_some_and(|d| paid_on < d) {
-        return Err(LendingError::Invalid(format!(
-            "a payment cannot be dated before the loan was disbursed ({})",
-            loan.disbursed_on.map(|d| d.to_string()).unwrap_or_default()
-        )));
+    if let Some(disbursed_on) = loan.disbursed_on
+        && paid_on < disbursed_on
+    {
+        return Err(Refusal::PaidBeforeDisbursement { disbursed_on }.into());
     }
     Ok(())
 }
@@ -160,7 +157,7 @@ impl LoanState {
             AllocationError::AbovePayoff { payoff, amount } => {
                 LendingError::AbovePayoff { payoff, amount }
             }
-            other => LendingError::Invalid(other.to_string()),
+            other => Refusal::Allocation(other).into(),
         })?;
         let lines = self.lines_of(&allocations)?;
         let before = self.loan.clone();

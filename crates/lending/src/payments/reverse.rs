@@ -4,11 +4,13 @@ use super::effects;
 use super::plan::{self, LoanState};
 use super::{Reversal, to_domain};
 use crate::LendingError;
+use crate::Refusal;
 use crate::loans::{self, Actor};
 use crate::support::{optional_text, parse_enum};
 use credinet_core::ids::{LoanId, PaymentId, ReversalId, TenantId};
 use credinet_core::lending::allocation::Allocation;
 use credinet_core::money::Money;
+use credinet_core::text::Field;
 use credinet_store::Store;
 use credinet_store::repo::audit::Requester;
 use credinet_store::repo::loans as loan_repo;
@@ -23,8 +25,8 @@ pub async fn reverse(
     reason: &str,
     by: &Requester,
 ) -> Result<Reversal, LendingError> {
-    let reason = optional_text(Some(reason), "the reason", 1000)?
-        .ok_or_else(|| LendingError::Invalid("a reason is required to reverse a payment".into()))?;
+    let reason =
+        optional_text(Some(reason), Field::Reason, 1000)?.ok_or(Refusal::ReasonRequired)?;
     let now = store.now();
     let today = store
         .tenant(tenant)
@@ -44,9 +46,7 @@ pub async fn reverse(
         .await?
         .ok_or(LendingError::NotFound("payment"))?;
     if row.reversed {
-        return Err(LendingError::Conflict(format!(
-            "payment {id} was already reversed"
-        )));
+        return Err(Refusal::AlreadyReversed(id).into());
     }
     let loan = loans::to_domain(loan_row)?;
     let allocations: Vec<Allocation> = repo::allocations(&tx, tenant, id)
@@ -71,9 +71,7 @@ pub async fn reverse(
     let reversal = match repo::insert_reversal(&tx, tenant, planned.row, now).await {
         Ok(r) => r,
         Err(e) if e.is_unique_violation() => {
-            return Err(LendingError::Conflict(format!(
-                "payment {id} was already reversed"
-            )));
+            return Err(Refusal::AlreadyReversed(id).into());
         }
         Err(e) => return Err(e.into()),
     };

@@ -4,11 +4,11 @@ use crate::common::*;
 use credinet_core::ids::LoanId;
 use credinet_core::lending::terms::InterestMethod;
 use credinet_core::money::Money;
-use credinet_lending::LendingError;
 use credinet_lending::loans::{self, LoanStatus};
 use credinet_lending::payments::{
     self, PaymentInput, PaymentMethod, PaymentReceipt, register_batch, register_together,
 };
+use credinet_lending::{LendingError, RefusalKind};
 use credinet_store::each_backend;
 use credinet_store::entities::{
     audit_entry, domain_event, installment, loan, payment, payment_allocation,
@@ -96,7 +96,7 @@ async fn a_batch_answers_each_payment_as_if_it_were_alone(db: TestDb) {
         (LoanStatus::Paid, Money::ZERO)
     );
     assert!(
-        matches!(results[3], Err(LendingError::Conflict(_))),
+        matches!(results[3], Err(LendingError::Refused(ref r)) if r.kind() == RefusalKind::Conflict),
         "{:?}",
         results[3]
     );
@@ -106,12 +106,12 @@ async fn a_batch_answers_each_payment_as_if_it_were_alone(db: TestDb) {
         results[4]
     );
     assert!(
-        matches!(results[5], Err(LendingError::Invalid(_))),
+        matches!(results[5], Err(LendingError::Refused(ref r)) if r.kind() == RefusalKind::Invalid),
         "{:?}",
         results[5]
     );
     assert!(
-        matches!(results[6], Err(LendingError::Invalid(_))),
+        matches!(results[6], Err(LendingError::Refused(ref r)) if r.kind() == RefusalKind::Invalid),
         "{:?}",
         results[6]
     );

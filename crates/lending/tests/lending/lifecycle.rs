@@ -4,7 +4,7 @@ use credinet_core::lending::terms::{CutDays, InterestMethod};
 use credinet_lending::clients::{self, ClientInput};
 use credinet_lending::loans::{self, LoanFilter, LoanInput, LoanStatus};
 use credinet_lending::payments::{self, PaymentInput, PaymentMethod};
-use credinet_lending::{LendingError, PageRequest, events};
+use credinet_lending::{LendingError, PageRequest, Refusal, events};
 use credinet_store::each_backend;
 use credinet_store::repo::audit::Requester;
 use credinet_store::testing::TestDb;
@@ -200,7 +200,10 @@ async fn the_submitter_cannot_approve_their_own_loan(db: TestDb) {
     let err = loans::approve(&store, t, loan.id, &same_person)
         .await
         .unwrap_err();
-    assert!(matches!(err, LendingError::Forbidden(_)), "{err}");
+    assert!(
+        matches!(err, LendingError::Refused(Refusal::OwnApplication)),
+        "{err}"
+    );
     // The same id under another kind of actor is another actor (a user 1 is not API key 1).
     let api_key = Requester {
         actor: credinet_store::repo::audit::Actor {
@@ -245,7 +248,7 @@ async fn transitions_outside_the_lifecycle_are_refused(db: TestDb) {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, LendingError::Invalid(_)),
+        matches!(err, LendingError::Refused(Refusal::ReasonRequired)),
         "a reason is required: {err}"
     );
     // A loan that is not disbursed takes no payment.
@@ -277,6 +280,9 @@ async fn transitions_outside_the_lifecycle_are_refused(db: TestDb) {
     )
     .await
     .unwrap_err();
-    assert!(matches!(err, LendingError::Conflict(_)), "{err}");
+    assert!(
+        matches!(err, LendingError::Refused(Refusal::TakesNoPayments { .. })),
+        "{err}"
+    );
     assert_eq!(draft.number, "000002", "loan numbers count per tenant");
 }

@@ -3,9 +3,9 @@ use credinet_core::idempotency::IdempotencyKey;
 use credinet_core::lending::allocation::Component;
 use credinet_core::lending::terms::InterestMethod;
 use credinet_core::money::Money;
-use credinet_lending::LendingError;
 use credinet_lending::loans::{self, LoanStatus};
 use credinet_lending::payments::{self, PaymentInput, PaymentMethod};
+use credinet_lending::{LendingError, Refusal};
 use credinet_store::each_backend;
 use credinet_store::testing::TestDb;
 
@@ -235,7 +235,10 @@ async fn a_reversal_restores_the_balances_exactly_and_cannot_be_repeated(db: Tes
     let err = payments::reverse(&store, t, second.payment.id, "otra vez", &checker())
         .await
         .unwrap_err();
-    assert!(matches!(err, LendingError::Conflict(_)), "{err}");
+    assert!(
+        matches!(err, LendingError::Refused(Refusal::AlreadyReversed(_))),
+        "{err}"
+    );
     assert!(
         payments::get(&store, t, second.payment.id)
             .await

@@ -93,7 +93,7 @@ async fn duplicate_phones_and_curps_and_bad_rfc_check_digits_warn_but_do_not_ref
     )
     .await
     .unwrap_err();
-    assert!(matches!(bad, LendingError::Invalid(_)), "{bad}");
+    assert!(matches!(bad, LendingError::Refused(_)), "{bad}");
 }
 
 async fn another_tenant_cannot_read_or_change_a_tenants_clients_loans_or_payments(db: TestDb) {

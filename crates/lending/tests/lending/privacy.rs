@@ -3,8 +3,8 @@
 
 use crate::common::{maker, store, tenant};
 use credinet_core::ids::ClientId;
-use credinet_lending::LendingError;
 use credinet_lending::clients::{self, ClientInput};
+use credinet_lending::{LendingError, Refusal};
 use credinet_store::entities::client;
 use credinet_store::repo::clients as client_rows;
 use credinet_store::sea_orm::sea_query::Expr;
@@ -132,7 +132,10 @@ async fn duplicates_bad_input_and_a_corrupt_stored_phone_log_no_personal_data(db
     )
     .await
     .unwrap_err();
-    assert!(matches!(refused, LendingError::Invalid(_)), "{refused:?}");
+    assert!(
+        matches!(refused, LendingError::Refused(Refusal::Curp(_))),
+        "{refused:?}"
+    );
     assert!(!refused.to_string().contains(&bad_curp[..10]), "{refused}");
     let refused = clients::update(
         &store,

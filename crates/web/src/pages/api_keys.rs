@@ -90,10 +90,7 @@ pub async fn create(
     PageForm(form): PageForm<NewKeyForm>,
 ) -> Result<Response, PageError> {
     staff.require(staff.role.can_administer(), "administrar claves API")?;
-    let role = form
-        .role
-        .parse::<Role>()
-        .map_err(|e| PageError::BadRequest(e.to_string()))?;
+    let role = form.role.parse::<Role>().map_err(|_| PageError::BadForm)?;
     let by = staff.requester();
     let accounts = Accounts::new(state.store());
     match accounts

@@ -102,10 +102,7 @@ pub async fn create(
     PageForm(form): PageForm<NewUserForm>,
 ) -> Result<Response, PageError> {
     staff.require(staff.role.can_administer(), "administrar usuarios")?;
-    let role = form
-        .role
-        .parse::<Role>()
-        .map_err(|e| PageError::BadRequest(e.to_string()))?;
+    let role = form.role.parse::<Role>().map_err(|_| PageError::BadForm)?;
     let input = UserInput {
         email: form.email,
         full_name: form.full_name,
@@ -144,10 +141,7 @@ pub async fn update(
     PageForm(form): PageForm<UpdateUserForm>,
 ) -> Result<Response, PageError> {
     staff.require(staff.role.can_administer(), "administrar usuarios")?;
-    let role = form
-        .role
-        .parse::<Role>()
-        .map_err(|e| PageError::BadRequest(e.to_string()))?;
+    let role = form.role.parse::<Role>().map_err(|_| PageError::BadForm)?;
     let update = UserUpdate {
         role: Some(role),
         active: Some(form.active),
@@ -176,8 +170,12 @@ pub async fn update(
 /// A message for the person at the form, or an internal error.
 pub fn explain(e: AccountError) -> Result<String, PageError> {
     match e {
-        AccountError::Invalid(m) => Ok(m),
-        AccountError::Conflict(what) => Ok(format!("{what} ya existe.")),
+        AccountError::Refused(r) => Ok(crate::pages::catalogue::account(&r)),
+        AccountError::Invalid(english) => {
+            tracing::warn!(error = %english, "an untranslated account error reached a page");
+            Ok("No pudimos aceptar estos datos; revíselos.".into())
+        }
+        AccountError::Conflict(_) => Ok("Ya existe un usuario con ese correo.".into()),
         AccountError::Store(s) => Err(s.into()),
     }
 }

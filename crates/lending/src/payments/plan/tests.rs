@@ -2,6 +2,7 @@
 //! in memory.
 
 use super::*;
+use crate::Refusal;
 use crate::payments::PaymentMethod;
 use chrono::TimeZone;
 use credinet_core::ids::{ClientId, LoanId, ProductId};
@@ -171,7 +172,9 @@ fn a_refused_payment_leaves_the_state_as_it_was() {
     early.paid_on = d(9);
     assert!(matches!(
         state.pay(early, now()),
-        Err(LendingError::Invalid(_))
+        Err(LendingError::Refused(
+            Refusal::PaidBeforeDisbursement { .. }
+        ))
     ));
     assert!(!state.changed());
     assert!(state.pay(request(105_800), now()).is_ok());

@@ -3,6 +3,7 @@
 use super::{csv_download, explain, pager, pesos};
 use crate::auth::Staff;
 use crate::error::PageError;
+use crate::pages::catalogue;
 use crate::pages::extract::{PageForm, PagePath, PageQuery, blank_is_none};
 use crate::pages::{Chrome, local, render};
 use crate::routes::v1::exports::all_pages;
@@ -120,7 +121,7 @@ impl ClientForm {
             "" => None,
             raw => Some(
                 NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-                    .map_err(|_| format!("Fecha de nacimiento no válida: {raw}"))?,
+                    .map_err(|_| "La fecha de nacimiento no es una fecha válida.".to_string())?,
             ),
         };
         let some = |s: String| Some(s).filter(|v| !v.trim().is_empty());
@@ -161,7 +162,11 @@ pub async fn create(
         }
         Ok(saved) => {
             // Accepted with warnings (a duplicate phone or CURP, a bad RFC check digit): show them now.
-            let warnings = saved.warnings.iter().map(|w| w.message()).collect();
+            let warnings = saved
+                .warnings
+                .iter()
+                .map(catalogue::client_warning)
+                .collect();
             client_page(
                 &state,
                 &staff,
@@ -290,7 +295,11 @@ pub async fn update(
     };
     match clients::update(state.store(), staff.tenant.id, id, input, staff.requester()).await {
         Ok(saved) => {
-            let warnings = saved.warnings.iter().map(|w| w.message()).collect();
+            let warnings = saved
+                .warnings
+                .iter()
+                .map(catalogue::client_warning)
+                .collect();
             client_page(&state, &staff, id, warnings, None, StatusCode::OK).await
         }
         Err(e) => {

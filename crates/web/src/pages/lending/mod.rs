@@ -7,6 +7,7 @@ pub mod payments;
 pub mod products;
 
 use crate::error::PageError;
+use crate::pages::catalogue;
 use crate::state::AppState;
 use axum::Router;
 use axum::http::header;
@@ -34,14 +35,12 @@ pub fn routes() -> Router<AppState> {
         .route("/pagos/{id}/reversa", post(payments::reverse))
 }
 
-/// A lending error as a sentence for the person at the screen (Spanish), or an internal error.
+/// A lending error as a sentence for the person at the screen (Spanish, from the catalogue), or an
+/// internal error.
 pub fn explain(e: LendingError) -> Result<String, PageError> {
     Ok(match e {
-        LendingError::AbovePayoff { payoff, amount } => {
-            format!(
-                "El pago de {amount} excede el saldo para liquidar de {payoff}; lo máximo que acepta este préstamo es {payoff}."
-            )
-        }
+        LendingError::Refused(r) => catalogue::refusal(&r),
+        LendingError::AbovePayoff { payoff, amount } => catalogue::above_payoff(payoff, amount),
         LendingError::IdempotencyMismatch => {
             "Ese folio de operación ya se usó para otro pago.".into()
         }
@@ -54,7 +53,20 @@ pub fn explain(e: LendingError) -> Result<String, PageError> {
         }
         LendingError::NotFound(_) => return Err(PageError::NotFound),
         LendingError::Store(s) => return Err(s.into()),
-        other => other.to_string(),
+        // Left as free text only where no person types the input (the demo, a batch's settings);
+        // reaching a page is a gap in the catalogue, so it is logged with its English.
+        LendingError::Invalid(english) => {
+            tracing::warn!(error = %english, "an untranslated lending error reached a page");
+            "No pudimos aceptar estos datos; revise los importes y las fechas.".into()
+        }
+        LendingError::Conflict(english) => {
+            tracing::info!(error = %english, "conflict shown on a page");
+            "Ya existe un registro con esos datos.".into()
+        }
+        LendingError::Forbidden(english) => {
+            tracing::info!(error = %english, "refusal shown on a page");
+            "Su usuario no puede hacer esto.".into()
+        }
     })
 }
 

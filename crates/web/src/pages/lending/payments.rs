@@ -5,6 +5,7 @@ use super::loans::{done, loan_page};
 use super::{csv_download, explain, pager, pesos};
 use crate::auth::Staff;
 use crate::error::PageError;
+use crate::pages::catalogue;
 use crate::pages::extract::{PageForm, PagePath, PageQuery, blank_is_none};
 use crate::pages::{Chrome, render};
 use crate::routes::v1::exports::all_pages;
@@ -53,17 +54,17 @@ pub async fn register(
     };
     let amount = match Money::parse(&form.amount) {
         Ok(m) => m,
-        Err(e) => return failed(format!("Importe no válido: {e}")).await,
+        Err(e) => return failed(catalogue::money("el importe", &e)).await,
     };
     let paid_on = match form.paid_on.trim() {
         "" => None,
         raw => match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
             Ok(d) => Some(d),
-            Err(_) => return failed(format!("Fecha no válida: {raw}")).await,
+            Err(_) => return failed("La fecha del pago no es una fecha válida.".into()).await,
         },
     };
     let Some(method) = PaymentMethod::parse(&form.method) else {
-        return failed(format!("Forma de pago desconocida: {}", form.method)).await;
+        return failed("Elija la forma de pago de la lista.".into()).await;
     };
     let some = |s: String| Some(s.trim().to_string()).filter(|v| !v.is_empty());
     let idempotency_key = match some(form.idempotency_key)

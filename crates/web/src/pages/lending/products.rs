@@ -4,6 +4,7 @@ use super::clients::not_found;
 use super::{explain, pesos};
 use crate::auth::Staff;
 use crate::error::PageError;
+use crate::pages::catalogue;
 use crate::pages::extract::PageForm;
 use crate::pages::{Chrome, render};
 use crate::state::AppState;
@@ -107,19 +108,21 @@ fn input(form: ProductForm, tenant: &TenantSettings) -> Result<ProductInput, Str
         if raw.is_empty() {
             return Ok(Rate::ZERO);
         }
-        Rate::parse(&format!("{raw}%")).map_err(|e| format!("{what}: {e}"))
+        Rate::parse(&format!("{raw}%")).map_err(|e| catalogue::rate(what, &e))
     };
-    let rate = percent(&form.rate_percent, "Tasa")?;
+    let rate = percent(&form.rate_percent, "la tasa por periodo")?;
     let mut terms = tenant.defaults_for(
         ProductTerms::new(form.periodicity, form.term_periods, form.method, rate)
-            .map_err(|e| format!("Plazo: {e}"))?,
+            .map_err(|e| catalogue::terms(&e))?,
     );
-    terms = terms.with_opening_commission(percent(&form.commission_percent, "Comisión")?);
+    terms = terms.with_opening_commission(percent(
+        &form.commission_percent,
+        "la comisión de apertura",
+    )?);
     if !form.late_fee.trim().is_empty() {
-        let fee = Money::parse(&form.late_fee).map_err(|e| format!("Cargo por atraso: {e}"))?;
-        terms = terms
-            .with_late_fee(fee)
-            .map_err(|e| format!("Cargo por atraso: {e}"))?;
+        let fee = Money::parse(&form.late_fee)
+            .map_err(|e| catalogue::money("el cargo por atraso", &e))?;
+        terms = terms.with_late_fee(fee).map_err(|e| catalogue::terms(&e))?;
     }
     Ok(ProductInput {
         name: form.name,

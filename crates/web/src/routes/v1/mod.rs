@@ -25,6 +25,7 @@ pub use paging::{PageQuery, Paged};
 impl From<AccountError> for ApiError {
     fn from(e: AccountError) -> Self {
         match e {
+            AccountError::Refused(r) => ApiError::unprocessable(r.to_string()),
             AccountError::Invalid(m) => ApiError::unprocessable(m),
             AccountError::Conflict(what) => ApiError::conflict(format!("{what} already exists")),
             AccountError::Store(s) => s.into(),

@@ -60,8 +60,11 @@ pub async fn act(
             let on = match form.disbursed_on.trim() {
                 "" => None,
                 raw => Some(
-                    chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-                        .map_err(|_| PageError::BadRequest(format!("Fecha no válida: {raw}")))?,
+                    chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
+                        PageError::BadRequest(
+                            "La fecha de dispersión no es una fecha válida.".into(),
+                        )
+                    })?,
                 ),
             };
             (

@@ -6,6 +6,7 @@ use super::done;
 use super::show::loan_page;
 use crate::auth::Staff;
 use crate::error::PageError;
+use crate::pages::catalogue;
 use crate::pages::extract::{PageForm, PagePath};
 use crate::state::AppState;
 use axum::extract::State;
@@ -42,7 +43,7 @@ pub async fn apply(
     };
     let principal = match Money::parse(&form.principal) {
         Ok(m) => m,
-        Err(e) => return failed(format!("Monto no válido: {e}")).await,
+        Err(e) => return failed(catalogue::money("el monto", &e)).await,
     };
     let by = staff.requester();
     let input = LoanInput {
