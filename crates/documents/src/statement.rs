@@ -142,8 +142,9 @@ impl Statement {
     /// Lender, title, client and loan; returns where the next block starts.
     fn heading(&self, page: &mut Sheet) -> f32 {
         let right = PAGE_WIDTH - MARGIN;
-        page.text(MARGIN, 60.0, 15.0, Weight::Bold, self.lender.clone());
-        page.right(right, 60.0, 15.0, Weight::Bold, "Estado de cuenta");
+        // The lender's name can be long ("…, S.A. de C.V., SOFOM E.N.R."): it gets its own line.
+        page.text(MARGIN, 54.0, 11.0, Weight::Bold, clip(&self.lender, 80));
+        page.text(MARGIN, 78.0, 16.0, Weight::Bold, "Estado de cuenta");
         page.right(
             right,
             78.0,
