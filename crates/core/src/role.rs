@@ -28,6 +28,10 @@ impl Role {
         Role::Viewer,
     ];
 
+    /// The role a new user or API key is offered unless someone chooses another: the least privilege,
+    /// so that a hurried «Crear» never hands out administration.
+    pub const LEAST_PRIVILEGED: Role = Role::Viewer;
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Admin => "admin",

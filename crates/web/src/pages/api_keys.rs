@@ -32,6 +32,8 @@ struct KeysPage {
     chrome: Chrome,
     rows: Vec<Row>,
     roles: Vec<(&'static str, &'static str)>,
+    /// Selected in the form that creates one: the least privilege.
+    default_role: &'static str,
     created: Option<String>,
     error: Option<String>,
 }
@@ -72,6 +74,7 @@ async fn page(
         chrome: Chrome::new(staff, "/claves"),
         rows,
         roles,
+        default_role: Role::LEAST_PRIVILEGED.as_str(),
         created,
         error,
     };

@@ -31,6 +31,8 @@ struct UsersPage {
     chrome: Chrome,
     rows: Vec<Row>,
     roles: Vec<(&'static str, &'static str)>,
+    /// Selected in the form that creates one: the least privilege.
+    default_role: &'static str,
     notice: Option<&'static str>,
     error: Option<String>,
 }
@@ -82,6 +84,7 @@ async fn page(
         chrome: Chrome::new(staff, "/usuarios"),
         rows,
         roles,
+        default_role: Role::LEAST_PRIVILEGED.as_str(),
         notice,
         error,
     };

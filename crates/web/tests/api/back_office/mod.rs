@@ -2,6 +2,7 @@
 //! links the pages themselves offer and the input people really type.
 
 mod payments_list;
+mod roles;
 mod spanish;
 
 use crate::helpers::Lender;
