@@ -3,6 +3,11 @@
 //! without this rule one backend answered 500 and the others kept garbage (ARCHITECTURE.md, "Traps
 //! found by probing"); the other control characters have no business in a name, an address or a
 //! reference either.
+//!
+//! Two more things are refused, because they make a screen show something other than what is stored
+//! (issue 16, ADR 14): a direction override or isolate (U+202A–U+202E, U+2066–U+2069), which reorders
+//! what follows it (U+202E shows "Ana gpj.exe" as "Ana exe.jpg"); and text with nothing visible in it
+//! (only zero-width spaces, joiners, soft hyphens…), a name that looks empty on every list.
 
 /// The position (counted in characters from 1) of the first control character other than a tab or a
 /// line break, if any.
@@ -67,6 +72,12 @@ pub enum TextError {
     TooLong { field: Field, max: usize },
     #[error("{field} holds a control character (character {at}); remove it")]
     ControlCharacter { field: Field, at: usize },
+    #[error(
+        "{field} holds a text-direction control (character {at}), which makes it read differently from what it is; remove it"
+    )]
+    DirectionControl { field: Field, at: usize },
+    #[error("{0} has no visible character")]
+    NothingVisible(Field),
 }
 
 /// Trims optional text: empty becomes `None`; longer than `max` characters, or holding a control
@@ -78,12 +89,52 @@ pub fn optional(raw: Option<&str>, field: Field, max: usize) -> Result<Option<St
             if let Some(at) = first_control_character(s) {
                 return Err(TextError::ControlCharacter { field, at });
             }
+            if let Some(i) = s.chars().position(is_direction_control) {
+                return Err(TextError::DirectionControl { field, at: i + 1 });
+            }
+            if s.chars().all(is_invisible) {
+                return Err(TextError::NothingVisible(field));
+            }
             if s.chars().count() > max {
                 return Err(TextError::TooLong { field, max });
             }
             Ok(Some(s.to_string()))
         }
     }
+}
+
+/// The embeddings and overrides (LRE, RLE, PDF, LRO, RLO) and the isolates (LRI, RLI, FSI, PDI).
+/// The marks (LRM, RLM, ALM) only nudge neutral characters and stay allowed.
+fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Whitespace, the blank that braille and Hangul fillers draw, and Unicode's default-ignorable code
+/// points (DerivedCoreProperties.txt, Default_Ignorable_Code_Point): characters a renderer shows as
+/// nothing.
+fn is_invisible(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{061C}'
+                | '\u{115F}'..='\u{1160}'
+                | '\u{17B4}'..='\u{17B5}'
+                | '\u{180B}'..='\u{180F}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{2800}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{FFF0}'..='\u{FFF8}'
+                | '\u{1BCA0}'..='\u{1BCA3}'
+                | '\u{1D173}'..='\u{1D17A}'
+                | '\u{E0000}'..='\u{E0FFF}'
+        )
 }
 
 /// [`optional`], where nothing typed is refused too.
@@ -118,7 +169,82 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_name_of_only_invisible_characters_is_refused() {
+        for name in [
+            "\u{200B}",
+            "\u{200B}\u{200D}\u{2060}",
+            "\u{00AD}\u{00AD}",
+            "\u{FEFF}",
+            "\u{3164}",
+            "\u{2800}",
+            "\u{200C} \u{200B}",
+            "\u{E0041}\u{E0042}",
+        ] {
+            assert_eq!(
+                required(name, Field::FullName, 200),
+                Err(TextError::NothingVisible(Field::FullName)),
+                "{name:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn invisible_characters_beside_visible_ones_are_kept() {
+        // Joiners inside emoji sequences and words are legitimate.
+        for name in [
+            "👩\u{200D}👩\u{200D}👧 familia",
+            "Ana\u{00AD}lía",
+            "Pérez\u{200B}",
+        ] {
+            assert_eq!(required(name, Field::FullName, 200).as_deref(), Ok(name));
+        }
+    }
+
+    #[test]
+    fn direction_overrides_and_isolates_are_refused_where_they_are() {
+        assert_eq!(
+            required("Ana \u{202E}gpj.exe", Field::Notes, 100),
+            Err(TextError::DirectionControl {
+                field: Field::Notes,
+                at: 5
+            })
+        );
+        for c in [
+            '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{2066}', '\u{2067}', '\u{2068}',
+            '\u{2069}',
+        ] {
+            assert_eq!(
+                required(&format!("x{c}"), Field::Notes, 100),
+                Err(TextError::DirectionControl {
+                    field: Field::Notes,
+                    at: 2
+                }),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+        // The marks only nudge punctuation: an Arabic or Hebrew name may need them.
+        assert!(required("Ruiz\u{200F} (cliente)", Field::FullName, 100).is_ok());
+    }
+
     proptest! {
+        #[test]
+        fn visible_printable_text_is_kept(
+            s in "[^\\p{Cc}\\p{Cf}\\p{Z}\\p{Mn}\\p{Cn}\\x{115F}\\x{1160}\\x{2800}\\x{3164}\\x{FFA0}]{1,40}"
+        ) {
+            prop_assert_eq!(required(&s, Field::Notes, 100), Ok(s.clone()));
+        }
+
+        #[test]
+        fn an_override_anywhere_is_found(before in "[a-zñ]{1,20}", after in "[a-zñ ]{0,20}") {
+            let text = format!("{before}\u{202E}{after}");
+            prop_assert_eq!(
+                optional(Some(&text), Field::Notes, 100),
+                Err(TextError::DirectionControl { field: Field::Notes, at: before.chars().count() + 1 })
+            );
+        }
+
         #[test]
         fn printable_text_is_never_refused(s in "[^\\p{Cc}]*") {
             prop_assert_eq!(first_control_character(&s), None);

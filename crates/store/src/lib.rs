@@ -19,7 +19,7 @@ mod write_tx;
 
 pub use capabilities::Capabilities;
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use connect::{Store, redact_url};
+pub use connect::{DEFAULT_WAL_LIMIT_MIB, Store, redact_url};
 pub use error::StoreError;
 pub use live_keys::KeyChanges;
 pub use sea_orm;

@@ -57,6 +57,13 @@ pub struct Args {
         hide_env_values = true
     )]
     pub postgres_url: String,
+    /// Print a row every this many seconds of the window: payments, latency, the SQLite log's size
+    /// and this process's memory (the soak run, `scripts/soak-wal`). 0: only the final table.
+    #[arg(long, default_value_t = 0)]
+    pub report_every: u64,
+    /// SQLite: the write-ahead log's bound given to the store (`sqlite_wal_limit_mib`).
+    #[arg(long, default_value_t = credinet_store::DEFAULT_WAL_LIMIT_MIB)]
+    pub wal_limit_mib: u64,
     /// Passed by `cargo bench` to every bench target; ignored.
     #[arg(long, hide = true)]
     pub bench: bool,

@@ -43,6 +43,14 @@ impl BenchDb {
         }
     }
 
+    /// The SQLite database file, when the run is on SQLite.
+    pub fn sqlite_file(&self) -> Option<std::path::PathBuf> {
+        match &self.cleanup {
+            Cleanup::File(path) => Some(path.clone()),
+            Cleanup::Postgres { .. } => None,
+        }
+    }
+
     pub async fn drop_it(&self) -> anyhow::Result<()> {
         match &self.cleanup {
             Cleanup::File(path) => {

@@ -12,8 +12,9 @@ use credinet_store::Store;
 use credinet_store::repo::audit::Requester;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use std::sync::Arc;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Payments are 1.00 to 50.00 pesos: thousands fit in a loan before its payoff.
@@ -33,6 +34,10 @@ pub struct Shared {
     pub remaining: Vec<AtomicI64>,
     pub measuring: AtomicBool,
     pub stop: AtomicBool,
+    /// With `--report-every`: latencies of the current interval, and the SQLite file whose log is
+    /// reported.
+    pub interval: Option<Mutex<Vec<u64>>>,
+    pub sqlite_file: Option<PathBuf>,
 }
 
 impl Shared {
@@ -114,8 +119,16 @@ pub async fn load(
     shared.measuring.store(true, Ordering::SeqCst);
     let started = Instant::now();
     let cpu_before = CpuSample::now();
+    let sampler = (args.report_every > 0).then(|| {
+        let shared = shared.clone();
+        let every = Duration::from_secs(args.report_every);
+        tokio::spawn(async move { crate::report::over_time(&shared, started, every).await })
+    });
     tokio::time::sleep(Duration::from_secs(args.seconds)).await;
     shared.measuring.store(false, Ordering::SeqCst);
+    if let Some(sampler) = sampler {
+        sampler.abort();
+    }
     let window = started.elapsed();
     let cpu_after = CpuSample::now();
     shared.stop.store(true, Ordering::SeqCst);
@@ -172,10 +185,15 @@ async fn client_task(seed: u64, shared: &Shared, direct: Option<tokio::runtime::
         };
         let took = sent.elapsed();
         if measured {
+            let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
             totals.requests += 1;
-            totals
-                .latencies_us
-                .push(u64::try_from(took.as_micros()).unwrap_or(u64::MAX));
+            totals.latencies_us.push(micros);
+            if let Some(interval) = &shared.interval {
+                interval
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(micros);
+            }
         }
         match outcome {
             Outcome::Ok => totals.ok_centavos += wanted,

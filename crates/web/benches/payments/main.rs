@@ -98,7 +98,7 @@ fn run(
     println!("{}", reference::machine_reference());
     // Everything the application does with its pool happens on the application's runtime.
     let store = server_rt.block_on(async {
-        let store = Store::connect(&db.url).await?;
+        let store = Store::connect_with_wal_limit(&db.url, args.wal_limit_mib).await?;
         migrations::run(&store).await?;
         anyhow::Ok(store)
     })?;
@@ -141,6 +141,8 @@ fn run(
             .collect(),
         measuring: AtomicBool::new(false),
         stop: AtomicBool::new(false),
+        interval: (args.report_every > 0).then(Default::default),
+        sqlite_file: db.sqlite_file(),
     });
 
     // One payment through the real API before measuring anything: the seeded rows must be what the
@@ -156,6 +158,12 @@ fn run(
     let _ = stop_server.send(());
     let _ = server_rt.block_on(server);
     server_rt.block_on(store.close())?;
+    if let Some(file) = db.sqlite_file() {
+        let mut wal = file.into_os_string();
+        wal.push("-wal");
+        let left = std::fs::metadata(&wal).map_or(0, |m| m.len());
+        println!("after closing the store: WAL {left} bytes");
+    }
 
     report::print_table(args, &totals);
     if !totals.error_bodies.is_empty() {

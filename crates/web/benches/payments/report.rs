@@ -2,8 +2,9 @@
 //! used in the window, and the pgbench line with the ratio tracked from now on.
 
 use crate::args::Args;
-use crate::load::Totals;
+use crate::load::{Shared, Totals};
 use crate::pgbench::Pgbench;
+use std::time::{Duration, Instant};
 
 /// CPU time in clock ticks (Linux `/proc`; USER_HZ is 100 on every mainstream Linux build).
 #[derive(Clone, Copy, Default)]
@@ -127,4 +128,56 @@ pub fn print_pgbench(payments_per_second: f64, run: &Pgbench) {
         run.latency_ms,
         payments_per_second / run.tps,
     );
+}
+
+/// The soak view (`--report-every`): one row per interval of the window, so a log or a process that
+/// keeps growing shows as a column that keeps growing.
+pub async fn over_time(shared: &Shared, started: Instant, every: Duration) {
+    println!();
+    println!(
+        "| t (s) | payments | payments/s | p50 (ms) | p99 (ms) | max (ms) | WAL (MiB) | database (MiB) | RSS (MiB) |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    loop {
+        tick.tick().await;
+        let mut latencies = match &shared.interval {
+            Some(interval) => {
+                std::mem::take(&mut *interval.lock().unwrap_or_else(|e| e.into_inner()))
+            }
+            None => Vec::new(),
+        };
+        latencies.sort_unstable();
+        let size = |suffix: &str| {
+            shared.sqlite_file.as_ref().map_or(0.0, |path| {
+                let mut p = path.clone().into_os_string();
+                p.push(suffix);
+                std::fs::metadata(p).map_or(0.0, |m| m.len() as f64 / MIB)
+            })
+        };
+        println!(
+            "| {:.0} | {} | {:.0} | {:.2} | {:.2} | {:.2} | {:.1} | {:.1} | {:.1} |",
+            started.elapsed().as_secs_f64(),
+            latencies.len(),
+            latencies.len() as f64 / every.as_secs_f64(),
+            percentile(&latencies, 0.50),
+            percentile(&latencies, 0.99),
+            latencies.last().copied().unwrap_or(0) as f64 / 1000.0,
+            size("-wal"),
+            size(""),
+            resident_mib(),
+        );
+    }
+}
+
+const MIB: f64 = 1024.0 * 1024.0;
+
+/// This process's resident memory (Linux `/proc/self/status`, VmRSS in kB).
+pub fn resident_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
 }

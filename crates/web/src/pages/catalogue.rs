@@ -70,6 +70,14 @@ pub fn text(e: &TextError) -> String {
             "{} tiene un carácter invisible (el número {at}), quizá pegado de otro programa; bórrelo.",
             capitalized(field(*f))
         ),
+        TextError::DirectionControl { field: f, at } => format!(
+            "{} tiene un carácter que cambia la dirección de lectura (el número {at}) y lo haría verse distinto de lo que es; bórrelo.",
+            capitalized(field(*f))
+        ),
+        TextError::NothingVisible(f) => format!(
+            "{} sólo tiene caracteres invisibles; escriba letras o números.",
+            capitalized(field(*f))
+        ),
     }
 }
 

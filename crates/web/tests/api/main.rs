@@ -19,3 +19,4 @@ mod products;
 mod reports;
 mod roles;
 mod security;
+mod typed_text;
