@@ -14,8 +14,10 @@
 //!   (`standing.rs` has the weights); principals of 3,000.00 to 15,000.00.
 //!
 //! Planning is pure (`archetype.rs`, `standing.rs`); this file only creates the tenant and writes.
+//! `scratch.rs` makes the throw-away databases the benchmarks load them into.
 
 pub mod archetype;
+pub mod scratch;
 pub mod standing;
 
 use archetype::{Archetype, PlanError, disbursement_for, plan, schedule};

@@ -17,6 +17,14 @@ impl Backend {
             Backend::Postgres => "postgres",
         }
     }
+
+    pub fn scratch(self) -> credinet_portfolio_gen::scratch::ScratchBackend {
+        use credinet_portfolio_gen::scratch::ScratchBackend;
+        match self {
+            Backend::Sqlite => ScratchBackend::Sqlite,
+            Backend::Postgres => ScratchBackend::Postgres,
+        }
+    }
 }
 
 /// Payment registration through the HTTP API with a large portfolio (docs/benchmarks.md).

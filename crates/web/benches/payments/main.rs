@@ -20,7 +20,6 @@
 //! `scripts/bench-ab` compares two revisions with it.
 
 mod args;
-mod db;
 mod load;
 mod pgbench;
 mod reference;
@@ -32,10 +31,10 @@ use args::Args;
 use clap::Parser;
 use credinet_accounts::AccountSettings;
 use credinet_core::money::Money;
+use credinet_portfolio_gen::scratch::ScratchDb;
 use credinet_store::repo::bulk;
 use credinet_store::{Store, migrations};
 use credinet_web::{Application, HttpSettings};
-use db::BenchDb;
 use load::Shared;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64};
@@ -54,7 +53,10 @@ fn main() -> anyhow::Result<()> {
         .enable_all()
         .build()?;
 
-    let db = client_rt.block_on(BenchDb::create(args.backend, &args.postgres_url))?;
+    let db = client_rt.block_on(ScratchDb::create(
+        args.backend.scratch(),
+        &args.postgres_url,
+    ))?;
     let outcome = run(&args, &db, &server_rt, &client_rt);
     // The application's pool must be gone before PostgreSQL drops the database.
     drop(server_rt);
@@ -78,7 +80,7 @@ fn main() -> anyhow::Result<()> {
 /// Seeds, measures, prints the table and checks the money; returns payments/s.
 fn run(
     args: &Args,
-    db: &BenchDb,
+    db: &ScratchDb,
     server_rt: &tokio::runtime::Runtime,
     client_rt: &tokio::runtime::Runtime,
 ) -> anyhow::Result<f64> {

@@ -2,8 +2,8 @@
 //! run's seconds, after the payments run: a figure of the machine and its PostgreSQL at that moment,
 //! which the payments rate is divided by so runs on different days can be compared.
 
-use crate::db::{create_postgres_db, drop_postgres_db, unique_name};
 use anyhow::{Context, anyhow, ensure};
+use credinet_portfolio_gen::scratch::{create_postgres_db, drop_postgres_db, unique_name};
 use tokio::process::Command;
 
 /// pgbench's scale factor: 1,000,000 accounts, 10 branches (more than the 16 clients contend on).
@@ -21,7 +21,7 @@ pub struct Pgbench {
 /// Creates the scratch database, initialises it, runs the benchmark and drops it (also on failure).
 pub async fn run(admin_url: &str, clients: usize, seconds: u64) -> anyhow::Result<Pgbench> {
     let name = unique_name("credinet_pgbench");
-    let url = create_postgres_db(admin_url, &name).await?;
+    let url = create_postgres_db(admin_url, &name, None).await?;
     let measured = measure(&url, clients, seconds).await;
     let dropped = drop_postgres_db(admin_url, &name).await;
     let run = measured?;

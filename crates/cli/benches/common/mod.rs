@@ -1,0 +1,100 @@
+//! What the cut benchmark and the cut crash test share: the backends they take, the book they load
+//! (`credinet-portfolio-gen`, in arrears at the last cut day), the `credinet` child process they run
+//! and the checks of a finished cut.
+
+pub mod child;
+pub mod state;
+
+use anyhow::Context;
+use chrono::{Datelike, Days, NaiveDate};
+use clap::ValueEnum;
+use credinet_core::zone::Zone;
+use credinet_portfolio_gen::scratch::{ScratchBackend, ScratchDb};
+use credinet_portfolio_gen::{Book, Generated, Spec, generate};
+use credinet_store::{Store, migrations};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Backend {
+    Sqlite,
+    #[value(alias = "postgresql")]
+    Postgres,
+}
+
+impl Backend {
+    pub fn scratch(self) -> ScratchBackend {
+        match self {
+            Backend::Sqlite => ScratchBackend::Sqlite,
+            Backend::Postgres => ScratchBackend::Postgres,
+        }
+    }
+}
+
+/// The latest cut day (the 8th or the 23rd, the tenant's default cut days) before today in Mexico
+/// City: a cut that may run now.
+pub fn last_cut_day() -> NaiveDate {
+    let today = Zone::mexico_city().local_date(chrono::Utc::now());
+    let mut day = today;
+    while day.day() != 8 && day.day() != 23 {
+        day = day - Days::new(1);
+    }
+    day
+}
+
+/// A scratch database holding `loans` loans in arrears at `as_of`, and how long the load took.
+pub struct Loaded {
+    pub db: ScratchDb,
+    pub generated: Generated,
+    pub took: Duration,
+}
+
+pub async fn load_book(
+    backend: Backend,
+    admin_url: &str,
+    loans: usize,
+    seed: u64,
+    as_of: NaiveDate,
+) -> anyhow::Result<Loaded> {
+    let db = ScratchDb::create(backend.scratch(), admin_url).await?;
+    let started = Instant::now();
+    let store = Store::connect(&db.url).await.context("connecting")?;
+    migrations::run(&store).await.context("migrating")?;
+    let spec = Spec {
+        loans,
+        book: Book::InArrears { as_of },
+        seed,
+        now: store.now(),
+    };
+    let step = (loans / 10).max(1);
+    let mut shown = 0;
+    let generated = generate(&store, spec, |done| {
+        if done >= shown + step || done == loans {
+            shown = done;
+            eprintln!("  loaded {done} of {loans} loans");
+        }
+    })
+    .await
+    .context("loading the book")?;
+    store.close().await?;
+    Ok(Loaded {
+        db,
+        generated,
+        took: started.elapsed(),
+    })
+}
+
+/// `credinet cut run` for the generated tenant and `date`.
+pub fn cut_args(date: NaiveDate, page_size: Option<u64>) -> Vec<String> {
+    let mut args = vec![
+        "cut".to_string(),
+        "run".into(),
+        "--tenant".into(),
+        credinet_portfolio_gen::TENANT_SLUG.into(),
+        "--date".into(),
+        date.to_string(),
+    ];
+    if let Some(size) = page_size {
+        args.extend(["--page-size".into(), size.to_string()]);
+    }
+    args
+}
