@@ -56,7 +56,9 @@ impl Accounts<'_> {
         };
         let tx = self.store.write().await?;
         let key = api_keys::create(&tx, tenant, new, self.store.now()).await?;
-        let after = json!({ "name": key.name, "prefix": key.prefix, "role": key.role });
+        let after = json!({
+            "name": key.name, "prefix": key.prefix, "role": key.role, "created_by": key.created_by,
+        });
         self.audit(
             &tx,
             tenant,

@@ -47,7 +47,9 @@ pub enum Refusal {
     CommissionTooHigh,
     #[error("a loan cannot be disbursed on a future date ({on}; today is {today})")]
     DisbursedInFuture { on: NaiveDate, today: NaiveDate },
-    #[error("the person who submitted a loan cannot approve it; another manager must")]
+    #[error(
+        "the person who submitted a loan cannot approve it, with any of their credentials; another manager must"
+    )]
     OwnApplication,
     /// Rejecting and writing off a loan, and reversing a payment, need a reason.
     #[error("a reason is required")]

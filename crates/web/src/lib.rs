@@ -8,6 +8,7 @@ pub mod key_listener;
 pub mod origin;
 pub mod pages;
 pub mod routes;
+pub mod serving;
 pub mod settings;
 pub mod startup;
 pub mod state;

@@ -15,6 +15,17 @@ pub struct HttpSettings {
     pub request_timeout_seconds: u64,
     /// Largest request body accepted, in bytes.
     pub body_limit_bytes: usize,
+    /// A connection that has not sent a whole request head within this many seconds is closed: a
+    /// half-sent request line, and a keep-alive connection idle between requests alike.
+    pub header_read_timeout_seconds: u64,
+    /// Connections served at once; more wait to be accepted.
+    pub max_connections: usize,
+    /// Sign-in attempts a minute from one address (the login form), before 429.
+    pub sign_in_per_minute_per_ip: u32,
+    /// Sign-in attempts a minute for one account (tenant and email), whatever the address, before 429.
+    pub sign_in_per_minute_per_account: u32,
+    /// `/v1` requests refused for their API key a minute from one address, before 429.
+    pub refused_keys_per_minute_per_ip: u32,
 }
 
 impl Default for HttpSettings {
@@ -25,27 +36,64 @@ impl Default for HttpSettings {
             trust_proxy: false,
             request_timeout_seconds: 30,
             body_limit_bytes: 1024 * 1024,
+            header_read_timeout_seconds: 10,
+            max_connections: 1024,
+            sign_in_per_minute_per_ip: 30,
+            sign_in_per_minute_per_account: 10,
+            refused_keys_per_minute_per_ip: 60,
         }
     }
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("public_url '{url}': {reason}")]
-pub struct HttpSettingsError {
-    url: String,
-    reason: String,
+pub enum HttpSettingsError {
+    #[error("public_url '{url}': {reason}")]
+    PublicUrl { url: String, reason: String },
+    #[error("{0} must be at least 1")]
+    Zero(&'static str),
 }
 
 impl HttpSettings {
     /// Checks what the types cannot.
     pub fn validate(&self) -> Result<(), HttpSettingsError> {
         if let Some(url) = &self.public_url {
-            url::Url::parse(url).map_err(|e| HttpSettingsError {
+            url::Url::parse(url).map_err(|e| HttpSettingsError::PublicUrl {
                 url: url.clone(),
                 reason: e.to_string(),
             })?;
         }
+        let counts = [
+            ("request_timeout_seconds", self.request_timeout_seconds),
+            (
+                "header_read_timeout_seconds",
+                self.header_read_timeout_seconds,
+            ),
+            ("max_connections", self.max_connections as u64),
+            (
+                "sign_in_per_minute_per_ip",
+                self.sign_in_per_minute_per_ip.into(),
+            ),
+            (
+                "sign_in_per_minute_per_account",
+                self.sign_in_per_minute_per_account.into(),
+            ),
+            (
+                "refused_keys_per_minute_per_ip",
+                self.refused_keys_per_minute_per_ip.into(),
+            ),
+        ];
+        if let Some((name, _)) = counts.iter().find(|(_, n)| *n == 0) {
+            return Err(HttpSettingsError::Zero(name));
+        }
         Ok(())
+    }
+
+    /// The bounds on connections, for the server.
+    pub fn connection_limits(&self) -> crate::serving::ConnectionLimits {
+        crate::serving::ConnectionLimits {
+            header_read_timeout: std::time::Duration::from_secs(self.header_read_timeout_seconds),
+            max_connections: self.max_connections,
+        }
     }
 
     /// Session cookies carry `Secure` when people reach the service over https.

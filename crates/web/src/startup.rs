@@ -2,6 +2,7 @@
 //! tests alike.
 
 use crate::routes;
+use crate::serving::ConnectionLimits;
 use crate::settings::HttpSettings;
 use crate::state::AppState;
 use axum::Router;
@@ -25,6 +26,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     store: Store,
+    limits: ConnectionLimits,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +50,17 @@ impl Application {
                 addr: http.bind,
                 source,
             })?;
+        if let Some(open_files) = crate::serving::fd_limit::raise() {
+            // Each connection holds a descriptor; leave room for the database pool, files and logs.
+            let room = usize::try_from(open_files).unwrap_or(usize::MAX);
+            if http.max_connections.saturating_add(256) > room {
+                tracing::warn!(
+                    open_files,
+                    max_connections = http.max_connections,
+                    "max_connections is close to the open files limit: raise the hard limit (LimitNOFILE)"
+                );
+            }
+        }
         store.seal_in_background();
         crate::wal::spawn_checkpointer(store.clone()).await;
         crate::key_listener::spawn(store.clone()).await;
@@ -57,6 +70,7 @@ impl Application {
             listener,
             router,
             store,
+            limits: state.http().connection_limits(),
         })
     }
 
@@ -75,20 +89,22 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown)
-            .await
+        crate::serving::serve(self.listener, self.router, self.limits, shutdown).await
     }
 }
 
 fn with_layers(router: Router, config: &HttpSettings) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
-    let router = crate::guard::with_panics_caught(router);
+    let router =
+        crate::guard::with_panics_caught(router).layer(axum::middleware::from_fn_with_state(
+            config.body_limit_bytes,
+            crate::serving::unread_body::refuse_announced_oversize,
+        ));
     crate::guard::with_security_headers(router)
         .layer(DefaultBodyLimit::max(config.body_limit_bytes))
+        .layer(axum::middleware::from_fn(
+            crate::serving::unread_body::close_when_body_left_unread,
+        ))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,

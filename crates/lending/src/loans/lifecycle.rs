@@ -2,6 +2,7 @@
 //! audit entry and event that every status change writes, whoever causes it (a disbursement, the payment
 //! that pays a loan off, the reversal that reopens it).
 
+use super::checker::same_person;
 use super::{Loan, LoanStatus, snapshot, to_domain};
 use crate::LendingError;
 use crate::Refusal;
@@ -24,42 +25,59 @@ pub async fn submit(
     id: LoanId,
     by: &Requester,
 ) -> Result<Loan, LendingError> {
-    transition(store, tenant, id, LoanStatus::Submitted, by, |row, now| {
-        (
-            row.submitted_by_kind,
-            row.submitted_by_id,
-            row.submitted_by_label,
-        ) = by.actor.columns();
-        row.submitted_at = Some(now);
-        Ok(())
-    })
+    transition(
+        store,
+        tenant,
+        id,
+        LoanStatus::Submitted,
+        by,
+        async |_, row, now| {
+            (
+                row.submitted_by_kind,
+                row.submitted_by_id,
+                row.submitted_by_label,
+            ) = by.actor.columns();
+            row.submitted_at = Some(now);
+            Ok(())
+        },
+    )
     .await
 }
 
-/// Approves a submitted loan. Maker–checker: whoever submitted it (same kind and id) cannot approve it.
+/// Approves a submitted loan. Maker–checker: the person who submitted it cannot approve it, with
+/// whatever credential (their session, a key they created); see [`super::checker`].
 pub async fn approve(
     store: &Store,
     tenant: TenantId,
     id: LoanId,
     by: &Requester,
 ) -> Result<Loan, LendingError> {
-    transition(store, tenant, id, LoanStatus::Approved, by, |row, now| {
-        let submitter = Actor::from_columns(
-            row.submitted_by_kind.clone(),
-            row.submitted_by_id,
-            row.submitted_by_label.clone(),
-        )?;
-        if submitter.is_some_and(|s| s.same_as(&by.actor)) {
-            return Err(Refusal::OwnApplication.into());
-        }
-        (
-            row.approved_by_kind,
-            row.approved_by_id,
-            row.approved_by_label,
-        ) = by.actor.columns();
-        row.approved_at = Some(now);
-        Ok(())
-    })
+    transition(
+        store,
+        tenant,
+        id,
+        LoanStatus::Approved,
+        by,
+        async |tx, row, now| {
+            let submitter = Actor::from_columns(
+                row.submitted_by_kind.clone(),
+                row.submitted_by_id,
+                row.submitted_by_label.clone(),
+            )?;
+            if let Some(submitter) = submitter
+                && same_person(tx, tenant, &submitter, &by.actor).await?
+            {
+                return Err(Refusal::OwnApplication.into());
+            }
+            (
+                row.approved_by_kind,
+                row.approved_by_id,
+                row.approved_by_label,
+            ) = by.actor.columns();
+            row.approved_at = Some(now);
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -72,16 +90,23 @@ pub async fn reject(
     by: &Requester,
 ) -> Result<Loan, LendingError> {
     let reason = reason_text(reason)?;
-    transition(store, tenant, id, LoanStatus::Rejected, by, |row, now| {
-        (
-            row.rejected_by_kind,
-            row.rejected_by_id,
-            row.rejected_by_label,
-        ) = by.actor.columns();
-        row.rejected_at = Some(now);
-        row.rejection_reason = Some(reason);
-        Ok(())
-    })
+    transition(
+        store,
+        tenant,
+        id,
+        LoanStatus::Rejected,
+        by,
+        async |_, row, now| {
+            (
+                row.rejected_by_kind,
+                row.rejected_by_id,
+                row.rejected_by_label,
+            ) = by.actor.columns();
+            row.rejected_at = Some(now);
+            row.rejection_reason = Some(reason);
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -95,16 +120,23 @@ pub async fn write_off(
     by: &Requester,
 ) -> Result<Loan, LendingError> {
     let reason = reason_text(reason)?;
-    transition(store, tenant, id, LoanStatus::WrittenOff, by, |row, now| {
-        (
-            row.written_off_by_kind,
-            row.written_off_by_id,
-            row.written_off_by_label,
-        ) = by.actor.columns();
-        row.written_off_at = Some(now);
-        row.write_off_reason = Some(reason);
-        Ok(())
-    })
+    transition(
+        store,
+        tenant,
+        id,
+        LoanStatus::WrittenOff,
+        by,
+        async |_, row, now| {
+            (
+                row.written_off_by_kind,
+                row.written_off_by_id,
+                row.written_off_by_label,
+            ) = by.actor.columns();
+            row.written_off_at = Some(now);
+            row.write_off_reason = Some(reason);
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -133,7 +165,7 @@ async fn transition<F>(
     change: F,
 ) -> Result<Loan, LendingError>
 where
-    F: FnOnce(&mut loan::Model, DateTime<Utc>) -> Result<(), LendingError>,
+    F: AsyncFnOnce(&WriteTx, &mut loan::Model, DateTime<Utc>) -> Result<(), LendingError>,
 {
     let now = store.now();
     let tx = store.write().await?;
@@ -142,7 +174,7 @@ where
         .ok_or(LendingError::NotFound("loan"))?;
     let before = to_domain(row.clone())?;
     check_transition(before.status, to)?;
-    change(&mut row, now)?;
+    change(&tx, &mut row, now).await?;
     row.status = to.as_str().to_string();
     let after = to_domain(repo::save(&tx, tenant, row, now).await?)?;
     record_transition(&tx, tenant, by, &before, &after, now).await?;

@@ -4,6 +4,7 @@
 //! entry (state before and after) and a domain event, all in one transaction. Disbursement computes the
 //! schedule with the core and stores it; it is never recomputed afterwards.
 
+mod checker;
 mod disburse;
 mod draft;
 mod lifecycle;

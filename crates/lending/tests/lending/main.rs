@@ -4,6 +4,7 @@ mod batch;
 mod common;
 mod concurrency;
 mod lifecycle;
+mod maker_checker;
 mod payments;
 mod portfolio;
 mod privacy;

@@ -16,6 +16,9 @@ pub struct ApiKey {
     pub name: String,
     pub prefix: String,
     pub role: Role,
+    /// The person who created the key (through a page, or through another key of theirs); `None` for
+    /// a key made with the CLI, which stands for nobody but itself. Maker–checker compares this person.
+    pub created_by: Option<UserId>,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
@@ -136,6 +139,7 @@ fn to_domain(row: api_key::Model) -> Result<ApiKey, StoreError> {
             .map_err(|e| StoreError::Corrupt(format!("api key {}: {e}", row.id)))?,
         name: row.name,
         prefix: row.prefix,
+        created_by: row.created_by.map(UserId::new),
         created_at: row.created_at,
         last_used_at: row.last_used_at,
         revoked_at: row.revoked_at,

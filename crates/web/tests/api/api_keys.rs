@@ -12,7 +12,40 @@ use credinet_store::sea_orm::ConnectionTrait;
 use credinet_store::testing::{Backend, TestDb};
 use std::time::{Duration, Instant};
 
-each_backend!(a_key_revoked_by_another_process_is_refused);
+each_backend!(
+    a_key_revoked_by_another_process_is_refused,
+    a_key_made_with_a_key_belongs_to_the_person_behind_the_first,
+);
+
+async fn a_key_made_with_a_key_belongs_to_the_person_behind_the_first(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let tenant = app.tenant("caja").await;
+    let ana = app.user(&tenant, "ana@caja.mx", Role::Admin).await;
+    let (_, anas_key) = Accounts::new(&app.app_store)
+        .create_api_key(
+            tenant.id,
+            "de Ana",
+            Role::Admin,
+            Some(ana.id),
+            &Requester::cli(),
+        )
+        .await
+        .unwrap();
+    let second = app
+        .post(
+            "/v1/api-keys",
+            &anas_key,
+            serde_json::json!({ "name": "segunda de Ana", "role": "manager" }),
+        )
+        .await
+        .assert_status(201)
+        .json();
+    assert_eq!(
+        second["created_by"],
+        ana.id.get(),
+        "maker–checker must see Ana behind her second key"
+    );
+}
 
 /// How long a PostgreSQL notice may take to reach the server before the test calls it lost. It
 /// arrives in milliseconds; the margin is for a loaded CI machine.

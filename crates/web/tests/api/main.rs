@@ -19,4 +19,5 @@ mod products;
 mod reports;
 mod roles;
 mod security;
+mod serving;
 mod typed_text;

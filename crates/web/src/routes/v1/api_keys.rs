@@ -22,6 +22,8 @@ pub struct KeyView {
     pub prefix: String,
     #[schema(value_type = String, example = "viewer")]
     pub role: Role,
+    /// The user who created the key; absent for a key made with the CLI.
+    pub created_by: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
@@ -34,6 +36,7 @@ impl From<ApiKey> for KeyView {
             name: k.name,
             prefix: k.prefix,
             role: k.role,
+            created_by: k.created_by.map(|u| u.get()),
             created_at: k.created_at,
             last_used_at: k.last_used_at,
             revoked_at: k.revoked_at,
@@ -101,7 +104,9 @@ pub async fn create(
             caller.tenant.id,
             &body.name,
             body.role,
-            None,
+            // A key made with a key belongs to the person behind the first one, so that maker–checker
+            // still sees one person however many keys they hold.
+            caller.via.created_by,
             caller.requester(),
         )
         .await?;

@@ -38,7 +38,14 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(db: TestDb) -> TestApp {
+        TestApp::spawn_with(db, |_| {}).await
+    }
+
+    /// An app whose HTTP settings `configure` changes first (lower limits, shorter timeouts).
+    pub async fn spawn_with(db: TestDb, configure: impl FnOnce(&mut HttpSettings)) -> TestApp {
         show_logs_if_asked();
+        let mut http = HttpSettings::on_any_port();
+        configure(&mut http);
         let store = Store::open(&StoreSettings {
             database_url: db.url.clone(),
             migrate_on_start: true,
@@ -46,13 +53,9 @@ impl TestApp {
         })
         .await
         .expect("the database opens and migrates");
-        let app = Application::build(
-            store,
-            HttpSettings::on_any_port(),
-            AccountSettings::default(),
-        )
-        .await
-        .expect("the app builds");
+        let app = Application::build(store, http, AccountSettings::default())
+            .await
+            .expect("the app builds");
         let base = format!("http://{}", app.local_addr());
         let app_store = app.store().clone();
         tokio::spawn(app.serve(std::future::pending()));
