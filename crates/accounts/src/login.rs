@@ -68,26 +68,26 @@ pub async fn login(
     };
     let window = policy.lockout_window;
     // Admission: the account's failures are counted and this attempt is recorded as one more, in one
-    // step, with the account's row locked. Counting in one transaction and recording in another let 40
-    // parallel guesses all through a limit of 5. The attempt counts as a failure until its password
-    // proves right.
+    // step, with the account's row locked (the tenant's, for an email with no account). Counting in one
+    // transaction and recording in another let 40 parallel guesses all through a limit of 5. The attempt
+    // counts as a failure until its password proves right.
     let tx = store.write().await?;
     let credentials = users::credentials_locked(&tx, tenant.id, &email).await?;
+    if credentials.is_none() {
+        tenants::lock(&tx, tenant.id).await?;
+    }
     let (failures, oldest) =
         login_attempts::recent_failures(&tx, tenant.id, &email, now - window).await?;
-    if failures >= u64::from(policy.lockout_max_failures) {
+    let limit = u64::from(policy.lockout_max_failures);
+    if failures >= limit {
+        // Locked: nothing is written (the transaction rolls back), so a caller cannot make the server
+        // write at will. The failure that locked the account was audited, and says so.
+        drop(tx);
         let until = oldest.unwrap_or(now) + window;
-        let user_id = credentials.as_ref().map(|(u, _)| u.id.get());
-        audit::append(
-            &tx,
-            tenant.id,
-            failed_record(&email, user_id, attempt.origin, "locked"),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        tracing::info!(tenant = %tenant.slug, "login refused: account locked");
         return Ok(LoginOutcome::Locked { until });
     }
+    let locks_account = failures + 1 >= limit;
     let attempt_id = login_attempts::record(
         &tx,
         tenant.id,
@@ -140,7 +140,13 @@ pub async fn login(
                 Some(u) if !u.active => "inactive_user",
                 Some(_) => "wrong_password",
             };
-            let record = failed_record(&email, other.map(|u| u.id.get()), attempt.origin, reason);
+            let record = failed_record(
+                &email,
+                other.map(|u| u.id.get()),
+                attempt.origin,
+                reason,
+                locks_account,
+            );
             audit::append(&tx, tenant.id, record, now).await?;
             LoginOutcome::Refused
         }
@@ -192,7 +198,15 @@ fn signed_in_record(user: &StaffUser, action: &'static str, origin: Origin) -> R
     }
 }
 
-fn failed_record(email: &str, user_id: Option<i64>, origin: Origin, reason: &str) -> Record {
+/// A failed sign-in; `locks_account` when it is the failure that reaches the lockout limit (the attempts
+/// refused while locked write nothing).
+fn failed_record(
+    email: &str,
+    user_id: Option<i64>,
+    origin: Origin,
+    reason: &str,
+    locks_account: bool,
+) -> Record {
     Record {
         actor: Actor {
             kind: ActorKind::User,
@@ -204,6 +218,6 @@ fn failed_record(email: &str, user_id: Option<i64>, origin: Origin, reason: &str
         entity: "staff_user",
         entity_id: user_id.map(|id| id.to_string()),
         before: None,
-        after: Some(serde_json::json!({ "reason": reason })),
+        after: Some(serde_json::json!({ "reason": reason, "locks_account": locks_account })),
     }
 }

@@ -72,6 +72,7 @@ fn kind(outcome: &LoginOutcome) -> &'static str {
 each_backend!(
     parallel_wrong_passwords_get_no_more_tries_than_the_lockout_allows,
     a_right_password_after_a_few_failures_signs_in,
+    attempts_while_locked_write_nothing,
     a_session_in_steady_use_still_ends_a_week_after_sign_in,
 );
 
@@ -101,6 +102,51 @@ async fn parallel_wrong_passwords_get_no_more_tries_than_the_lockout_allows(db: 
         kind(&try_password(&store, RIGHT).await),
         "locked",
         "the right password after the burst is not even checked"
+    );
+}
+
+/// Login attempt rows, and audit entries of failed sign-ins, of the account's tenant.
+async fn written(store: &Store) -> (u64, u64) {
+    use credinet_store::entities::{audit_entry, login_attempt};
+    use credinet_store::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let attempts = login_attempt::Entity::find()
+        .count(store.db())
+        .await
+        .unwrap();
+    let audited = audit_entry::Entity::find()
+        .filter(audit_entry::Column::Action.eq("user_login_failed"))
+        .count(store.db())
+        .await
+        .unwrap();
+    (attempts, audited)
+}
+
+async fn attempts_while_locked_write_nothing(db: TestDb) {
+    let store = account(&db).await;
+    let limit = policy().lockout_max_failures;
+    for n in 0..limit {
+        assert_eq!(
+            kind(&try_password(&store, &format!("adivinanza-{n}")).await),
+            "refused"
+        );
+    }
+    let at_the_lock = written(&store).await;
+    assert_eq!(
+        at_the_lock,
+        (u64::from(limit), u64::from(limit)),
+        "each failure up to the limit is recorded and audited"
+    );
+    for n in 0..20 {
+        assert_eq!(
+            kind(&try_password(&store, &format!("otra-{n}")).await),
+            "locked"
+        );
+    }
+    assert_eq!(kind(&try_password(&store, RIGHT).await), "locked");
+    assert_eq!(
+        written(&store).await,
+        at_the_lock,
+        "attempts while locked write no row and no audit entry"
     );
 }
 

@@ -7,6 +7,7 @@ use credinet_accounts::AccountSettings;
 use credinet_notify::NotifySettings;
 use credinet_store::StoreSettings;
 use credinet_web::HttpSettings;
+use credinet_web::settings::SecretKey;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
@@ -45,6 +46,7 @@ struct Flat {
     sign_in_per_minute_per_ip: u32,
     sign_in_per_minute_per_account: u32,
     refused_keys_per_minute_per_ip: u32,
+    secret_key: Option<SecretKey>,
     default_time_zone: String,
     session_idle_minutes: u32,
     session_max_days: u32,
@@ -80,6 +82,7 @@ impl Default for Flat {
             sign_in_per_minute_per_ip: http.sign_in_per_minute_per_ip,
             sign_in_per_minute_per_account: http.sign_in_per_minute_per_account,
             refused_keys_per_minute_per_ip: http.refused_keys_per_minute_per_ip,
+            secret_key: http.secret_key,
             default_time_zone: accounts.default_time_zone,
             session_idle_minutes: accounts.session_idle_minutes,
             session_max_days: accounts.session_max_days,
@@ -114,6 +117,7 @@ impl From<Flat> for Settings {
                 sign_in_per_minute_per_ip: f.sign_in_per_minute_per_ip,
                 sign_in_per_minute_per_account: f.sign_in_per_minute_per_account,
                 refused_keys_per_minute_per_ip: f.refused_keys_per_minute_per_ip,
+                secret_key: f.secret_key,
             },
             accounts: AccountSettings {
                 default_time_zone: f.default_time_zone,
@@ -252,6 +256,21 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("bnid"), "{err}");
+    }
+
+    #[test]
+    fn a_short_secret_key_is_refused_and_no_secret_key_ever_prints() {
+        let mut settings = Settings::from(Flat::default());
+        settings.http.secret_key = Some(SecretKey::new("corto"));
+        let err = settings.validate().unwrap_err().to_string();
+        assert!(
+            err.contains("secret_key") && !err.contains("corto"),
+            "{err}"
+        );
+        let long = "una frase secreta de más de treinta y dos caracteres";
+        settings.http.secret_key = Some(SecretKey::new(long));
+        settings.validate().unwrap();
+        assert!(!format!("{settings:?}").contains(long), "{settings:?}");
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod serving;
 pub mod settings;
 pub mod startup;
 pub mod state;
+pub mod throttle;
 pub mod wal;
 
 pub use settings::HttpSettings;

@@ -16,7 +16,9 @@ pub struct HttpSettings {
     /// Largest request body accepted, in bytes.
     pub body_limit_bytes: usize,
     /// A connection that has not sent a whole request head within this many seconds is closed: a
-    /// half-sent request line, and a keep-alive connection idle between requests alike.
+    /// half-sent request line, and a keep-alive connection idle between requests alike (hyper has one
+    /// timer for both). Longer than a reverse proxy's upstream keep-alive (nginx: 60 s), so that the
+    /// proxy, not us, ends an idle pooled connection and never sends on one we are closing.
     pub header_read_timeout_seconds: u64,
     /// Connections served at once; more wait to be accepted.
     pub max_connections: usize,
@@ -26,6 +28,33 @@ pub struct HttpSettings {
     pub sign_in_per_minute_per_account: u32,
     /// `/v1` requests refused for their API key a minute from one address, before 429.
     pub refused_keys_per_minute_per_ip: u32,
+    /// Signs the login form's CSRF cookie; at least 32 characters. Unset: a secret generated at first
+    /// start and kept in the database, shared by every server of the installation.
+    pub secret_key: Option<SecretKey>,
+}
+
+/// A secret from the configuration: it never prints.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SecretKey(String);
+
+impl SecretKey {
+    /// The shortest secret accepted.
+    pub const MIN_CHARS: usize = 32;
+
+    pub fn new(secret: impl Into<String>) -> SecretKey {
+        SecretKey(secret.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
 }
 
 impl Default for HttpSettings {
@@ -36,11 +65,12 @@ impl Default for HttpSettings {
             trust_proxy: false,
             request_timeout_seconds: 30,
             body_limit_bytes: 1024 * 1024,
-            header_read_timeout_seconds: 10,
+            header_read_timeout_seconds: 75,
             max_connections: 1024,
             sign_in_per_minute_per_ip: 30,
             sign_in_per_minute_per_account: 10,
             refused_keys_per_minute_per_ip: 60,
+            secret_key: None,
         }
     }
 }
@@ -51,6 +81,8 @@ pub enum HttpSettingsError {
     PublicUrl { url: String, reason: String },
     #[error("{0} must be at least 1")]
     Zero(&'static str),
+    #[error("secret_key must be at least {min} characters long", min = SecretKey::MIN_CHARS)]
+    ShortSecret,
 }
 
 impl HttpSettings {
@@ -84,6 +116,13 @@ impl HttpSettings {
         ];
         if let Some((name, _)) = counts.iter().find(|(_, n)| *n == 0) {
             return Err(HttpSettingsError::Zero(name));
+        }
+        if self
+            .secret_key
+            .as_ref()
+            .is_some_and(|k| k.expose().chars().count() < SecretKey::MIN_CHARS)
+        {
+            return Err(HttpSettingsError::ShortSecret);
         }
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! Builds the whole application from an open store and its settings; used by `credinet serve` and by the
 //! tests alike.
 
+use crate::auth::csrf::LoginCsrf;
 use crate::routes;
 use crate::serving::ConnectionLimits;
 use crate::settings::HttpSettings;
@@ -9,7 +10,9 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request, StatusCode};
 use credinet_accounts::AccountSettings;
-use credinet_store::Store;
+use credinet_accounts::token;
+use credinet_store::repo::server_secrets;
+use credinet_store::{Store, StoreError};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -30,10 +33,14 @@ pub struct Application {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("cannot listen on {addr}: {source}")]
-pub struct StartError {
-    addr: SocketAddr,
-    source: std::io::Error,
+pub enum StartError {
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot read or store the server's secret: {0}")]
+    Secret(#[from] StoreError),
 }
 
 impl Application {
@@ -46,7 +53,7 @@ impl Application {
     ) -> Result<Application, StartError> {
         let listener = TcpListener::bind(http.bind)
             .await
-            .map_err(|source| StartError {
+            .map_err(|source| StartError::Listen {
                 addr: http.bind,
                 source,
             })?;
@@ -64,7 +71,8 @@ impl Application {
         store.seal_in_background();
         crate::wal::spawn_checkpointer(store.clone()).await;
         crate::key_listener::spawn(store.clone()).await;
-        let state = AppState::new(store.clone(), http, accounts);
+        let login_csrf = LoginCsrf::new(&login_secret(&store, &http).await?);
+        let state = AppState::new(store.clone(), http, accounts, login_csrf);
         let router = with_layers(routes::router(state.clone()), state.http());
         Ok(Application {
             listener,
@@ -91,6 +99,18 @@ impl Application {
     ) -> std::io::Result<()> {
         crate::serving::serve(self.listener, self.router, self.limits, shutdown).await
     }
+}
+
+/// The secret that signs the login form's cookie: the configured one, or the installation's, generated
+/// once and kept in the database so that every server signs alike (ADR 13).
+async fn login_secret(store: &Store, http: &HttpSettings) -> Result<String, StoreError> {
+    if let Some(key) = &http.secret_key {
+        return Ok(key.expose().to_string());
+    }
+    let secret =
+        server_secrets::get_or_create(store.db(), "login_csrf", token::random_token, store.now())
+            .await?;
+    Ok(secret.into_inner())
 }
 
 fn with_layers(router: Router, config: &HttpSettings) -> Router {

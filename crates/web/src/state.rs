@@ -1,4 +1,6 @@
+use crate::auth::csrf::LoginCsrf;
 use crate::settings::HttpSettings;
+use crate::throttle::Throttles;
 use credinet_accounts::AccountSettings;
 use credinet_lending::payments::PaymentQueue;
 use credinet_store::Store;
@@ -15,17 +17,28 @@ struct Inner {
     http: HttpSettings,
     accounts: AccountSettings,
     payments: PaymentQueue,
+    throttles: Throttles,
+    login_csrf: LoginCsrf,
 }
 
 impl AppState {
-    pub fn new(store: Store, http: HttpSettings, accounts: AccountSettings) -> Self {
+    /// `login_csrf` signs the login form's cookie with the installation's secret (see `startup`).
+    pub fn new(
+        store: Store,
+        http: HttpSettings,
+        accounts: AccountSettings,
+        login_csrf: LoginCsrf,
+    ) -> Self {
         let payments = PaymentQueue::spawn(store.clone());
+        let throttles = Throttles::new(&http, &store);
         AppState {
             inner: Arc::new(Inner {
                 store,
                 http,
                 accounts,
                 payments,
+                throttles,
+                login_csrf,
             }),
         }
     }
@@ -42,5 +55,13 @@ impl AppState {
     /// Payments from the API go through the group-commit queue.
     pub fn payments(&self) -> &PaymentQueue {
         &self.inner.payments
+    }
+    /// The throttles in front of sign-in and of the API-key check.
+    pub fn throttles(&self) -> &Throttles {
+        &self.inner.throttles
+    }
+    /// The login form's signed CSRF cookie.
+    pub fn login_csrf(&self) -> &LoginCsrf {
+        &self.inner.login_csrf
     }
 }

@@ -16,6 +16,7 @@ pub mod payment_batch;
 pub mod payments;
 pub mod portfolio;
 pub mod products;
+pub mod server_secrets;
 pub mod sessions;
 pub mod tenants;
 pub mod users;

@@ -9,7 +9,7 @@ use credinet_core::tenant_settings::TenantSettings;
 use credinet_core::zone::Zone;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet,
-    QueryFilter, QueryOrder,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
 /// A lending company, as the rest of the code sees it.
@@ -87,6 +87,16 @@ pub async fn by_id<C: ConnectionTrait>(db: &C, id: TenantId) -> Result<Option<Te
         .await?
         .map(to_domain)
         .transpose()
+}
+
+/// Locks the tenant's row until `db`'s transaction ends (a no-op on SQLite, whose write transaction is
+/// the lock): serializes the sign-in admissions of emails that have no user row to lock.
+pub async fn lock<C: ConnectionTrait>(db: &C, id: TenantId) -> Result<(), StoreError> {
+    tenant::Entity::find_by_id(id.get())
+        .lock_exclusive()
+        .one(db)
+        .await?;
+    Ok(())
 }
 
 pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<Tenant>, StoreError> {

@@ -1,17 +1,19 @@
 //! API keys for `/v1`: `Authorization: Bearer cn_…`. A key belongs to one tenant and carries a role.
 
 use super::caller::{Caller, Edge};
-use crate::error::ApiError;
+use crate::error::{ApiError, problem_response};
 use crate::origin::origin_of;
 use crate::state::AppState;
+use crate::throttle::RetryAfter;
 use axum::extract::{Request, State};
-use axum::http::header;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use credinet_accounts::Accounts;
 use credinet_core::role::Role;
 use credinet_store::repo::api_keys::ApiKey;
 use credinet_store::repo::audit::{Actor, ActorKind, Origin, Requester};
+use std::net::IpAddr;
 use std::sync::Arc;
 
 /// The integration calling `/v1`.
@@ -43,13 +45,40 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
         request.extensions(),
         state.http().trust_proxy,
     );
+    let ip = origin
+        .ip
+        .as_deref()
+        .and_then(|ip| ip.parse::<IpAddr>().ok());
     match authenticate(&state, bearer, origin).await {
         Ok(caller) => {
             request.extensions_mut().insert(caller);
             next.run(request).await
         }
+        Err(refused) if refused.status == StatusCode::UNAUTHORIZED => {
+            match state.throttles().refused_key(ip) {
+                Ok(()) => refused.into_response(),
+                Err(wait) => too_many_refusals(wait),
+            }
+        }
         Err(e) => e.into_response(),
     }
+}
+
+/// An address that keeps sending bad keys is told to wait (ADR 13); valid keys are never throttled.
+fn too_many_refusals(wait: RetryAfter) -> Response {
+    let seconds = wait.seconds();
+    let detail = format!(
+        "too many requests with a missing, unknown or revoked API key from this address; retry after {seconds} s"
+    );
+    let mut response = problem_response(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too-many-requests",
+        Some(detail),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
 }
 
 async fn authenticate(

@@ -8,12 +8,13 @@ use crate::state::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::Cookie;
 use credinet_accounts::login::{self, Attempt, LoginOutcome};
 use serde::Deserialize;
+use std::net::IpAddr;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -36,7 +37,7 @@ pub async fn show(
     jar: CookieJar,
     Query(q): Query<LoginQuery>,
 ) -> Result<Response, PageError> {
-    let (jar, csrf_token) = csrf::login_token(jar, state.http().secure_cookies());
+    let (jar, csrf_token) = state.login_csrf().token(jar, state.http().secure_cookies());
     let page = LoginPage {
         error: None,
         csrf_token,
@@ -64,20 +65,42 @@ pub async fn submit(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
     let secure = state.http().secure_cookies();
-    let again =
-        |jar: CookieJar, status: StatusCode, message: String| -> Result<Response, PageError> {
-            let (jar, csrf_token) = csrf::login_token(jar, secure);
-            let page = LoginPage {
-                error: Some(message),
-                csrf_token,
-                tenant: form.tenant.clone(),
-                email: form.email.clone(),
-                next: safe_next(Some(&form.next)),
-            };
-            Ok((status, jar, Html(page.render()?)).into_response())
+    let login_csrf = state.login_csrf();
+    let again = |jar: CookieJar,
+                 status: StatusCode,
+                 message: String,
+                 retry_after: Option<u64>|
+     -> Result<Response, PageError> {
+        let (jar, csrf_token) = login_csrf.token(jar, secure);
+        let page = LoginPage {
+            error: Some(message),
+            csrf_token,
+            tenant: form.tenant.clone(),
+            email: form.email.clone(),
+            next: safe_next(Some(&form.next)),
         };
-    if !csrf::login_token_matches(&jar, &form.csrf_token) {
-        return again(jar, StatusCode::FORBIDDEN, csrf::REFUSAL.into());
+        let mut response = (status, jar, Html(page.render()?)).into_response();
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        Ok(response)
+    };
+    // The throttles come first: a caller over them gets no password check and no database work.
+    let ip = origin
+        .ip
+        .as_deref()
+        .and_then(|ip| ip.parse::<IpAddr>().ok());
+    if let Err(wait) = state.throttles().sign_in(ip, &form.tenant, &form.email) {
+        let seconds = wait.seconds();
+        let message = format!(
+            "Demasiados intentos de inicio de sesión. Espere {seconds} s e intente de nuevo."
+        );
+        return again(jar, StatusCode::TOO_MANY_REQUESTS, message, Some(seconds));
+    }
+    if !login_csrf.matches(&jar, &form.csrf_token) {
+        return again(jar, StatusCode::FORBIDDEN, csrf::REFUSAL.into(), None);
     }
     let attempt = Attempt {
         tenant_slug: &form.tenant,
@@ -96,13 +119,20 @@ pub async fn submit(
             jar,
             StatusCode::UNAUTHORIZED,
             "Empresa, correo o contraseña incorrectos.".into(),
+            None,
         ),
         LoginOutcome::Locked { until } => {
-            let minutes = (until - state.store().now()).num_minutes().max(1);
+            let seconds = (until - state.store().now()).num_seconds().max(1);
+            let minutes = (seconds + 59) / 60;
             let message = format!(
                 "La cuenta está bloqueada por demasiados intentos fallidos. Intente de nuevo en {minutes} min."
             );
-            again(jar, StatusCode::TOO_MANY_REQUESTS, message)
+            again(
+                jar,
+                StatusCode::TOO_MANY_REQUESTS,
+                message,
+                u64::try_from(seconds).ok(),
+            )
         }
     }
 }

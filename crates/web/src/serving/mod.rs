@@ -7,7 +7,8 @@
 //! - hyper's header-read timer closes a connection that has not sent a whole request head in
 //!   `header_read_timeout_seconds`. hyper starts that timer whenever the connection waits for a head:
 //!   right after it is accepted, and after each answer on a keep-alive connection — so the same bound is
-//!   the idle keep-alive timeout.
+//!   the idle keep-alive timeout (so its default is longer than a reverse proxy's upstream keep-alive:
+//!   ADR 13).
 //! - at most `max_connections` are served at once: past that, new connections wait in the kernel's
 //!   accept queue (which costs this process no descriptor) until a served one ends.
 //! - the soft limit on open files is raised to the hard one at start ([`fd_limit`]).

@@ -137,7 +137,11 @@ async fn five_failures_lock_the_account_even_for_the_right_password(db: TestDb) 
         .unwrap();
     assert!(
         audited.iter().any(|e| e.action == "user_login_failed"
-            && e.after.as_deref().unwrap_or("").contains("locked"))
+            && e.after
+                .as_deref()
+                .unwrap_or("")
+                .contains("\"locks_account\":true")),
+        "the failure that locked the account says so"
     );
 }
 

@@ -20,4 +20,5 @@ mod reports;
 mod roles;
 mod security;
 mod serving;
+mod throttle;
 mod typed_text;
