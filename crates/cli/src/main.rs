@@ -4,7 +4,7 @@ mod commands;
 mod settings;
 
 use clap::{Parser, Subcommand};
-use commands::{apikey, audit, demo, notify, serve, tenant, user, watch};
+use commands::{apikey, audit, cut, demo, notify, serve, tenant, user, watch};
 use settings::{Overrides, Settings};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -52,6 +52,9 @@ enum Command {
     /// Check a Credinet's /readyz once (from a timer on another host) and notify when it goes down
     /// and when it recovers.
     Watch(watch::WatchArgs),
+    /// Period cuts (cortes): run one, show them.
+    #[command(subcommand)]
+    Cut(cut::Command),
 }
 
 fn main() -> ExitCode {
@@ -108,6 +111,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(cmd) => audit::run(&settings, cmd).await,
         Command::Notify(cmd) => notify::run(&settings, cmd).await,
         Command::Watch(args) => watch::run(args).await,
+        Command::Cut(cmd) => cut::run(&settings, cmd).await,
     }
 }
 

@@ -10,6 +10,7 @@
 
 pub mod clients;
 pub mod csv;
+pub mod cuts;
 pub mod demo;
 mod error;
 pub mod events;

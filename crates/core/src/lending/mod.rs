@@ -3,6 +3,7 @@
 
 pub mod allocation;
 pub mod cat;
+pub mod cut;
 pub mod delinquency;
 pub mod due_dates;
 pub mod holidays;

@@ -3,6 +3,7 @@
 mod batch;
 mod common;
 mod concurrency;
+mod cuts;
 mod lifecycle;
 mod maker_checker;
 mod payments;

@@ -9,6 +9,7 @@ mod m0002_lending;
 mod m0003_audit_seal;
 mod m0004_room_for_updates;
 mod m0005_outbox_claims;
+mod m0006_period_cut;
 mod m0008_server_secrets;
 mod m0009_notifications;
 
@@ -52,6 +53,11 @@ fn all() -> Vec<Migration> {
             version: 5,
             name: "outbox_claims",
             statements: m0005_outbox_claims::statements,
+        },
+        Migration {
+            version: 6,
+            name: "period_cut",
+            statements: m0006_period_cut::statements,
         },
         Migration {
             version: 8,
