@@ -4,7 +4,7 @@ mod commands;
 mod settings;
 
 use clap::{Parser, Subcommand};
-use commands::{apikey, audit, cut, demo, notify, serve, tenant, user, watch};
+use commands::{apikey, audit, cut, demo, jobs, notify, serve, tenant, user, watch};
 use settings::{Overrides, Settings};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -55,6 +55,9 @@ enum Command {
     /// Period cuts (cortes): run one, show them.
     #[command(subcommand)]
     Cut(cut::Command),
+    /// Scheduled jobs: list them with their next and last runs, or run one now.
+    #[command(subcommand)]
+    Jobs(jobs::Command),
 }
 
 fn main() -> ExitCode {
@@ -112,6 +115,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Notify(cmd) => notify::run(&settings, cmd).await,
         Command::Watch(args) => watch::run(args).await,
         Command::Cut(cmd) => cut::run(&settings, cmd).await,
+        Command::Jobs(cmd) => jobs::run(&settings, cmd).await,
     }
 }
 

@@ -5,6 +5,7 @@
 
 use credinet_accounts::AccountSettings;
 use credinet_notify::NotifySettings;
+use credinet_ops::SchedulerSettings;
 use credinet_store::StoreSettings;
 use credinet_web::HttpSettings;
 use credinet_web::settings::SecretKey;
@@ -21,6 +22,7 @@ pub struct Settings {
     pub http: HttpSettings,
     pub accounts: AccountSettings,
     pub notify: NotifySettings,
+    pub scheduler: SchedulerSettings,
     /// `tracing` filter, e.g. `info` or `credinet=debug,info`.
     pub log: String,
 }
@@ -57,16 +59,22 @@ struct Flat {
     notify_group_interval_seconds: u64,
     notify_repeat_interval_seconds: u64,
     notify_max_attempts: i32,
+    scheduler_enabled: bool,
+    scheduler_tick_seconds: u64,
+    cut_time: String,
+    cut_grace_hours: u32,
+    session_expiry_schedule: String,
     log: String,
 }
 
 impl Default for Flat {
     fn default() -> Self {
-        let (store, http, accounts, notify) = (
+        let (store, http, accounts, notify, scheduler) = (
             StoreSettings::default(),
             HttpSettings::default(),
             AccountSettings::default(),
             NotifySettings::default(),
+            SchedulerSettings::default(),
         );
         Flat {
             database_url: store.database_url,
@@ -93,6 +101,11 @@ impl Default for Flat {
             notify_group_interval_seconds: notify.group_interval_secs,
             notify_repeat_interval_seconds: notify.repeat_interval_secs,
             notify_max_attempts: notify.max_attempts,
+            scheduler_enabled: scheduler.enabled,
+            scheduler_tick_seconds: scheduler.tick_seconds,
+            cut_time: scheduler.cut_time,
+            cut_grace_hours: scheduler.cut_grace_hours,
+            session_expiry_schedule: scheduler.session_expiry_schedule,
             log: DEFAULT_LOG.into(),
         }
     }
@@ -134,6 +147,13 @@ impl From<Flat> for Settings {
                 max_attempts: f.notify_max_attempts,
                 ..NotifySettings::default()
             },
+            scheduler: SchedulerSettings {
+                enabled: f.scheduler_enabled,
+                tick_seconds: f.scheduler_tick_seconds,
+                cut_time: f.cut_time,
+                cut_grace_hours: f.cut_grace_hours,
+                session_expiry_schedule: f.session_expiry_schedule,
+            },
             log: f.log,
         }
     }
@@ -174,6 +194,8 @@ impl Settings {
                 "DEMO_PASSWORD",
                 "NEW_PASSWORD",
                 "CONFIRM",
+                // Read by `open` (debug builds only), not a setting of the file.
+                "CLOCK_START",
             ]))
             .merge(Env::raw().only(&["DATABASE_URL"]));
         let flat: Flat = figment
@@ -199,6 +221,7 @@ impl Settings {
         self.store.validate().map_err(|e| invalid(&e))?;
         self.accounts.validate().map_err(|e| invalid(&e))?;
         self.http.validate().map_err(|e| invalid(&e))?;
+        self.scheduler.validate().map_err(|e| invalid(&e))?;
         Ok(())
     }
 }
@@ -271,6 +294,15 @@ mod tests {
         settings.http.secret_key = Some(SecretKey::new(long));
         settings.validate().unwrap();
         assert!(!format!("{settings:?}").contains(long), "{settings:?}");
+    }
+
+    #[test]
+    fn a_schedule_without_its_zone_is_refused_by_name() {
+        let mut settings = Settings::from(Flat::default());
+        settings.scheduler.session_expiry_schedule = "*/15 * * * *".into();
+        let err = settings.validate().unwrap_err().to_string();
+        assert!(err.contains("session_expiry_schedule"), "{err}");
+        assert!(err.contains("names no time zone"), "{err}");
     }
 
     #[test]

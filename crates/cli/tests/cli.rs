@@ -283,3 +283,73 @@ async fn serve_stopped_by_sigterm_leaves_no_sqlite_log_behind() {
     assert_eq!(rest, ["Credinet stopped."]);
     assert_eq!(wal_bytes(), 0, "the log was left behind");
 }
+
+#[tokio::test]
+async fn jobs_list_shows_local_time_with_its_offset_and_bad_runs_write_nothing() {
+    let db = TestDb::create(Backend::Sqlite).await.unwrap();
+    let at_cut = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_credinet"))
+            .args(["--database-url", &db.url])
+            .args(args)
+            .env_remove("DATABASE_URL")
+            .env("CREDINET_LOG", "warn")
+            .env("CREDINET_CLOCK_START", "2026-12-08T06:04:00Z")
+            .output()
+            .expect("run credinet")
+    };
+    let added = credinet(
+        &db.url,
+        &["tenant", "add", "--slug", "caja", "--name", "Caja"],
+    );
+    assert!(added.status.success(), "{}", stderr(&added));
+    let listed = at_cut(&["jobs", "list"]);
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    let listed = stdout(&listed);
+    assert!(
+        listed.contains(
+            "session_expiry  (system)  2026-12-08 06:15 (UTC+00:00)  2026-12-08 06:15 UTC  never"
+        ),
+        "{listed}"
+    );
+
+    for (args, expect) in [
+        (
+            vec!["jobs", "run", "backup_nightly"],
+            "no job 'backup_nightly'",
+        ),
+        (
+            vec!["jobs", "run", "session_expiry", "--tenant", "caja"],
+            "not for a tenant",
+        ),
+    ] {
+        assert_one_line_error(&credinet(&db.url, &args), expect);
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_credinet"))
+        .args(["--database-url", &db.url, "jobs", "list"])
+        .env("CREDINET_SESSION_EXPIRY_SCHEDULE", "*/15 * * * *")
+        .output()
+        .unwrap();
+    assert_one_line_error(&out, "names no time zone");
+    let out = Command::new(env!("CARGO_BIN_EXE_credinet"))
+        .args(["--database-url", &db.url, "jobs", "list"])
+        .env(
+            "CREDINET_SESSION_EXPIRY_SCHEDULE",
+            "CRON_TZ=America/Mexico_Cty */15 * * * *",
+        )
+        .output()
+        .unwrap();
+    assert_one_line_error(&out, "unknown time zone 'America/Mexico_Cty'");
+    assert!(
+        stdout(&credinet(&db.url, &["jobs", "list"])).contains("never"),
+        "the refused runs recorded nothing"
+    );
+
+    let ran = at_cut(&["jobs", "run", "session_expiry"]);
+    assert!(ran.status.success(), "{}", stderr(&ran));
+    assert!(stdout(&ran).contains("succeeded"), "{}", stdout(&ran));
+    let listed = stdout(&at_cut(&["jobs", "list"]));
+    assert!(
+        listed.contains("succeeded 2026-12-08 06:04 UTC (due 2026-12-08 06:00 UTC)"),
+        "{listed}"
+    );
+}

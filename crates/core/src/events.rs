@@ -20,10 +20,14 @@ pub enum EventKind {
     LoanWrittenOff,
     PaymentRegistered,
     PaymentReversed,
+    /// A scheduled job ran to its end; the payload carries its summary.
+    SchedulerExecuted,
+    /// A scheduled job failed; the payload carries the error.
+    SchedulerFailed,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 9] = [
+    pub const ALL: [EventKind; 11] = [
         EventKind::LoanCreated,
         EventKind::LoanSubmitted,
         EventKind::LoanApproved,
@@ -33,6 +37,8 @@ impl EventKind {
         EventKind::LoanWrittenOff,
         EventKind::PaymentRegistered,
         EventKind::PaymentReversed,
+        EventKind::SchedulerExecuted,
+        EventKind::SchedulerFailed,
     ];
 
     /// The stored text (`payment_registered`).
@@ -47,6 +53,8 @@ impl EventKind {
             EventKind::LoanWrittenOff => "loan_written_off",
             EventKind::PaymentRegistered => "payment_registered",
             EventKind::PaymentReversed => "payment_reversed",
+            EventKind::SchedulerExecuted => "scheduler_executed",
+            EventKind::SchedulerFailed => "scheduler_failed",
         }
     }
 
@@ -104,6 +112,8 @@ mod tests {
                 "loan_written_off",
                 "payment_registered",
                 "payment_reversed",
+                "scheduler_executed",
+                "scheduler_failed",
             ]
         );
     }

@@ -71,3 +71,7 @@ entity_id!(
     /// A row of the domain-event outbox.
     EventId
 );
+entity_id!(
+    /// A run of a scheduled job (or an occurrence recorded as missed).
+    JobRunId
+);

@@ -83,6 +83,28 @@ impl Zone {
     }
 }
 
+/// The UTC offset of a local time as people read it: `UTC−06:00`, `UTC+01:00`, `UTC+00:00` — with a true
+/// minus sign (U+2212), as the pages and `credinet jobs list` print it.
+pub fn utc_offset_label(offset_seconds: i32) -> String {
+    let sign = if offset_seconds < 0 { '\u{2212}' } else { '+' };
+    let minutes = offset_seconds.unsigned_abs() / 60;
+    format!("UTC{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+impl Zone {
+    /// An instant as local wall-clock time with its offset, e.g. `2026-12-08 00:05 (UTC−06:00)`.
+    pub fn format_local_with_utc_offset(&self, instant: DateTime<Utc>) -> String {
+        use chrono::Offset;
+        let local = instant.with_timezone(&self.0);
+        let offset = local.offset().fix().local_minus_utc();
+        format!(
+            "{} ({})",
+            local.format("%Y-%m-%d %H:%M"),
+            utc_offset_label(offset)
+        )
+    }
+}
+
 impl Default for Zone {
     fn default() -> Self {
         Self::mexico_city()
@@ -101,6 +123,22 @@ mod tests {
 
     fn at(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn a_local_time_is_shown_with_its_utc_offset_and_a_true_minus_sign() {
+        let cut = Utc.with_ymd_and_hms(2026, 12, 8, 6, 5, 0).unwrap();
+        assert_eq!(
+            Zone::mexico_city().format_local_with_utc_offset(cut),
+            "2026-12-08 00:05 (UTC\u{2212}06:00)"
+        );
+        let madrid = Zone::parse("Europe/Madrid").unwrap();
+        assert_eq!(
+            madrid.format_local_with_utc_offset(cut),
+            "2026-12-08 07:05 (UTC+01:00)"
+        );
+        assert_eq!(utc_offset_label(0), "UTC+00:00");
+        assert_eq!(utc_offset_label(-(5 * 3600 + 30 * 60)), "UTC\u{2212}05:30");
     }
 
     #[test]

@@ -1,2 +1,25 @@
-//! Operations (SPEC §4, §7): the scheduler and its jobs, backups and off-site copies, the legacy import
-//! and the environment guard. Empty until the scheduler, backup and import issues build it.
+//! Operations (SPEC §4, §7): the scheduler and its jobs. Backups, off-site copies and the legacy import
+//! will join it here.
+//!
+//! - [`schedule`]: when a job is due — a cron expression (parsed by `croner`) in a named IANA zone.
+//! - [`catch_up`]: what to do with the occurrences that came due since the last one recorded — pure.
+//! - [`job`] and [`registry`]: the `Job` trait every job implements, and the jobs a server runs.
+//! - [`scheduler`]: the loop `serve` runs, the manual trigger, and the overview for `jobs list`.
+//! - [`jobs`]: the jobs themselves, one file each.
+//!
+//! Time comes from the store's clock, so tests move it; runs are rows (`job_run`) and the right to run
+//! a job for a scope is a lease row (`job_lease`), so several servers on one database behave as one.
+
+pub mod catch_up;
+pub mod job;
+pub mod jobs;
+pub mod registry;
+pub mod schedule;
+pub mod scheduler;
+mod settings;
+
+pub use job::{CatchUp, Job, JobError, JobScope, RunContext};
+pub use registry::Registry;
+pub use schedule::{CutTime, Schedule, ScheduleError};
+pub use scheduler::{JobView, Scheduler, SchedulerError};
+pub use settings::{SchedulerSettings, SchedulerSettingsError};

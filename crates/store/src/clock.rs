@@ -1,6 +1,7 @@
 //! What time it is, injected. Services ask the [`Store`](crate::Store) they were given
 //! ([`Store::now`](crate::Store::now)) instead of reading the wall clock, so tests and the scheduler can
-//! move time. [`SystemClock`] is the only place in Credinet that reads the wall clock.
+//! move time. This module is the only place in Credinet that reads the wall clock ([`SystemClock`], and
+//! [`ShiftedClock`] for end-to-end tests of a running server).
 
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use std::sync::{Arc, Mutex};
@@ -50,6 +51,29 @@ impl Clock for ManualClock {
     }
 }
 
+/// The wall clock moved to start at a chosen instant: it then runs at the wall clock's pace. For
+/// end-to-end tests of a running server (`CREDINET_CLOCK_START` in debug builds: two `serve` processes
+/// at a cut time), where a clock that stands still would never reach the next minute.
+#[derive(Debug, Clone, Copy)]
+pub struct ShiftedClock {
+    shift: Duration,
+}
+
+impl ShiftedClock {
+    /// A clock that reads `start` now and moves on from there.
+    pub fn starting_at(start: DateTime<Utc>) -> ShiftedClock {
+        ShiftedClock {
+            shift: start - Utc::now(),
+        }
+    }
+}
+
+impl Clock for ShiftedClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.shift
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,5 +89,17 @@ mod tests {
         assert_eq!(seen_by_a_service.now(), start + Duration::minutes(2));
         clock.set(start);
         assert_eq!(seen_by_a_service.now(), start);
+    }
+
+    #[test]
+    fn a_shifted_clock_starts_at_its_instant_and_moves_forward() {
+        let start = Utc.with_ymd_and_hms(2026, 12, 8, 6, 4, 50).unwrap();
+        let clock = ShiftedClock::starting_at(start);
+        let first = clock.now();
+        assert!(
+            first >= start && first - start < Duration::minutes(1),
+            "{first}"
+        );
+        assert!(clock.now() >= first);
     }
 }

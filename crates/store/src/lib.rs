@@ -18,7 +18,7 @@ pub mod testing;
 mod write_tx;
 
 pub use capabilities::Capabilities;
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock, ShiftedClock, SystemClock};
 pub use connect::{DEFAULT_WAL_LIMIT_MIB, Store, redact_url};
 pub use error::StoreError;
 pub use live_keys::KeyChanges;

@@ -5,6 +5,7 @@ pub mod apikey;
 pub mod audit;
 pub mod cut;
 pub mod demo;
+pub mod jobs;
 pub mod notify;
 pub mod serve;
 pub mod tenant;
@@ -19,7 +20,30 @@ use std::process::ExitCode;
 
 /// Connects and brings the schema up to date (unless `migrate_on_start` is off, then refuses a stale one).
 pub async fn open(settings: &Settings) -> anyhow::Result<Store> {
-    Ok(Store::open(&settings.store).await?)
+    let store = Store::open(&settings.store).await?;
+    Ok(match clock_start()? {
+        Some(start) => store.with_clock(credinet_store::ShiftedClock::starting_at(start)),
+        None => store,
+    })
+}
+
+/// `CREDINET_CLOCK_START` (an RFC 3339 instant): debug builds start their clock there, so end-to-end
+/// tests can put a running server at a cut time. A release build refuses it rather than ignore it: a
+/// production server must never run on a moved clock.
+fn clock_start() -> anyhow::Result<Option<chrono::DateTime<chrono::Utc>>> {
+    let Ok(raw) = std::env::var("CREDINET_CLOCK_START") else {
+        return Ok(None);
+    };
+    if !cfg!(debug_assertions) {
+        bail!("CREDINET_CLOCK_START is for tests with debug builds; unset it to run this build");
+    }
+    let start = chrono::DateTime::parse_from_rfc3339(raw.trim()).with_context(|| {
+        format!(
+            "CREDINET_CLOCK_START '{}' is not an RFC 3339 instant such as 2026-12-08T06:04:50Z",
+            raw.trim()
+        )
+    })?;
+    Ok(Some(start.with_timezone(&chrono::Utc)))
 }
 
 pub async fn migrate(settings: &Settings) -> anyhow::Result<ExitCode> {

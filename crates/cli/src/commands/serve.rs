@@ -24,6 +24,7 @@ pub struct ServeArgs {
 
 pub async fn run(settings: Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let store = open(&settings).await?;
+    let scheduler = super::jobs::scheduler(&settings, store.clone())?;
     let app = Application::build(store, settings.http.clone(), settings.accounts.clone()).await?;
     if settings.notify.enabled {
         // Delivers the outbox in the background; several `serve` processes share it through claims.
@@ -38,8 +39,27 @@ pub async fn run(settings: Settings, args: ServeArgs) -> anyhow::Result<ExitCode
         "Credinet listening on {url} (database: {})",
         credinet_store::redact_url(&settings.store.database_url)
     );
+    let (stop_scheduler, stopped) = tokio::sync::oneshot::channel::<()>();
+    let scheduling = settings.scheduler.enabled.then(|| {
+        let every = settings.scheduler.tick();
+        tokio::spawn(async move {
+            scheduler
+                .run_until(every, async {
+                    let _ = stopped.await;
+                })
+                .await
+        })
+    });
+    if scheduling.is_none() {
+        println!("Scheduler disabled (scheduler_enabled = false): no jobs run in this process.");
+    }
     let store = app.store().clone();
     app.serve(shutdown).await?;
+    let _ = stop_scheduler.send(());
+    if let Some(task) = scheduling {
+        // A run in progress finishes and is recorded before the process ends.
+        let _ = task.await;
+    }
     // Closing empties SQLite's write-ahead log into the database file: left behind, it made the next
     // start read it all (2.7 s for 915 MB).
     store.close().await?;

@@ -10,6 +10,8 @@ pub mod client;
 pub mod domain_event;
 pub mod holiday;
 pub mod installment;
+pub mod job_lease;
+pub mod job_run;
 pub mod loan;
 pub mod loan_product;
 pub mod loan_statement;

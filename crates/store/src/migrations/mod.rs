@@ -10,6 +10,7 @@ mod m0003_audit_seal;
 mod m0004_room_for_updates;
 mod m0005_outbox_claims;
 mod m0006_period_cut;
+mod m0007_job_runs;
 mod m0008_server_secrets;
 mod m0009_notifications;
 
@@ -58,6 +59,11 @@ fn all() -> Vec<Migration> {
             version: 6,
             name: "period_cut",
             statements: m0006_period_cut::statements,
+        },
+        Migration {
+            version: 7,
+            name: "job_runs",
+            statements: m0007_job_runs::statements,
         },
         Migration {
             version: 8,

@@ -10,6 +10,8 @@ pub mod counters;
 pub mod cuts;
 pub mod events;
 pub mod holidays;
+pub mod job_leases;
+pub mod job_runs;
 pub mod loans;
 pub mod login_attempts;
 pub mod notify;

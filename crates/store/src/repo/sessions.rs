@@ -121,3 +121,22 @@ pub async fn delete_for_user<C: ConnectionTrait>(
         .await?;
     Ok(result.rows_affected)
 }
+
+/// Deletes the sessions that can no longer be used: idle past their expiry, or signed in at or before
+/// `signed_in_by` (older than the absolute lifetime). Returns how many went. A session row holds no
+/// money and no audit trail; sign-ins and sign-outs are in the audit log.
+pub async fn delete_expired<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    signed_in_by: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    let result = web_session::Entity::delete_many()
+        .filter(
+            sea_orm::Condition::any()
+                .add(web_session::Column::ExpiresAt.lte(micros(now)))
+                .add(web_session::Column::CreatedAt.lte(micros(signed_in_by))),
+        )
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}

@@ -1,0 +1,80 @@
+//! What `credinet jobs list` and the jobs page show: each job and scope, its next run in local time with
+//! its UTC offset and in UTC, and its last run.
+
+use super::Scheduler;
+use crate::job::JobScope;
+use crate::schedule::{Schedule, ScheduleError};
+use chrono::{DateTime, Utc};
+use credinet_store::StoreError;
+use credinet_store::repo::job_runs::{self, JobRun};
+use credinet_store::repo::tenants::{self, Tenant};
+
+/// One job for one scope.
+#[derive(Debug, Clone)]
+pub struct JobView {
+    pub job: &'static str,
+    /// The tenant of a per-tenant job.
+    pub tenant: Option<Tenant>,
+    /// The schedule, or why the scope has none (a stored zone that no longer parses).
+    pub schedule: Result<Schedule, ScheduleError>,
+    pub next: Option<DateTime<Utc>>,
+    /// The latest run recorded (run, failed or missed).
+    pub last: Option<JobRun>,
+}
+
+impl JobView {
+    /// The next run as local time with its offset, e.g. `2026-12-08 00:05 (UTC−06:00)`.
+    pub fn next_local(&self) -> Option<String> {
+        let schedule = self.schedule.as_ref().ok()?;
+        self.next
+            .map(|at| schedule.zone().format_local_with_utc_offset(at))
+    }
+
+    /// The next run in UTC, e.g. `2026-12-08 06:05 UTC`.
+    pub fn next_utc(&self) -> Option<String> {
+        self.next
+            .map(|at| at.format("%Y-%m-%d %H:%M UTC").to_string())
+    }
+}
+
+impl Scheduler {
+    /// Every job, for every scope it runs in (each tenant for per-tenant jobs), in registry order then
+    /// tenant order.
+    pub async fn overview(&self) -> Result<Vec<JobView>, StoreError> {
+        let tenants = tenants::list(self.store.db()).await?;
+        let now = self.store.now();
+        let mut views = Vec::new();
+        for job in self.registry.jobs() {
+            let scopes: Vec<Option<&Tenant>> = match job.scope() {
+                JobScope::System => vec![None],
+                JobScope::PerTenant => tenants.iter().map(Some).collect(),
+            };
+            for tenant in scopes {
+                let schedule = job.schedule(tenant);
+                let next = schedule.as_ref().ok().and_then(|s| s.next_after(now));
+                let last = job_runs::recent(self.store.db(), job.name(), tenant.map(|t| t.id), 1)
+                    .await?
+                    .pop();
+                views.push(JobView {
+                    job: job.name(),
+                    tenant: tenant.cloned(),
+                    schedule,
+                    next,
+                    last,
+                });
+            }
+        }
+        Ok(views)
+    }
+
+    /// The latest runs of one job for one scope, newest first (the jobs page's history).
+    pub async fn history(
+        &self,
+        job: &str,
+        tenant: Option<&str>,
+        limit: u64,
+    ) -> Result<Vec<JobRun>, super::SchedulerError> {
+        let (job, tenant) = self.resolve(job, tenant).await?;
+        Ok(job_runs::recent(self.store.db(), job.name(), tenant.map(|t| t.id), limit).await?)
+    }
+}
