@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod clients;
 pub mod collections;
 pub mod counters;
+pub mod cut_reports;
 pub mod cuts;
 pub mod events;
 pub mod holidays;

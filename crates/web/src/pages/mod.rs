@@ -4,6 +4,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod catalogue;
 pub mod chart;
+pub mod cuts;
 pub mod dashboard;
 pub mod extract;
 pub mod lending;
@@ -53,6 +54,8 @@ impl Chrome {
             items.push(("/claves", "Claves API"));
         }
         if role.can_read_reports() {
+            items.push(("/cortes", "Cortes"));
+            items.push(("/reportes/cartera", "Cartera"));
             items.push(("/reportes/cobranza", "Cobranza"));
         }
         if role.can_read_audit() {

@@ -6,7 +6,7 @@ pub mod health;
 pub mod v1;
 
 use crate::auth::{api_key, session};
-use crate::pages::{self, api_keys, audit, dashboard, login, reports, users};
+use crate::pages::{self, api_keys, audit, cuts, dashboard, login, reports, users};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::Request;
@@ -24,6 +24,20 @@ pub fn router(state: AppState) -> Router {
         .route("/auditoria", get(audit::list))
         .route("/logout", post(login::logout))
         .merge(pages::lending::routes())
+        .route("/cortes", get(cuts::list::list))
+        .route("/cortes/exportar.csv", get(cuts::list::export))
+        .route("/cortes/{date}", get(cuts::show::show))
+        .route("/cortes/{date}/avance", get(cuts::show::progress_fragment))
+        .route("/cortes/{date}/estados.csv", get(cuts::show::export))
+        .route("/reportes/cartera", get(reports::portfolio::show))
+        .route(
+            "/reportes/cartera/cortes.csv",
+            get(reports::portfolio::cuts_export),
+        )
+        .route(
+            "/reportes/cartera/clasificacion.csv",
+            get(reports::portfolio::buckets_export),
+        )
         .route("/reportes/cobranza", get(reports::collections::show))
         .route(
             "/reportes/cobranza/periodos.csv",

@@ -1,5 +1,5 @@
 //! Back-office screens of the lending core: clients, products, loans (with the approval queue) and
-//! payments. Each module is one screen family; this one holds what they share.
+//! payments, and a loan's statements. Each module is one screen family; this one holds what they share.
 
 pub mod clients;
 pub mod loans;
@@ -29,6 +29,11 @@ pub fn routes() -> Router<AppState> {
         .route("/prestamos/aprobacion", get(loans::queue))
         .route("/prestamos/{id}", get(loans::show))
         .route("/prestamos/{id}/{action}", post(loans::act))
+        .route("/prestamos/{id}/estados/{date}", get(loans::statement))
+        .route(
+            "/prestamos/{id}/estados/{date}/pdf",
+            get(loans::statement_pdf),
+        )
         .route("/prestamos/{id}/pagos", post(payments::register))
         .route("/pagos", get(payments::list))
         .route("/pagos/exportar.csv", get(payments::export))

@@ -2,6 +2,7 @@
 //! Only the roles that read the lender's figures see them (`Role::can_read_reports`, ADR 10).
 
 pub mod collections;
+pub mod portfolio;
 
 use crate::auth::Staff;
 use crate::error::PageError;

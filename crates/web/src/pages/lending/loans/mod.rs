@@ -5,12 +5,14 @@ mod act;
 mod apply;
 mod list;
 mod show;
+mod statement;
 
 pub use act::act;
 pub use apply::apply;
 pub use list::{export, list, queue};
 pub(super) use show::loan_page;
 pub use show::show;
+pub use statement::{pdf as statement_pdf, show as statement};
 
 use axum::response::{IntoResponse, Redirect, Response};
 use credinet_core::ids::LoanId;

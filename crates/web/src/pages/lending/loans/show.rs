@@ -16,9 +16,11 @@ use axum::response::{IntoResponse, Response};
 use credinet_core::ids::LoanId;
 use credinet_core::lending::allocation::Component;
 use credinet_core::money::Money;
+use credinet_lending::cuts;
 use credinet_lending::loans::{self, LoanStatus};
 use credinet_lending::payments::{self, AllocationLine, PaymentFilter};
 use credinet_lending::products;
+use credinet_lending::reports::statement::from_cut;
 use serde::Deserialize;
 
 pub struct InstallmentRow {
@@ -31,6 +33,16 @@ pub struct InstallmentRow {
     pub total: String,
     pub paid: String,
     pub outstanding: String,
+}
+
+/// One of the loan's statements, newest first.
+pub struct StatementRow {
+    pub iso: String,
+    pub date: String,
+    pub closing: String,
+    pub overdue: String,
+    pub days_past_due: u32,
+    pub bucket: &'static str,
 }
 
 pub struct PaymentRow {
@@ -99,6 +111,7 @@ struct LoanPage {
     reason: String,
     installments: Vec<InstallmentRow>,
     payments: Vec<PaymentRow>,
+    statements: Vec<StatementRow>,
     can_submit: bool,
     can_check: bool,
     can_disburse: bool,
@@ -172,6 +185,20 @@ pub(in crate::pages::lending) async fn loan_page(
             }
         })
         .collect();
+    let mut statements: Vec<StatementRow> = cuts::statements_of_loan(state.store(), tenant, id)
+        .await
+        .map_err(|e| not_found(from_cut(e)))?
+        .into_iter()
+        .map(|s| StatementRow {
+            iso: s.cut_date.to_string(),
+            date: s.cut_date.format("%d/%m/%Y").to_string(),
+            closing: pesos(s.line.closing),
+            overdue: pesos(s.line.overdue),
+            days_past_due: s.line.days_past_due,
+            bucket: s.line.bucket.label_es(),
+        })
+        .collect();
+    statements.reverse();
     let money_or_dash = |m: Option<Money>| m.map(pesos).unwrap_or_else(|| "—".into());
     let role = staff.role;
     let s = loan.status;
@@ -245,6 +272,7 @@ pub(in crate::pages::lending) async fn loan_page(
             .unwrap_or_default(),
         installments,
         payments: payment_rows,
+        statements,
         can_submit: s == LoanStatus::Draft && role.can_manage_clients(),
         can_check: s == LoanStatus::Submitted && role.can_approve_loans(),
         can_disburse: s == LoanStatus::Approved && role.can_approve_loans(),
