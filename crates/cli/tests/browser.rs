@@ -1,7 +1,12 @@
 //! Browser tests: the real binary serves demo data; Debian's Chromium, driven by playwright-core from
-//! `tests/browser`, signs in and saves screenshots under `test-output/browser/`.
+//! `tests/browser`, signs in and saves screenshots under `test-output/browser/`. The cut walk also keeps
+//! the first page of a statement PDF as a PNG (pdftoppm) beside its screenshots.
 
+use credinet_core::lending::terms::CutDays;
+use credinet_core::zone::Zone;
+use credinet_lending::reports::CutPeriod;
 use credinet_store::testing::{Backend, TestDb};
+use credinet_store::{Clock, SystemClock};
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -104,5 +109,78 @@ async fn a_loan_goes_from_application_to_payments_and_a_reversal_in_the_browser(
     result.unwrap();
     for shot in ["01-cliente.png", "03-dispersado.png", "05-reversa.png"] {
         assert!(out.join(shot).exists(), "{shot} was saved");
+    }
+}
+
+/// The demo tenant's last `n` cut dates up to today in its zone, oldest first. The demo portfolio is
+/// laid out back from today and the binary reads the wall clock, so the test asks the same clock (the
+/// store's `SystemClock`, the one place that reads it).
+fn recent_cut_dates(n: usize) -> Vec<String> {
+    let today = Zone::mexico_city().local_date(SystemClock.now());
+    let days = CutDays::default();
+    let mut cut = CutPeriod::of(&days, today).from;
+    let mut dates = vec![cut];
+    while dates.len() < n {
+        cut = CutPeriod::of(&days, cut - chrono::Duration::days(1)).from;
+        dates.push(cut);
+    }
+    dates.reverse();
+    dates.iter().map(|d| d.to_string()).collect()
+}
+
+fn credinet(db_url: &str, args: &[&str]) {
+    let output = Command::new(env!("CARGO_BIN_EXE_credinet"))
+        .args(["--database-url", db_url])
+        .args(args)
+        .env("CREDINET_DEMO_PASSWORD", DEMO_PASSWORD)
+        .env("CREDINET_LOG", "warn")
+        .output()
+        .expect("run credinet");
+    assert!(
+        output.status.success(),
+        "credinet {args:?} failed: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[tokio::test]
+async fn the_cuts_a_statement_pdf_and_the_par_chart_show_in_the_browser() {
+    let db = TestDb::create(Backend::Sqlite).await.unwrap();
+    credinet(&db.url, &["demo"]);
+    for date in recent_cut_dates(4) {
+        credinet(
+            &db.url,
+            &["cut", "run", "--tenant", "demo", "--date", &date],
+        );
+    }
+    let (mut server, base) = serve_demo(&db.url);
+    let out = repo_root().join("test-output/browser/cortes");
+    let result = std::panic::catch_unwind(|| {
+        run_script("cuts.mjs", &[&base, DEMO_PASSWORD, out.to_str().unwrap()])
+    });
+    server.kill().ok();
+    server.wait().ok();
+    result.unwrap();
+
+    // The statement's first page as a picture, kept with the screenshots.
+    let status = Command::new("pdftoppm")
+        .args(["-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(out.join("estado-de-cuenta.pdf"))
+        .arg(out.join("06-estado-de-cuenta-pdf"))
+        .status()
+        .expect("pdftoppm (poppler-utils; .ci/run installs it)");
+    assert!(status.success(), "pdftoppm read the statement PDF");
+    for shot in [
+        "02-cortes.png",
+        "03-corte.png",
+        "04-estado.png",
+        "05-cartera.png",
+        "06-estado-de-cuenta-pdf.png",
+    ] {
+        let size = std::fs::metadata(out.join(shot))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        assert!(size > 10_000, "{shot} was saved ({size} bytes)");
     }
 }
