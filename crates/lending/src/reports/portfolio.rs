@@ -22,10 +22,7 @@ pub struct CutFigures {
 
 impl CutFigures {
     fn of(cut: Cut) -> Option<CutFigures> {
-        let summary = cut
-            .summary
-            .clone()
-            .filter(|_| cut.status == CutStatus::Done)?;
+        let summary = cut.summary.filter(|_| cut.status == CutStatus::Done)?;
         let whole = summary.outstanding_principal.centavos();
         let par = ParPoint {
             cut_date: cut.cut_date,
