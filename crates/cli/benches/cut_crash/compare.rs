@@ -24,7 +24,10 @@ impl Dump {
 }
 
 fn is_instant(column: &str) -> bool {
-    column == "at" || column.ends_with("_at")
+    column == "at"
+        || column.ends_with("_at")
+        || column.ends_with("hash")
+        || matches!(column, "id" | "cut_id" | "entry_id")
 }
 
 pub async fn dump(url: &str) -> anyhow::Result<Dump> {
