@@ -76,17 +76,15 @@ pub async fn update_config<C: ConnectionTrait>(
     config: String,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let done = notify_channel::Entity::update_many()
-        .col_expr(notify_channel::Column::Config, config.into())
-        .col_expr(notify_channel::Column::UpdatedAt, micros(now).into())
-        .filter(notify_channel::Column::Id.eq(id))
-        .filter(owner.is(notify_channel::Column::TenantId))
-        .exec(db)
-        .await?;
-    if done.rows_affected == 0 {
-        return Err(StoreError::NotFound(format!("channel {id}")));
-    }
-    Ok(())
+    update_one(
+        db,
+        owner,
+        id,
+        notify_channel::Column::Config,
+        config.into(),
+        now,
+    )
+    .await
 }
 
 pub async fn set_enabled<C: ConnectionTrait>(
@@ -96,8 +94,29 @@ pub async fn set_enabled<C: ConnectionTrait>(
     enabled: bool,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    update_one(
+        db,
+        owner,
+        id,
+        notify_channel::Column::Enabled,
+        enabled.into(),
+        now,
+    )
+    .await
+}
+
+/// Sets one column of one of `owner`'s channels and stamps the edit; another owner's channel is
+/// not found, like a missing one.
+async fn update_one<C: ConnectionTrait>(
+    db: &C,
+    owner: Owner,
+    id: i64,
+    column: notify_channel::Column,
+    value: sea_orm::Value,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     let done = notify_channel::Entity::update_many()
-        .col_expr(notify_channel::Column::Enabled, enabled.into())
+        .col_expr(column, value.into())
         .col_expr(notify_channel::Column::UpdatedAt, micros(now).into())
         .filter(notify_channel::Column::Id.eq(id))
         .filter(owner.is(notify_channel::Column::TenantId))
