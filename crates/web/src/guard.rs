@@ -2,6 +2,7 @@
 //! dropped connection.
 
 use crate::error::problem_response;
+use crate::monitoring::observe::Panicked;
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
@@ -34,7 +35,7 @@ pub fn with_security_headers(router: Router) -> Router {
 }
 
 /// A handler that panics answers a problem-details 500 and the connection stays usable. The panic is
-/// a bug: it is logged with its message.
+/// a bug: it is logged with its message, and the answer is marked so its `error_500` event says so.
 pub fn with_panics_caught(router: Router) -> Router {
     router.layer(CatchPanicLayer::custom(
         |panic: Box<dyn std::any::Any + Send>| -> Response {
@@ -44,7 +45,10 @@ pub fn with_panics_caught(router: Router) -> Router {
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
             tracing::error!(panic = %message, "a request handler panicked");
-            problem_response(StatusCode::INTERNAL_SERVER_ERROR, "internal", None)
+            let mut response =
+                problem_response(StatusCode::INTERNAL_SERVER_ERROR, "internal", None);
+            response.extensions_mut().insert(Panicked);
+            response
         },
     ))
 }

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod error;
 pub mod guard;
 pub mod key_listener;
+pub mod monitoring;
 pub mod origin;
 pub mod pages;
 pub mod routes;

@@ -2,6 +2,7 @@
 //! tests alike.
 
 use crate::auth::csrf::LoginCsrf;
+use crate::monitoring::Observer;
 use crate::routes;
 use crate::serving::ConnectionLimits;
 use crate::settings::HttpSettings;
@@ -73,7 +74,8 @@ impl Application {
         crate::key_listener::spawn(store.clone()).await;
         let login_csrf = LoginCsrf::new(&login_secret(&store, &http).await?);
         let state = AppState::new(store.clone(), http, accounts, login_csrf);
-        let router = with_layers(routes::router(state.clone()), state.http());
+        let observer = crate::monitoring::Observer::new(store.clone());
+        let router = with_layers(routes::router(state.clone()), state.http(), observer);
         Ok(Application {
             listener,
             router,
@@ -113,14 +115,14 @@ async fn login_secret(store: &Store, http: &HttpSettings) -> Result<String, Stor
     Ok(secret.into_inner())
 }
 
-fn with_layers(router: Router, config: &HttpSettings) -> Router {
+fn with_layers(router: Router, config: &HttpSettings, observer: Observer) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     let router =
         crate::guard::with_panics_caught(router).layer(axum::middleware::from_fn_with_state(
             config.body_limit_bytes,
             crate::serving::unread_body::refuse_announced_oversize,
         ));
-    crate::guard::with_security_headers(router)
+    let router = crate::guard::with_security_headers(router)
         .layer(DefaultBodyLimit::max(config.body_limit_bytes))
         .layer(axum::middleware::from_fn(
             crate::serving::unread_body::close_when_body_left_unread,
@@ -130,7 +132,12 @@ fn with_layers(router: Router, config: &HttpSettings) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(config.request_timeout_seconds),
         ))
-        .layer(axum::middleware::map_response(crate::error::busy_answers_say_when_to_retry))
+        .layer(axum::middleware::map_response(
+            crate::error::busy_answers_say_when_to_retry,
+        ));
+    // Outside the panic guard and the timeout, so it sees every answer as the client does; inside the
+    // request id, so it can name the request.
+    crate::monitoring::observed(router, observer)
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
             let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");

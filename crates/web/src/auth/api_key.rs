@@ -2,6 +2,7 @@
 
 use super::caller::{Caller, Edge};
 use crate::error::{ApiError, problem_response};
+use crate::monitoring::CallerTenant;
 use crate::origin::origin_of;
 use crate::state::AppState;
 use crate::throttle::RetryAfter;
@@ -51,6 +52,9 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
         .and_then(|ip| ip.parse::<IpAddr>().ok());
     match authenticate(&state, bearer, origin).await {
         Ok(caller) => {
+            if let Some(slot) = request.extensions().get::<CallerTenant>() {
+                slot.admit(caller.tenant.id, caller.tenant.slug.as_str());
+            }
             request.extensions_mut().insert(caller);
             next.run(request).await
         }

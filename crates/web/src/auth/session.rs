@@ -8,6 +8,7 @@
 use super::caller::{Caller, Edge};
 use super::csrf;
 use crate::error::PageError;
+use crate::monitoring::CallerTenant;
 use crate::origin::origin_of;
 use crate::state::AppState;
 use axum::body::{Body, to_bytes};
@@ -92,6 +93,9 @@ pub async fn gate(
         }
     };
     let mut request = request;
+    if let Some(slot) = request.extensions().get::<CallerTenant>() {
+        slot.admit(staff.tenant.id, staff.tenant.slug.as_str());
+    }
     request.extensions_mut().insert(staff);
     next.run(request).await
 }

@@ -9,6 +9,7 @@ mod clients;
 mod concurrency;
 mod dashboard;
 mod edge;
+mod error_events;
 mod errors;
 mod exports;
 mod health;

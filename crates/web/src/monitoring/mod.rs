@@ -1,0 +1,8 @@
+//! What the service tells its operator about itself (ADR 20): every 5xx answer becomes an `error_500`
+//! event of the installation ([`error_events`]), seen by a layer around every route ([`observe`]).
+
+pub mod error_events;
+pub mod observe;
+
+pub use error_events::{ErrorEvents, ServerError};
+pub use observe::{CallerTenant, Observer, observed};
