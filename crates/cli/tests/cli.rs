@@ -311,6 +311,13 @@ async fn jobs_list_shows_local_time_with_its_offset_and_bad_runs_write_nothing()
         ),
         "{listed}"
     );
+    // The tenant's period cut: 00:05 on its next cut day in Mexico City, 06:05 UTC.
+    assert!(
+        listed.contains(
+            "period_cut      caja      2026-12-08 00:05 (UTC\u{2212}06:00)  2026-12-08 06:05 UTC  never"
+        ),
+        "{listed}"
+    );
 
     for (args, expect) in [
         (

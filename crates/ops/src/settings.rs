@@ -73,6 +73,10 @@ impl SchedulerSettings {
         })
     }
 
+    pub fn cut_grace(&self) -> chrono::Duration {
+        chrono::Duration::hours(i64::from(self.cut_grace_hours))
+    }
+
     pub fn tick(&self) -> std::time::Duration {
         std::time::Duration::from_secs(self.tick_seconds)
     }

@@ -1,7 +1,9 @@
 //! The jobs, one file each, and the registry a server runs.
 
+mod period_cut;
 mod session_expiry;
 
+pub use period_cut::PeriodCut;
 pub use session_expiry::SessionExpiry;
 
 use crate::registry::Registry;
@@ -13,8 +15,10 @@ pub fn standard(
     settings: &SchedulerSettings,
     session_max_age: chrono::Duration,
 ) -> Result<Registry, SchedulerSettingsError> {
-    Ok(Registry::new().with(SessionExpiry::new(
-        settings.session_expiry_schedule()?,
-        session_max_age,
-    )))
+    Ok(Registry::new()
+        .with(PeriodCut::new(settings.cut_time()?, settings.cut_grace()))
+        .with(SessionExpiry::new(
+            settings.session_expiry_schedule()?,
+            session_max_age,
+        )))
 }

@@ -6,6 +6,7 @@ mod common;
 mod jobs;
 mod leases;
 mod manual;
+mod period_cut;
 
 use chrono::Duration;
 use common::{at, count_rows, runs, scheduler_at, tenant};
