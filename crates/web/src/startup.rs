@@ -4,6 +4,7 @@
 use crate::auth::csrf::LoginCsrf;
 use crate::monitoring::Observer;
 use crate::routes;
+use crate::routes::table::RouteEntry;
 use crate::serving::ConnectionLimits;
 use crate::settings::HttpSettings;
 use crate::state::AppState;
@@ -31,6 +32,7 @@ pub struct Application {
     router: Router,
     store: Store,
     limits: ConnectionLimits,
+    routes: Vec<RouteEntry>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -75,12 +77,14 @@ impl Application {
         let login_csrf = LoginCsrf::new(&login_secret(&store, &http).await?);
         let state = AppState::new(store.clone(), http, accounts, login_csrf);
         let observer = crate::monitoring::Observer::new(store.clone());
-        let router = with_layers(routes::router(state.clone()), state.http(), observer);
+        let (router, routes) = routes::router(state.clone());
+        let router = with_layers(router, state.http(), observer);
         Ok(Application {
             listener,
             router,
             store,
             limits: state.http().connection_limits(),
+            routes,
         })
     }
 
@@ -92,6 +96,11 @@ impl Application {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Every method and path template served, sorted by path.
+    pub fn routes(&self) -> &[RouteEntry] {
+        &self.routes
     }
 
     /// Serves until `shutdown` completes, then finishes in-flight requests.

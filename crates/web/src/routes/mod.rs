@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod health;
+pub mod table;
 pub mod v1;
 
 use crate::auth::{api_key, session};
@@ -12,10 +13,12 @@ use axum::Router;
 use axum::extract::Request;
 use axum::middleware;
 use axum::response::Response;
-use axum::routing::{get, post};
+use table::{RouteEntry, Routes, get, post};
 
-pub fn router(state: AppState) -> Router {
-    let back_office = Router::new()
+/// The router, and the table of every method and path template it serves (for the fuzz test's
+/// "every route" check).
+pub fn router(state: AppState) -> (Router, Vec<RouteEntry>) {
+    let back_office = Routes::new()
         .route("/", get(dashboard::show))
         .route("/usuarios", get(users::list).post(users::create))
         .route("/usuarios/{id}", post(users::update))
@@ -49,7 +52,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route_layer(middleware::from_fn_with_state(state.clone(), session::gate));
 
-    let api = Router::new()
+    let api = Routes::new()
         .route("/v1/tenant", get(v1::tenant::get))
         .route("/v1/users", get(v1::users::list).post(v1::users::create))
         .route(
@@ -101,7 +104,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/exports/payments.csv", get(v1::exports::payments))
         .route_layer(middleware::from_fn_with_state(state.clone(), api_key::gate));
 
-    Router::new()
+    let (router, table) = Routes::new()
         .route("/login", get(login::show).post(login::submit))
         .route("/healthz", get(health::alive))
         .route("/readyz", get(health::ready))
@@ -109,8 +112,8 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/{file}", get(assets::serve))
         .merge(back_office)
         .merge(api)
-        .fallback(not_found)
-        .with_state(state)
+        .into_parts();
+    (router.fallback(not_found).with_state(state), table)
 }
 
 async fn not_found(request: Request) -> Response {

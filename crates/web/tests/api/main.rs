@@ -12,6 +12,7 @@ mod edge;
 mod error_events;
 mod errors;
 mod exports;
+mod fuzz;
 mod health;
 mod isolation;
 mod loans;

@@ -8,17 +8,16 @@ pub mod products;
 
 use crate::error::PageError;
 use crate::pages::catalogue;
+use crate::routes::table::{Routes, get, post};
 use crate::state::AppState;
-use axum::Router;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use credinet_core::money::Money;
 use credinet_lending::LendingError;
 
 /// The lending screens; the caller puts them behind the session gate.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes<AppState> {
+    Routes::new()
         .route("/clientes", get(clients::list).post(clients::create))
         .route("/clientes/exportar.csv", get(clients::export))
         .route("/clientes/{id}", get(clients::show).post(clients::update))

@@ -21,6 +21,7 @@ use credinet_store::repo::tenants::Tenant;
 use credinet_store::repo::users::StaffUser;
 use credinet_store::testing::TestDb;
 use credinet_store::{Store, StoreSettings};
+use credinet_web::routes::table::RouteEntry;
 use credinet_web::{Application, HttpSettings};
 use reqwest::redirect::Policy;
 use std::io::IsTerminal;
@@ -34,6 +35,8 @@ pub struct TestApp {
     pub app_store: Store,
     /// The database the app serves, for a second process (the CLI) to connect to.
     pub database_url: String,
+    /// Every method and path template the app serves.
+    pub routes: Vec<RouteEntry>,
 }
 
 impl TestApp {
@@ -58,11 +61,13 @@ impl TestApp {
             .expect("the app builds");
         let base = format!("http://{}", app.local_addr());
         let app_store = app.store().clone();
+        let routes = app.routes().to_vec();
         tokio::spawn(app.serve(std::future::pending()));
         TestApp {
             base,
             app_store,
             database_url: db.url,
+            routes,
         }
     }
 
