@@ -1,5 +1,7 @@
 //! One run: do the job (in a task of its own, so a panic is a failed run, not a dead scheduler), keep
-//! the lease while it works, record how it ended and announce it in the same transaction.
+//! the lease while it works, record how it ended and announce it in the same transaction: in the
+//! tenant's outbox (`domain_event`) for a per-tenant job, in the installation's (`system_event`) for a
+//! system job.
 
 use super::{LEASE_LENGTH, Scheduler};
 use crate::job::{Job, JobError, RunContext};
@@ -10,6 +12,7 @@ use credinet_store::StoreError;
 use credinet_store::repo::events::{self, NewEvent};
 use credinet_store::repo::job_leases::{self, Lease};
 use credinet_store::repo::job_runs::{self, Ending, RunStatus, RunTrigger};
+use credinet_store::repo::notify::system_events::{self, NewSystemEvent};
 use credinet_store::repo::tenants::Tenant;
 use std::sync::Arc;
 
@@ -64,14 +67,22 @@ impl Scheduler {
         }
         let now = self.store.now();
         let tx = self.store.write().await?;
-        if let Some(tenant) = tenant {
-            events::append(
-                &tx,
-                tenant.id,
-                event(job.name(), tenant, id, due, trigger, &ending),
-                now,
-            )
-            .await?;
+        let event = event(job.name(), tenant, id, due, trigger, &ending);
+        match tenant {
+            Some(tenant) => {
+                events::append(&tx, tenant.id, event, now).await?;
+            }
+            // A system job has no tenant, and `domain_event.tenant_id` is NOT NULL: its outcome goes to
+            // the installation's events, which the notifier routes to the system's channels (ADR 16).
+            None => {
+                let event = NewSystemEvent {
+                    kind: event.kind.as_str().to_string(),
+                    entity: event.entity.to_string(),
+                    entity_id: event.entity_id,
+                    payload: event.payload,
+                };
+                system_events::append(&tx, event, now).await?;
+            }
         }
         job_runs::finish(&tx, id, ending, now).await?;
         tx.commit().await?;
@@ -79,10 +90,11 @@ impl Scheduler {
     }
 }
 
-/// `scheduler_executed` with the summary, or `scheduler_failed` with the error, for the notifier.
+/// `scheduler_executed` with the summary, or `scheduler_failed` with the error, for the notifier. A
+/// per-tenant run names its tenant and the due instant in the tenant's local time too.
 fn event(
     job: &str,
-    tenant: &Tenant,
+    tenant: Option<&Tenant>,
     id: JobRunId,
     due: DateTime<Utc>,
     trigger: RunTrigger,
@@ -91,11 +103,13 @@ fn event(
     let mut payload = serde_json::json!({
         "job": job,
         "run_id": id.get(),
-        "tenant": tenant.slug.as_str(),
         "due": due.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        "due_local": tenant.zone.format_local_with_utc_offset(due),
         "trigger": trigger.as_str(),
     });
+    if let Some(tenant) = tenant {
+        payload["tenant"] = tenant.slug.as_str().into();
+        payload["due_local"] = tenant.zone.format_local_with_utc_offset(due).into();
+    }
     let kind = match ending {
         Ending::Succeeded { summary } => {
             payload["summary"] = summary.clone();

@@ -9,6 +9,7 @@ use credinet_store::ManualClock;
 use credinet_store::each_backend;
 use credinet_store::repo::job_runs::{self, RunStatus};
 use credinet_store::repo::sessions::{self, NewSession};
+use credinet_store::sea_orm::{ConnectionTrait, Statement};
 use credinet_store::testing::TestDb;
 
 each_backend!(session_expiry_deletes_only_the_sessions_that_can_no_longer_be_used);
@@ -80,6 +81,38 @@ async fn session_expiry_deletes_only_the_sessions_that_can_no_longer_be_used(db:
         run.summary,
         Some(serde_json::json!({"deleted_sessions": 2}))
     );
-    // A system job has no tenant: it is announced in the log, not in a tenant's outbox.
+    // A system job has no tenant: it is announced in the installation's events, not a tenant's outbox.
     assert_eq!(count_rows(&store, "domain_event").await, 0);
+    let announced = store
+        .db()
+        .query_one_raw(Statement::from_string(
+            store.backend(),
+            "SELECT kind, entity, entity_id, payload FROM system_event",
+        ))
+        .await
+        .unwrap()
+        .expect("one system event");
+    assert_eq!(
+        announced.try_get::<String>("", "kind").unwrap(),
+        "scheduler_executed"
+    );
+    assert_eq!(
+        announced.try_get::<String>("", "entity").unwrap(),
+        "job_run"
+    );
+    assert_eq!(
+        announced
+            .try_get::<Option<String>>("", "entity_id")
+            .unwrap(),
+        Some(run.id.to_string())
+    );
+    let payload: serde_json::Value =
+        serde_json::from_str(&announced.try_get::<String>("", "payload").unwrap()).unwrap();
+    assert_eq!(payload["job"], "session_expiry");
+    assert_eq!(payload["due"], "2026-12-08T09:00:00Z");
+    assert_eq!(
+        payload["summary"],
+        serde_json::json!({"deleted_sessions": 2})
+    );
+    assert_eq!(count_rows(&store, "system_event").await, 1);
 }
