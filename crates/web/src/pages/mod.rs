@@ -7,6 +7,7 @@ pub mod chart;
 pub mod cuts;
 pub mod dashboard;
 pub mod extract;
+pub mod form;
 pub mod lending;
 pub mod login;
 pub mod reports;

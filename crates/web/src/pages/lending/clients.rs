@@ -1,10 +1,11 @@
 //! `/clientes`: search, create, detail and edit of borrowers; the client page also takes loan applications.
 
-use super::{csv_download, explain, pager, pesos};
+use super::{csv_download, explain, pager, pesos, refusal_of};
 use crate::auth::Staff;
 use crate::error::PageError;
 use crate::pages::catalogue;
 use crate::pages::extract::{PageForm, PagePath, PageQuery, blank_is_none};
+use crate::pages::form::Form;
 use crate::pages::{Chrome, local, render};
 use crate::routes::v1::exports::all_pages;
 use crate::state::AppState;
@@ -39,7 +40,8 @@ struct ClientsPage {
     total: u64,
     pages: Vec<(String, u64, bool)>,
     can_write: bool,
-    error: Option<String>,
+    /// The new-client form: empty, or as it was sent and refused.
+    form: Form,
 }
 
 #[derive(Deserialize, Default)]
@@ -54,14 +56,14 @@ pub async fn list(
     staff: Staff,
     PageQuery(q): PageQuery<ListQuery>,
 ) -> Result<Response, PageError> {
-    list_page(&state, &staff, q, None, StatusCode::OK).await
+    list_page(&state, &staff, q, Form::default(), StatusCode::OK).await
 }
 
 async fn list_page(
     state: &AppState,
     staff: &Staff,
     q: ListQuery,
-    error: Option<String>,
+    form: Form,
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let current = q.p.unwrap_or(1).clamp(1, MAX_PAGE_NUMBER);
@@ -84,7 +86,7 @@ async fn list_page(
         total: page.total,
         pages: pager(page.total, PER_PAGE, current),
         can_write: staff.role.can_manage_clients(),
-        error,
+        form,
     };
     render(&view).map(|r| (status, r).into_response())
 }
@@ -99,7 +101,7 @@ fn row(staff: &Staff, c: Client) -> Row {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 pub struct ClientForm {
     full_name: String,
     phone: String,
@@ -116,13 +118,58 @@ pub struct ClientForm {
 }
 
 impl ClientForm {
-    fn input(self) -> Result<ClientInput, String> {
+    /// The form as it was typed, to show it again when it is refused.
+    fn typed(&self) -> Form {
+        Form::with([
+            ("full_name", self.full_name.as_str()),
+            ("phone", &self.phone),
+            ("curp", &self.curp),
+            ("rfc", &self.rfc),
+            ("birth_date", &self.birth_date),
+            ("address", &self.address),
+            ("notes", &self.notes),
+        ])
+    }
+
+    /// The form of a saved client, to edit it.
+    fn of(client: &Client) -> Form {
+        Form::with([
+            ("full_name", client.full_name.clone()),
+            ("phone", client.phone.as_str().to_string()),
+            (
+                "curp",
+                client
+                    .curp
+                    .as_ref()
+                    .map(|c| c.as_str().to_string())
+                    .unwrap_or_default(),
+            ),
+            (
+                "rfc",
+                client
+                    .rfc
+                    .as_ref()
+                    .map(|r| r.as_str().to_string())
+                    .unwrap_or_default(),
+            ),
+            (
+                "birth_date",
+                client.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+            ),
+            ("address", client.address.clone().unwrap_or_default()),
+            ("notes", client.notes.clone().unwrap_or_default()),
+        ])
+    }
+
+    fn input(self) -> Result<ClientInput, Form> {
         let birth_date = match self.birth_date.trim() {
             "" => None,
-            raw => Some(
-                NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-                    .map_err(|_| "La fecha de nacimiento no es una fecha válida.".to_string())?,
-            ),
+            raw => Some(NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
+                self.typed().refused(
+                    Some("birth_date"),
+                    "La fecha de nacimiento no es una fecha válida.".to_string(),
+                )
+            })?),
         };
         let some = |s: String| Some(s).filter(|v| !v.trim().is_empty());
         Ok(ClientInput {
@@ -143,18 +190,19 @@ pub async fn create(
     PageForm(form): PageForm<ClientForm>,
 ) -> Result<Response, PageError> {
     staff.require(staff.role.can_manage_clients(), "registrar clientes")?;
-    let failed = |message: String| {
+    let typed = form.typed();
+    let failed = |form: Form| {
         list_page(
             &state,
             &staff,
             ListQuery::default(),
-            Some(message),
+            form,
             StatusCode::UNPROCESSABLE_ENTITY,
         )
     };
     let input = match form.input() {
         Ok(input) => input,
-        Err(message) => return failed(message).await,
+        Err(refused) => return failed(refused).await,
     };
     match clients::create(state.store(), staff.tenant.id, input, staff.requester()).await {
         Ok(saved) if saved.warnings.is_empty() => {
@@ -172,12 +220,15 @@ pub async fn create(
                 &staff,
                 saved.client.id,
                 warnings,
-                None,
+                Refused::Nothing,
                 StatusCode::CREATED,
             )
             .await
         }
-        Err(e) => failed(explain(e)?).await,
+        Err(e) => {
+            let (field, message) = refusal_of(e)?;
+            failed(typed.refused(field, message)).await
+        }
     }
 }
 
@@ -198,8 +249,18 @@ struct ClientPage {
     loans: Vec<LoanRow>,
     products: Vec<(i64, String)>,
     warnings: Vec<String>,
-    error: Option<String>,
+    /// The loan application form: empty, or as it was sent and refused.
+    apply: Form,
+    /// The client's data to edit: the saved data, or what was sent and refused.
+    edit: Form,
     can_write: bool,
+}
+
+/// Which of the client page's forms, if any, comes back refused.
+pub(super) enum Refused {
+    Nothing,
+    Application(Form),
+    Edit(Form),
 }
 
 pub async fn show(
@@ -207,7 +268,15 @@ pub async fn show(
     staff: Staff,
     PagePath(id): PagePath<ClientId>,
 ) -> Result<Response, PageError> {
-    client_page(&state, &staff, id, Vec::new(), None, StatusCode::OK).await
+    client_page(
+        &state,
+        &staff,
+        id,
+        Vec::new(),
+        Refused::Nothing,
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub(crate) fn not_found(e: credinet_lending::LendingError) -> PageError {
@@ -222,7 +291,7 @@ pub(super) async fn client_page(
     staff: &Staff,
     id: ClientId,
     warnings: Vec<String>,
-    error: Option<String>,
+    refused: Refused,
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let client = clients::get(state.store(), staff.tenant.id, id)
@@ -256,6 +325,11 @@ pub(super) async fn client_page(
         .into_iter()
         .map(|p| (p.id.get(), p.name))
         .collect();
+    let (apply, edit) = match refused {
+        Refused::Nothing => (Form::default(), ClientForm::of(&client)),
+        Refused::Application(form) => (form, ClientForm::of(&client)),
+        Refused::Edit(form) => (Form::default(), form),
+    };
     let view = ClientPage {
         chrome: Chrome::new(staff, "/clientes"),
         birth_date: client
@@ -266,7 +340,8 @@ pub(super) async fn client_page(
         loans,
         products,
         warnings,
-        error,
+        apply,
+        edit,
         can_write: staff.role.can_manage_clients(),
     };
     render(&view).map(|r| (status, r).into_response())
@@ -279,19 +354,20 @@ pub async fn update(
     PageForm(form): PageForm<ClientForm>,
 ) -> Result<Response, PageError> {
     staff.require(staff.role.can_manage_clients(), "modificar clientes")?;
+    let typed = form.typed();
+    let failed = |form: Form| {
+        client_page(
+            &state,
+            &staff,
+            id,
+            Vec::new(),
+            Refused::Edit(form),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
     let input = match form.input() {
         Ok(input) => input,
-        Err(message) => {
-            return client_page(
-                &state,
-                &staff,
-                id,
-                Vec::new(),
-                Some(message),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
+        Err(refused) => return failed(refused).await,
     };
     match clients::update(state.store(), staff.tenant.id, id, input, staff.requester()).await {
         Ok(saved) => {
@@ -300,18 +376,19 @@ pub async fn update(
                 .iter()
                 .map(catalogue::client_warning)
                 .collect();
-            client_page(&state, &staff, id, warnings, None, StatusCode::OK).await
-        }
-        Err(e) => {
             client_page(
                 &state,
                 &staff,
                 id,
-                Vec::new(),
-                Some(explain(e)?),
-                StatusCode::UNPROCESSABLE_ENTITY,
+                warnings,
+                Refused::Nothing,
+                StatusCode::OK,
             )
             .await
+        }
+        Err(e) => {
+            let (field, message) = refusal_of(e)?;
+            failed(typed.refused(field, message)).await
         }
     }
 }

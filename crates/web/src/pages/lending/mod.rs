@@ -13,7 +13,8 @@ use crate::state::AppState;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use credinet_core::money::Money;
-use credinet_lending::LendingError;
+use credinet_core::text::{Field, TextError};
+use credinet_lending::{LendingError, Refusal};
 
 /// The lending screens; the caller puts them behind the session gate.
 pub fn routes() -> Routes<AppState> {
@@ -72,6 +73,63 @@ pub fn explain(e: LendingError) -> Result<String, PageError> {
             "Su usuario no puede hacer esto.".into()
         }
     })
+}
+
+/// A lending error as a form's refusal: the Spanish sentence and the form field (its `name`) it is about,
+/// so the page shows it next to that field; `None` where it is about the request as a whole.
+pub fn refusal_of(e: LendingError) -> Result<(Option<&'static str>, String), PageError> {
+    let field = match &e {
+        LendingError::Refused(r) => refused_field(r),
+        LendingError::AbovePayoff { .. } => Some("amount"),
+        _ => None,
+    };
+    Ok((field, explain(e)?))
+}
+
+/// The form field a refusal is about, named as the back-office forms name their inputs.
+fn refused_field(r: &Refusal) -> Option<&'static str> {
+    Some(match r {
+        Refusal::Text(e) => text_field(e),
+        Refusal::Phone(_) => "phone",
+        Refusal::Curp(_) => "curp",
+        Refusal::Rfc(_) => "rfc",
+        Refusal::NonPositivePrincipal(_) => "principal",
+        Refusal::ProductRetired(_) => "product",
+        Refusal::DisbursedInFuture { .. } => "disbursed_on",
+        Refusal::ReasonRequired => "reason",
+        Refusal::NonPositivePayment(_) => "amount",
+        Refusal::PaidInFuture { .. } | Refusal::PaidBeforeDisbursement { .. } => "paid_on",
+        Refusal::Schedule(_)
+        | Refusal::Terms(_)
+        | Refusal::Allocation(_)
+        | Refusal::CommissionTooHigh
+        | Refusal::OwnApplication
+        | Refusal::TakesNoPayments { .. }
+        | Refusal::AlreadyReversed(_) => return None,
+    })
+}
+
+/// The form field of a typed text's refusal.
+pub fn text_field(e: &TextError) -> &'static str {
+    let field = match e {
+        TextError::Required(f) | TextError::NothingVisible(f) => f,
+        TextError::TooLong { field, .. }
+        | TextError::ControlCharacter { field, .. }
+        | TextError::DirectionControl { field, .. } => field,
+    };
+    match field {
+        Field::FullName => "full_name",
+        Field::Curp => "curp",
+        Field::Rfc => "rfc",
+        Field::Address => "address",
+        Field::Notes => "notes",
+        Field::Search => "q",
+        Field::Reference => "reference",
+        Field::Reason => "reason",
+        Field::ProductName | Field::HolidayName | Field::KeyName => "name",
+        Field::Email => "email",
+        Field::LegalName => "legal_name",
+    }
 }
 
 fn status_es(raw: &str) -> &'static str {

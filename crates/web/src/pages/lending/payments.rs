@@ -1,12 +1,13 @@
 //! Payments on screen: register (cashier), reverse (manager), and the payment list with its export.
 
 use super::clients::not_found;
-use super::loans::{done, loan_page};
-use super::{csv_download, explain, pager, pesos};
+use super::loans::{Refused, done, loan_page};
+use super::{csv_download, explain, pager, pesos, refusal_of};
 use crate::auth::Staff;
 use crate::error::PageError;
 use crate::pages::catalogue;
 use crate::pages::extract::{PageForm, PagePath, PageQuery, blank_is_none};
+use crate::pages::form::Form;
 use crate::pages::{Chrome, render};
 use crate::routes::v1::exports::all_pages;
 use crate::state::AppState;
@@ -42,29 +43,41 @@ pub async fn register(
     PageForm(form): PageForm<PaymentForm>,
 ) -> Result<Response, PageError> {
     staff.require(staff.role.can_register_payments(), "registrar pagos")?;
-    let failed = |message: String| {
+    let typed = Form::with([
+        ("amount", form.amount.as_str()),
+        ("paid_on", &form.paid_on),
+        ("method", &form.method),
+        ("reference", &form.reference),
+    ]);
+    let failed = |field: Option<&'static str>, message: String| {
         loan_page(
             &state,
             &staff,
             loan,
             None,
-            Some(message),
+            Refused::Payment(typed.clone().refused(field, message)),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
     };
     let amount = match Money::parse(&form.amount) {
         Ok(m) => m,
-        Err(e) => return failed(catalogue::money("el importe", &e)).await,
+        Err(e) => return failed(Some("amount"), catalogue::money("el importe", &e)).await,
     };
     let paid_on = match form.paid_on.trim() {
         "" => None,
         raw => match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
             Ok(d) => Some(d),
-            Err(_) => return failed("La fecha del pago no es una fecha válida.".into()).await,
+            Err(_) => {
+                return failed(
+                    Some("paid_on"),
+                    "La fecha del pago no es una fecha válida.".into(),
+                )
+                .await;
+            }
         },
     };
     let Some(method) = PaymentMethod::parse(&form.method) else {
-        return failed("Elija la forma de pago de la lista.".into()).await;
+        return failed(Some("method"), "Elija la forma de pago de la lista.".into()).await;
     };
     let some = |s: String| Some(s.trim().to_string()).filter(|v| !v.is_empty());
     let idempotency_key = match some(form.idempotency_key)
@@ -75,6 +88,7 @@ pub async fn register(
         Some(Ok(key)) => Some(key),
         Some(Err(_)) => {
             return failed(
+                None,
                 "El folio de operación del formulario no es válido; recargue la página.".into(),
             )
             .await;
@@ -90,7 +104,10 @@ pub async fn register(
     };
     match payments::register(state.store(), staff.tenant.id, input, staff.requester()).await {
         Ok(_) => Ok(done(loan, "pago")),
-        Err(e) => failed(explain(e)?).await,
+        Err(e) => {
+            let (field, message) = refusal_of(e)?;
+            failed(field, message).await
+        }
     }
 }
 
@@ -119,7 +136,7 @@ pub async fn reverse(
                 &staff,
                 loan,
                 None,
-                Some(explain(e)?),
+                Refused::Action(explain(e)?),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await

@@ -1,12 +1,13 @@
 //! The back office as its users meet it: pages read as a cashier, a manager or an admin would, with the
 //! links the pages themselves offer and the input people really type.
 
+mod forms;
 mod payments_list;
 mod roles;
 mod spanish;
 
 use crate::helpers::Lender;
-use crate::helpers::TestApp;
+use crate::helpers::{Reply, RequestExt, TestApp};
 use credinet_core::role::Role;
 
 /// A browser signed in as a new user of `role` in the lender's tenant.
@@ -17,6 +18,22 @@ pub async fn staff_browser(app: &TestApp, l: &Lender, role: Role) -> reqwest::Cl
     app.signed_in(&browser, l.tenant.slug.as_str(), &email)
         .await;
     browser
+}
+
+/// A form sent from a page, and the page the browser shows after it: the answer itself, or where a
+/// redirect (post/redirect/get) leads.
+pub async fn submit(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    path: &str,
+    form: &[(&str, &str)],
+) -> Reply {
+    let answer = browser.post(app.url(path)).form(form).reply().await;
+    if answer.status.is_redirection() {
+        let to = answer.header("location").to_string();
+        return app.visit(browser, &to).await;
+    }
+    answer
 }
 
 /// The `href`s of the links on a page, with `&amp;` read back as `&`.

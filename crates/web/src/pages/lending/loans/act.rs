@@ -2,7 +2,7 @@
 
 use super::super::explain;
 use super::done;
-use super::show::loan_page;
+use super::show::{Refused, loan_page};
 use crate::auth::Staff;
 use crate::error::PageError;
 use crate::pages::extract::{PageForm, PagePath};
@@ -91,7 +91,7 @@ pub async fn act(
                 &staff,
                 id,
                 None,
-                Some(explain(e)?),
+                Refused::Action(explain(e)?),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await

@@ -1,13 +1,14 @@
 //! Applying for a loan from the client's page.
 
-use super::super::clients::client_page;
-use super::super::explain;
+use super::super::clients::{Refused, client_page};
+use super::super::{explain, refusal_of};
 use super::done;
-use super::show::loan_page;
+use super::show::{Refused as LoanRefused, loan_page};
 use crate::auth::Staff;
 use crate::error::PageError;
 use crate::pages::catalogue;
 use crate::pages::extract::{PageForm, PagePath};
+use crate::pages::form::Form;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -31,19 +32,23 @@ pub async fn apply(
     PageForm(form): PageForm<ApplyForm>,
 ) -> Result<Response, PageError> {
     staff.require(staff.role.can_manage_clients(), "solicitar préstamos")?;
-    let failed = |message: String| {
+    let typed = Form::with([
+        ("product", form.product.to_string()),
+        ("principal", form.principal.clone()),
+    ]);
+    let failed = |field: Option<&'static str>, message: String| {
         client_page(
             &state,
             &staff,
             client,
             Vec::new(),
-            Some(message),
+            Refused::Application(typed.clone().refused(field, message)),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
     };
     let principal = match Money::parse(&form.principal) {
         Ok(m) => m,
-        Err(e) => return failed(catalogue::money("el monto", &e)).await,
+        Err(e) => return failed(Some("principal"), catalogue::money("el monto", &e)).await,
     };
     let by = staff.requester();
     let input = LoanInput {
@@ -53,7 +58,10 @@ pub async fn apply(
     };
     let draft = match loans::create_draft(state.store(), staff.tenant.id, input, by).await {
         Ok(loan) => loan,
-        Err(e) => return failed(explain(e)?).await,
+        Err(e) => {
+            let (field, message) = refusal_of(e)?;
+            return failed(field, message).await;
+        }
     };
     let submitted = loans::submit(state.store(), staff.tenant.id, draft.id, by).await;
     match submitted {
@@ -64,7 +72,7 @@ pub async fn apply(
                 &staff,
                 draft.id,
                 None,
-                Some(explain(e)?),
+                LoanRefused::Action(explain(e)?),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await

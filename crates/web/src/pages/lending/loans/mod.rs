@@ -10,8 +10,8 @@ mod statement;
 pub use act::act;
 pub use apply::apply;
 pub use list::{export, list, queue};
-pub(super) use show::loan_page;
 pub use show::show;
+pub(super) use show::{Refused, loan_page};
 pub use statement::{pdf as statement_pdf, show as statement};
 
 use axum::response::{IntoResponse, Redirect, Response};

@@ -6,6 +6,7 @@ use super::super::pesos;
 use crate::auth::Staff;
 use crate::error::PageError;
 use crate::pages::extract::{PagePath, PageQuery};
+use crate::pages::form::Form;
 use crate::pages::{Chrome, render};
 use crate::routes::v1::exports::all_pages;
 use crate::state::AppState;
@@ -122,7 +123,17 @@ struct LoanPage {
     /// A fresh key per rendered form: a double click or a resent form registers one payment.
     payment_key: String,
     notice: Option<String>,
+    /// A refusal of an action on the loan (approve, disburse, reverse…), shown above the actions.
     error: Option<String>,
+    /// The payment form: today's date and cash, or what was sent and refused.
+    payment: Form,
+}
+
+/// What comes back refused to the loan page: the payment form with what was typed, or an action.
+pub(in crate::pages::lending) enum Refused {
+    Nothing,
+    Payment(Form),
+    Action(String),
 }
 
 fn method_es(raw: &str) -> &'static str {
@@ -139,7 +150,7 @@ pub(in crate::pages::lending) async fn loan_page(
     staff: &Staff,
     id: LoanId,
     notice: Option<String>,
-    error: Option<String>,
+    refused: Refused,
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let tenant = staff.tenant.id;
@@ -228,6 +239,18 @@ pub(in crate::pages::lending) async fn loan_page(
             outstanding: pesos(i.outstanding),
         })
         .collect();
+    let today = staff
+        .tenant
+        .zone
+        .local_date(state.store().now())
+        .to_string();
+    let (error, payment) = match refused {
+        Refused::Nothing => (None, None),
+        Refused::Payment(form) => (None, Some(form)),
+        Refused::Action(message) => (Some(message), None),
+    };
+    let payment =
+        payment.unwrap_or_else(|| Form::with([("paid_on", today.as_str()), ("method", "cash")]));
     let view = LoanPage {
         chrome: Chrome::new(staff, "/prestamos"),
         id: loan.id.get(),
@@ -279,14 +302,11 @@ pub(in crate::pages::lending) async fn loan_page(
         can_write_off: s == LoanStatus::Disbursed && role.can_approve_loans(),
         can_pay: s == LoanStatus::Disbursed && role.can_register_payments(),
         can_reverse: role.can_reverse_payments(),
-        today: staff
-            .tenant
-            .zone
-            .local_date(state.store().now())
-            .to_string(),
+        today,
         payment_key: format!("web-{}", credinet_accounts::token::random_token()),
         notice,
         error,
+        payment,
     };
     render(&view).map(|r| (status, r).into_response())
 }
@@ -317,5 +337,5 @@ pub async fn show(
     PageQuery(q): PageQuery<Notice>,
 ) -> Result<Response, PageError> {
     let notice = q.aviso.as_deref().and_then(notice_text).map(str::to_string);
-    loan_page(&state, &staff, id, notice, None, StatusCode::OK).await
+    loan_page(&state, &staff, id, notice, Refused::Nothing, StatusCode::OK).await
 }
