@@ -56,6 +56,10 @@ pub struct Ids {
     pub loan_to_disburse: i64,
     pub loan_to_write_off: i64,
     pub audit_entry: i64,
+    /// What the back-office forms spend: a key to revoke, a loan to approve, a payment to reverse.
+    pub page_key: i64,
+    pub page_loan_to_approve: i64,
+    pub page_payment: i64,
 }
 
 /// One tenant with the fixture, built through `/v1` itself.
@@ -71,8 +75,11 @@ pub async fn fixture(app: &TestApp) -> (Ids, Keys) {
         .await
         .id
         .get();
-    let key = app
-        .post(
+    // The back office's signed-in administrator, and the account the login form is fuzzed against.
+    app.user(&tenant, "admin@fuzz.mx", Role::Admin).await;
+    app.user(&tenant, "entrada@fuzz.mx", Role::Viewer).await;
+    let new_key = || async {
+        app.post(
             "/v1/api-keys",
             &keys.admin,
             json!({"name": "blanco", "role": "viewer"}),
@@ -80,8 +87,11 @@ pub async fn fixture(app: &TestApp) -> (Ids, Keys) {
         .await
         .assert_status(201)
         .json()["id"]
-        .as_i64()
-        .unwrap();
+            .as_i64()
+            .unwrap()
+    };
+    let key = new_key().await;
+    let page_key = new_key().await;
     let product = app
         .product(
             &keys.admin,
@@ -119,7 +129,9 @@ pub async fn fixture(app: &TestApp) -> (Ids, Keys) {
     let loan_to_reject = loan("submitted").await;
     let loan_to_disburse = loan("approved").await;
     let loan_to_write_off = loan("disbursed").await;
+    let page_loan_to_approve = loan("submitted").await;
     let payment = app.pay(paid_loan, "100.00", &keys.cashier).await;
+    let page_payment = app.pay(paid_loan, "50.00", &keys.cashier).await;
     let audit = app.get_json("/v1/audit?per_page=1", &keys.admin).await;
     let ids = Ids {
         user,
@@ -134,12 +146,15 @@ pub async fn fixture(app: &TestApp) -> (Ids, Keys) {
         loan_to_disburse,
         loan_to_write_off,
         audit_entry: audit["items"][0]["id"].as_i64().unwrap(),
+        page_key,
+        page_loan_to_approve,
+        page_payment,
     };
     (ids, keys)
 }
 
 /// The fields of a valid JSON body (values as JSON text), from the fixture's ids.
-type Fields = fn(&Ids) -> Vec<(&'static str, String)>;
+pub type Fields = fn(&Ids) -> Vec<(&'static str, String)>;
 
 /// A route under fuzz and its valid request.
 pub struct Endpoint {
@@ -202,13 +217,6 @@ fn write(
 
 fn s(v: &str) -> String {
     inputs::string(v)
-}
-
-/// Whether a route is one of `/v1` or the public ones beside it (health, assets), fuzzed here.
-pub fn is_api(path: &str) -> bool {
-    ["/v1/", "/healthz", "/readyz", "/assets/"]
-        .iter()
-        .any(|prefix| path.starts_with(prefix))
 }
 
 /// Every `/v1` operation and public route.

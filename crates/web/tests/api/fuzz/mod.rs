@@ -16,6 +16,7 @@
 //! `CREDINET_FUZZ_SEED` the seed (default [`DEFAULT_SEED`]); a failure prints both and the case.
 
 mod api;
+mod forms;
 mod inputs;
 
 use crate::helpers::TestApp;
@@ -47,6 +48,11 @@ pub struct Case {
 
 pub enum Body {
     None,
+    /// A form, urlencoded, with the session's CSRF token added when `csrf`.
+    Form {
+        fields: Vec<(String, String)>,
+        csrf: bool,
+    },
     /// Bytes sent with this content type (or none).
     Raw {
         content_type: Option<&'static str>,
@@ -60,6 +66,18 @@ pub enum Credential {
     Nobody,
     /// An API key of this role, of the fuzzed tenant.
     Key(api::Who),
+    /// The signed-in administrator's browser.
+    Session,
+    /// A second browser of the same administrator, for the form that ends its session.
+    SecondSession,
+    /// A browser that has just opened the login form (and holds its CSRF cookie).
+    LoginForm,
+}
+
+/// A browser and the CSRF token its pages carry.
+struct Browser {
+    client: reqwest::Client,
+    csrf: String,
 }
 
 /// What an app answered, reduced to what must be equal on every backend.
@@ -77,12 +95,29 @@ struct Target {
     app: TestApp,
     client: reqwest::Client,
     keys: api::Keys,
+    session: Browser,
+    second: Browser,
 }
 
 impl Target {
     async fn send(&self, case: &Case) -> Result<(Answer, String), String> {
         let url = self.app.url(&case.target);
-        let mut request = self.client.request(case.method.clone(), url);
+        let login_form;
+        let login_token: String;
+        let (client, csrf) = match case.credential {
+            Credential::Nobody | Credential::Key(_) => (&self.client, ""),
+            Credential::Session => (&self.session.client, self.session.csrf.as_str()),
+            Credential::SecondSession => (&self.second.client, self.second.csrf.as_str()),
+            Credential::LoginForm => {
+                login_form = self.app.browser();
+                let page = login_form.get(self.app.url("/login")).send().await;
+                let page = page.map_err(|e| format!("no login form: {e}"))?;
+                let html = page.text().await.map_err(|e| format!("login form: {e}"))?;
+                login_token = crate::helpers::hidden_csrf(&html);
+                (&login_form, login_token.as_str())
+            }
+        };
+        let mut request = client.request(case.method.clone(), url);
         if let Credential::Key(who) = case.credential {
             request = request.bearer_auth(self.keys.secret(who));
         }
@@ -98,6 +133,13 @@ impl Target {
                 request = request.header("content-type", *kind);
             }
             request = request.body(bytes.clone());
+        }
+        if let Body::Form { fields, csrf: with } = &case.body {
+            let mut fields = fields.clone();
+            if *with {
+                fields.push(("csrf_token".into(), csrf.to_string()));
+            }
+            request = request.form(&fields);
         }
         let response = request
             .send()
@@ -132,6 +174,13 @@ impl fmt::Display for Case {
         )?;
         for (name, value) in &self.headers {
             write!(f, "\n  {name}: {value:?}")?;
+        }
+        if let Body::Form { fields, csrf } = &self.body {
+            write!(f, "\n  form (with the CSRF token: {csrf}):")?;
+            for (name, value) in fields {
+                let shown: String = value.chars().take(100).collect();
+                write!(f, " {name}={shown:?} ({} bytes)", value.len())?;
+            }
         }
         if let Body::Raw {
             content_type,
@@ -190,7 +239,6 @@ fn coverage(app: &TestApp, fuzzed: &[(Method, &'static str)]) -> Result<(), Stri
     let served: BTreeSet<(String, &str)> = app
         .routes
         .iter()
-        .filter(|r| api::is_api(r.path))
         .map(|r| (r.method.to_string(), r.path))
         .collect();
     let listed: BTreeSet<(String, &str)> =
@@ -214,13 +262,20 @@ async fn targets() -> Vec<Target> {
                 // Thousands of requests from one address in a few seconds: the per-address buckets
                 // would answer 429 at a moment that depends on each machine's speed.
                 http.sign_in_per_minute_per_ip = 1_000_000;
+                http.sign_in_per_minute_per_account = 1_000_000;
                 http.refused_keys_per_minute_per_ip = 1_000_000;
             })
             .await;
+            let empty = || Browser {
+                client: app.browser(),
+                csrf: String::new(),
+            };
             targets.push(Target {
                 backend,
                 client: app.api(),
                 keys: api::Keys::default(),
+                session: empty(),
+                second: empty(),
                 app,
             });
         }
@@ -228,7 +283,7 @@ async fn targets() -> Vec<Target> {
     targets
 }
 
-/// Every `/v1` operation, the public routes, and (next) the back office, on every backend.
+/// Every `/v1` operation, public route, back-office page and form, on every backend.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_answers_arbitrary_input_alike_on_every_backend_without_a_5xx() {
     let cases = env_number("CREDINET_FUZZ_CASES", DEFAULT_CASES as u64) as usize;
@@ -240,6 +295,12 @@ async fn every_route_answers_arbitrary_input_alike_on_every_backend_without_a_5x
     for target in &mut targets {
         let (ids, keys) = api::fixture(&target.app).await;
         target.keys = keys;
+        for browser in [&mut target.session, &mut target.second] {
+            let app = &target.app;
+            browser.csrf = app
+                .signed_in(&browser.client, "caja-fuzz", "admin@fuzz.mx")
+                .await;
+        }
         fixtures.push(ids);
     }
     // Created in the same order on a fresh database, the fixture has the same ids everywhere, so one
@@ -250,9 +311,11 @@ async fn every_route_answers_arbitrary_input_alike_on_every_backend_without_a_5x
     let ids = &fixtures[0];
 
     let endpoints = api::endpoints();
+    let pages = forms::pages();
     let fuzzed: Vec<(Method, &'static str)> = endpoints
         .iter()
         .map(|e| (e.method.clone(), e.path))
+        .chain(pages.iter().map(|p| (p.method.clone(), p.path)))
         .collect();
     if let Err(gap) = coverage(&targets[0].app, &fuzzed) {
         panic!("{gap}");
@@ -275,6 +338,19 @@ async fn every_route_answers_arbitrary_input_alike_on_every_backend_without_a_5x
             sent += 1;
         }
     }
+    for page in &pages {
+        let route = format!("{} {}", page.method, page.path);
+        for n in 0..cases {
+            let case = page.case(ids, &mut rng, n);
+            let status = check(&targets, &case, seed).await;
+            *statuses
+                .entry(route.clone())
+                .or_default()
+                .entry(status)
+                .or_default() += 1;
+            sent += 1;
+        }
+    }
     for case in api::regressions(ids) {
         check(&targets, &case, seed).await;
         sent += 1;
@@ -286,7 +362,7 @@ async fn every_route_answers_arbitrary_input_alike_on_every_backend_without_a_5x
     eprintln!(
         "fuzz: {sent} cases × {} backends over {} routes in {:.1?} (seed {seed})",
         targets.len(),
-        endpoints.len(),
+        fuzzed.len(),
         started.elapsed()
     );
 }
