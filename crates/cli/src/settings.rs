@@ -49,6 +49,7 @@ struct Flat {
     sign_in_per_minute_per_account: u32,
     refused_keys_per_minute_per_ip: u32,
     secret_key: Option<SecretKey>,
+    metrics_token: Option<SecretKey>,
     default_time_zone: String,
     session_idle_minutes: u32,
     session_max_days: u32,
@@ -91,6 +92,7 @@ impl Default for Flat {
             sign_in_per_minute_per_account: http.sign_in_per_minute_per_account,
             refused_keys_per_minute_per_ip: http.refused_keys_per_minute_per_ip,
             secret_key: http.secret_key,
+            metrics_token: http.metrics_token,
             default_time_zone: accounts.default_time_zone,
             session_idle_minutes: accounts.session_idle_minutes,
             session_max_days: accounts.session_max_days,
@@ -131,6 +133,7 @@ impl From<Flat> for Settings {
                 sign_in_per_minute_per_account: f.sign_in_per_minute_per_account,
                 refused_keys_per_minute_per_ip: f.refused_keys_per_minute_per_ip,
                 secret_key: f.secret_key,
+                metrics_token: f.metrics_token,
             },
             accounts: AccountSettings {
                 default_time_zone: f.default_time_zone,

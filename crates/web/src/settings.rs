@@ -31,6 +31,9 @@ pub struct HttpSettings {
     /// Signs the login form's CSRF cookie; at least 32 characters. Unset: a secret generated at first
     /// start and kept in the database, shared by every server of the installation.
     pub secret_key: Option<SecretKey>,
+    /// A bearer token Prometheus must send to read `/metrics`. Unset: `/metrics` answers clients on
+    /// this host only (ADR 20).
+    pub metrics_token: Option<SecretKey>,
 }
 
 /// A secret from the configuration: it never prints.
@@ -71,6 +74,7 @@ impl Default for HttpSettings {
             sign_in_per_minute_per_account: 10,
             refused_keys_per_minute_per_ip: 60,
             secret_key: None,
+            metrics_token: None,
         }
     }
 }

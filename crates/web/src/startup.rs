@@ -76,9 +76,8 @@ impl Application {
         crate::key_listener::spawn(store.clone()).await;
         let login_csrf = LoginCsrf::new(&login_secret(&store, &http).await?);
         let state = AppState::new(store.clone(), http, accounts, login_csrf);
-        let observer = crate::monitoring::Observer::new(store.clone());
         let (router, routes) = routes::router(state.clone());
-        let router = with_layers(router, state.http(), observer);
+        let router = with_layers(router, state.http(), state.observer().clone());
         Ok(Application {
             listener,
             router,

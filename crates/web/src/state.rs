@@ -1,4 +1,5 @@
 use crate::auth::csrf::LoginCsrf;
+use crate::monitoring::Observer;
 use crate::settings::HttpSettings;
 use crate::throttle::Throttles;
 use credinet_accounts::AccountSettings;
@@ -19,6 +20,7 @@ struct Inner {
     payments: PaymentQueue,
     throttles: Throttles,
     login_csrf: LoginCsrf,
+    observer: Observer,
 }
 
 impl AppState {
@@ -31,6 +33,7 @@ impl AppState {
     ) -> Self {
         let payments = PaymentQueue::spawn(store.clone());
         let throttles = Throttles::new(&http, &store);
+        let observer = Observer::new(store.clone());
         AppState {
             inner: Arc::new(Inner {
                 store,
@@ -39,6 +42,7 @@ impl AppState {
                 payments,
                 throttles,
                 login_csrf,
+                observer,
             }),
         }
     }
@@ -63,5 +67,9 @@ impl AppState {
     /// The login form's signed CSRF cookie.
     pub fn login_csrf(&self) -> &LoginCsrf {
         &self.inner.login_csrf
+    }
+    /// Request timings and `error_500` reports (the layer around every route, and `/metrics`).
+    pub fn observer(&self) -> &Observer {
+        &self.inner.observer
     }
 }

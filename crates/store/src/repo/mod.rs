@@ -15,6 +15,7 @@ pub mod job_leases;
 pub mod job_runs;
 pub mod loans;
 pub mod login_attempts;
+pub mod monitoring;
 pub mod notify;
 pub mod payment_batch;
 pub mod payments;

@@ -1,6 +1,8 @@
-//! The layer around every route that watches the answers: a 5xx becomes an `error_500` event.
+//! The layer around every route that watches the answers: each is timed for `/metrics`, and a 5xx
+//! becomes an `error_500` event.
 
 use super::error_events::{ErrorEvents, ServerError};
+use super::metrics::HttpMetrics;
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::{self, Next};
@@ -8,6 +10,7 @@ use axum::response::Response;
 use credinet_core::ids::TenantId;
 use credinet_store::Store;
 use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 
 /// Route template of a request no route matched (its raw path is never a label or in an event).
 pub const UNMATCHED: &str = "unmatched";
@@ -36,6 +39,7 @@ impl CallerTenant {
 #[derive(Clone, Debug)]
 pub struct Observer {
     errors: ErrorEvents,
+    http: HttpMetrics,
     store: Store,
 }
 
@@ -43,8 +47,14 @@ impl Observer {
     pub fn new(store: Store) -> Observer {
         Observer {
             errors: ErrorEvents::spawn(store.clone()),
+            http: HttpMetrics::default(),
             store,
         }
+    }
+
+    /// The request durations this process measured.
+    pub fn http_metrics(&self) -> &HttpMetrics {
+        &self.http
     }
 }
 
@@ -70,9 +80,13 @@ async fn observe(State(observer): State<Observer>, mut request: Request, next: N
     let caller = CallerTenant::default();
     request.extensions_mut().insert(caller.clone());
 
+    let started = Instant::now();
     let response = next.run(request).await;
 
     let status = response.status();
+    observer
+        .http
+        .observe(&method, &route, status.as_u16(), started.elapsed());
     if status.is_server_error() && !REPORTS_BY_STATUS.contains(&route.as_str()) {
         observer.errors.report(ServerError {
             method,

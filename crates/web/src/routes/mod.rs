@@ -108,6 +108,7 @@ pub fn router(state: AppState) -> (Router, Vec<RouteEntry>) {
         .route("/login", get(login::show).post(login::submit))
         .route("/healthz", get(health::alive))
         .route("/readyz", get(health::ready))
+        .route("/metrics", get(crate::monitoring::scrape::metrics))
         .route("/v1/openapi.json", get(v1::openapi::document))
         .route("/assets/{file}", get(assets::serve))
         .merge(back_office)

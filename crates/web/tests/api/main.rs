@@ -16,6 +16,7 @@ mod fuzz;
 mod health;
 mod isolation;
 mod loans;
+mod metrics;
 mod payments;
 mod products;
 mod reports;
