@@ -229,6 +229,8 @@ pub fn endpoints() -> Vec<Endpoint> {
     vec![
         public("/healthz"),
         public("/readyz"),
+        // Loopback and no metrics_token: the scrape is served (ADR 20).
+        public("/metrics"),
         public("/v1/openapi.json"),
         Endpoint {
             who: Credential::Nobody,
