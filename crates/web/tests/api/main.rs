@@ -17,6 +17,7 @@ mod health;
 mod isolation;
 mod loans;
 mod metrics;
+mod monitoring_files;
 mod payments;
 mod products;
 mod reports;
