@@ -5,6 +5,7 @@ use super::error_events::{ErrorEvents, ServerError};
 use super::metrics::HttpMetrics;
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
+use axum::http::Method;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use credinet_core::ids::TenantId;
@@ -33,6 +34,25 @@ impl CallerTenant {
     pub fn admit(&self, tenant: TenantId, slug: &str) {
         let _ = self.0.set((tenant, slug.to_string()));
     }
+}
+
+/// The method as a label: a client may send any token as a method, so only the standard ones are
+/// named and the rest are `other` (labels stay a bounded set).
+fn method_label(method: &Method) -> &'static str {
+    [
+        ("GET", Method::GET),
+        ("HEAD", Method::HEAD),
+        ("POST", Method::POST),
+        ("PUT", Method::PUT),
+        ("PATCH", Method::PATCH),
+        ("DELETE", Method::DELETE),
+        ("OPTIONS", Method::OPTIONS),
+        ("CONNECT", Method::CONNECT),
+        ("TRACE", Method::TRACE),
+    ]
+    .into_iter()
+    .find(|(_, m)| m == method)
+    .map_or("other", |(label, _)| label)
 }
 
 /// What the layer needs; cheap to clone.
@@ -69,7 +89,7 @@ async fn observe(State(observer): State<Observer>, mut request: Request, next: N
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| UNMATCHED.to_string());
-    let method = request.method().to_string();
+    let method = method_label(request.method()).to_string();
     let request_id = request
         .headers()
         .get("x-request-id")

@@ -64,6 +64,12 @@ async fn a_scrape_after_real_traffic_passes_promtool_with_bounded_labels(db: Tes
             .await
             .assert_status(200);
     }
+    // A method no one uses and a path no route knows: bounded labels, not the client's words.
+    let odd = reqwest::Method::from_bytes(b"FROBNICATE").unwrap();
+    app.api()
+        .request(odd, app.url("/no/existe/7781"))
+        .reply()
+        .await;
     // A cut months later: the portfolio gauges come from it.
     cuts::run(
         &app.app_store,
