@@ -21,5 +21,5 @@ mod settings;
 pub use job::{CatchUp, Job, JobError, JobScope, RunContext};
 pub use registry::Registry;
 pub use schedule::{CutTime, Schedule, ScheduleError};
-pub use scheduler::{JobView, Scheduler, SchedulerError};
+pub use scheduler::{JobView, Scheduler, SchedulerError, StartedRun};
 pub use settings::{SchedulerSettings, SchedulerSettingsError};

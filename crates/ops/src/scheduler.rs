@@ -14,6 +14,7 @@ mod trigger;
 
 pub use overview::JobView;
 pub use tick::TickReport;
+pub use trigger::StartedRun;
 
 use crate::registry::Registry;
 use crate::schedule::ScheduleError;

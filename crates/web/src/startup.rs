@@ -13,6 +13,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request, StatusCode};
 use credinet_accounts::AccountSettings;
 use credinet_accounts::token;
+use credinet_ops::Registry;
 use credinet_store::repo::server_secrets;
 use credinet_store::{Store, StoreError};
 use std::net::SocketAddr;
@@ -48,11 +49,13 @@ pub enum StartError {
 
 impl Application {
     /// Binds the address and builds the routes over an open store (see [`Store::open`]). From here on
-    /// the store seals audit entries in the background.
+    /// the store seals audit entries in the background. `jobs` are the scheduler's jobs of this
+    /// configuration (`credinet_ops::jobs::standard`), shown and run by hand on the jobs page.
     pub async fn build(
         store: Store,
         http: HttpSettings,
         accounts: AccountSettings,
+        jobs: Registry,
     ) -> Result<Application, StartError> {
         let listener = TcpListener::bind(http.bind)
             .await
@@ -75,7 +78,7 @@ impl Application {
         crate::wal::spawn_checkpointer(store.clone()).await;
         crate::key_listener::spawn(store.clone()).await;
         let login_csrf = LoginCsrf::new(&login_secret(&store, &http).await?);
-        let state = AppState::new(store.clone(), http, accounts, login_csrf);
+        let state = AppState::new(store.clone(), http, accounts, login_csrf, jobs);
         let (router, routes) = routes::router(state.clone());
         let router = with_layers(router, state.http(), state.observer().clone());
         Ok(Application {

@@ -4,6 +4,7 @@ use crate::settings::HttpSettings;
 use crate::throttle::Throttles;
 use credinet_accounts::AccountSettings;
 use credinet_lending::payments::PaymentQueue;
+use credinet_ops::{Registry, Scheduler};
 use credinet_store::Store;
 use std::sync::Arc;
 
@@ -21,16 +22,20 @@ struct Inner {
     throttles: Throttles,
     login_csrf: LoginCsrf,
     observer: Observer,
+    scheduler: Scheduler,
 }
 
 impl AppState {
-    /// `login_csrf` signs the login form's cookie with the installation's secret (see `startup`).
+    /// `login_csrf` signs the login form's cookie with the installation's secret (see `startup`);
+    /// `jobs` are the jobs `serve` runs, which the jobs page shows and runs by hand.
     pub fn new(
         store: Store,
         http: HttpSettings,
         accounts: AccountSettings,
         login_csrf: LoginCsrf,
+        jobs: Registry,
     ) -> Self {
+        let scheduler = Scheduler::new(store.clone(), jobs);
         let payments = PaymentQueue::spawn(store.clone());
         let throttles = Throttles::new(&http, &store);
         let observer = Observer::new(store.clone());
@@ -43,6 +48,7 @@ impl AppState {
                 throttles,
                 login_csrf,
                 observer,
+                scheduler,
             }),
         }
     }
@@ -71,5 +77,10 @@ impl AppState {
     /// Request timings and `error_500` reports (the layer around every route, and `/metrics`).
     pub fn observer(&self) -> &Observer {
         &self.inner.observer
+    }
+    /// The server's jobs over its store: the jobs page's overview and its runs by hand, under the same
+    /// leases as the scheduled runs.
+    pub fn scheduler(&self) -> &Scheduler {
+        &self.inner.scheduler
     }
 }

@@ -25,7 +25,13 @@ pub struct ServeArgs {
 pub async fn run(settings: Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let store = open(&settings).await?;
     let scheduler = super::jobs::scheduler(&settings, store.clone())?;
-    let app = Application::build(store, settings.http.clone(), settings.accounts.clone()).await?;
+    let app = Application::build(
+        store,
+        settings.http.clone(),
+        settings.accounts.clone(),
+        scheduler.registry().clone(),
+    )
+    .await?;
     if settings.notify.enabled {
         // Delivers the outbox in the background; several `serve` processes share it through claims.
         credinet_notify::Notifier::new(app.store().clone(), settings.notify.clone())?.spawn();

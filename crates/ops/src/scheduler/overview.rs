@@ -2,17 +2,19 @@
 //! its UTC offset and in UTC, and its last run.
 
 use super::Scheduler;
-use crate::job::JobScope;
+use crate::job::{Job, JobScope};
 use crate::schedule::{Schedule, ScheduleError};
 use chrono::{DateTime, Utc};
 use credinet_store::StoreError;
 use credinet_store::repo::job_runs::{self, JobRun};
 use credinet_store::repo::tenants::{self, Tenant};
+use std::sync::Arc;
 
 /// One job for one scope.
 #[derive(Debug, Clone)]
 pub struct JobView {
     pub job: &'static str,
+    pub scope: JobScope,
     /// The tenant of a per-tenant job.
     pub tenant: Option<Tenant>,
     /// The schedule, or why the scope has none (a stored zone that no longer parses).
@@ -42,7 +44,6 @@ impl Scheduler {
     /// tenant order.
     pub async fn overview(&self) -> Result<Vec<JobView>, StoreError> {
         let tenants = tenants::list(self.store.db()).await?;
-        let now = self.store.now();
         let mut views = Vec::new();
         for job in self.registry.jobs() {
             let scopes: Vec<Option<&Tenant>> = match job.scope() {
@@ -50,21 +51,47 @@ impl Scheduler {
                 JobScope::PerTenant => tenants.iter().map(Some).collect(),
             };
             for tenant in scopes {
-                let schedule = job.schedule(tenant);
-                let next = schedule.as_ref().ok().and_then(|s| s.next_after(now));
-                let last = job_runs::recent(self.store.db(), job.name(), tenant.map(|t| t.id), 1)
-                    .await?
-                    .pop();
-                views.push(JobView {
-                    job: job.name(),
-                    tenant: tenant.cloned(),
-                    schedule,
-                    next,
-                    last,
-                });
+                views.push(self.view(job, tenant).await?);
             }
         }
         Ok(views)
+    }
+
+    /// What one tenant's jobs page shows: its own per-tenant jobs and the installation's system jobs,
+    /// in registry order (never another tenant's).
+    pub async fn overview_for(&self, tenant: &Tenant) -> Result<Vec<JobView>, StoreError> {
+        let mut views = Vec::new();
+        for job in self.registry.jobs() {
+            let scope = match job.scope() {
+                JobScope::System => None,
+                JobScope::PerTenant => Some(tenant),
+            };
+            views.push(self.view(job, scope).await?);
+        }
+        Ok(views)
+    }
+
+    async fn view(
+        &self,
+        job: &Arc<dyn Job>,
+        tenant: Option<&Tenant>,
+    ) -> Result<JobView, StoreError> {
+        let schedule = job.schedule(tenant);
+        let next = schedule
+            .as_ref()
+            .ok()
+            .and_then(|s| s.next_after(self.store.now()));
+        let last = job_runs::recent(self.store.db(), job.name(), tenant.map(|t| t.id), 1)
+            .await?
+            .pop();
+        Ok(JobView {
+            job: job.name(),
+            scope: job.scope(),
+            tenant: tenant.cloned(),
+            schedule,
+            next,
+            last,
+        })
     }
 
     /// The latest runs of one job for one scope, newest first (the jobs page's history).

@@ -118,6 +118,8 @@ fn run(
         store.clone(),
         HttpSettings::on_any_port(),
         AccountSettings::default(),
+        // The benchmark measures payments; no job is shown or run.
+        credinet_ops::Registry::new(),
     ))?;
     let base = format!("http://{}", app.local_addr());
     let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -8,6 +8,7 @@ pub mod cuts;
 pub mod dashboard;
 pub mod extract;
 pub mod form;
+pub mod jobs;
 pub mod lending;
 pub mod login;
 pub mod reports;
@@ -60,6 +61,7 @@ impl Chrome {
             items.push(("/reportes/cobranza", "Cobranza"));
         }
         if role.can_read_audit() {
+            items.push(("/tareas", "Tareas"));
             items.push(("/auditoria", "Auditoría"));
         }
         Chrome {

@@ -7,7 +7,7 @@ pub mod table;
 pub mod v1;
 
 use crate::auth::{api_key, session};
-use crate::pages::{self, api_keys, audit, cuts, dashboard, login, reports, users};
+use crate::pages::{self, api_keys, audit, cuts, dashboard, jobs, login, reports, users};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::Request;
@@ -32,6 +32,8 @@ pub fn router(state: AppState) -> (Router, Vec<RouteEntry>) {
         .route("/cortes/{date}", get(cuts::show::show))
         .route("/cortes/{date}/avance", get(cuts::show::progress_fragment))
         .route("/cortes/{date}/estados.csv", get(cuts::show::export))
+        .route("/tareas", get(jobs::list::list))
+        .route("/tareas/{job}/ejecutar", post(jobs::run::run))
         .route("/reportes/cartera", get(reports::portfolio::show))
         .route(
             "/reportes/cartera/cortes.csv",

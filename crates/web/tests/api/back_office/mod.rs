@@ -2,6 +2,7 @@
 //! links the pages themselves offer and the input people really type.
 
 mod forms;
+mod jobs;
 mod payments_list;
 mod roles;
 mod spanish;

@@ -56,7 +56,13 @@ impl TestApp {
         })
         .await
         .expect("the database opens and migrates");
-        let app = Application::build(store, http, AccountSettings::default())
+        let accounts = AccountSettings::default();
+        let jobs = credinet_ops::jobs::standard(
+            &credinet_ops::SchedulerSettings::default(),
+            accounts.session_max_age(),
+        )
+        .expect("the default scheduler settings are valid");
+        let app = Application::build(store, http, accounts, jobs)
             .await
             .expect("the app builds");
         let base = format!("http://{}", app.local_addr());
