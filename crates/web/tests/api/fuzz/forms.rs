@@ -190,6 +190,12 @@ pub fn pages() -> Vec<Page> {
         },
         page_of("/cortes/{date}/avance", |_| vec![DAY.into()]),
         page_of("/cortes/{date}/estados.csv", |_| vec![DAY.into()]),
+        page("/tareas", &[("aviso", "iniciada")]),
+        form(
+            "/tareas/{job}/ejecutar",
+            |_| vec!["period_cut".into()],
+            |_| vec![],
+        ),
         page("/reportes/cartera", &[]),
         page("/reportes/cartera/cortes.csv", &[]),
         page("/reportes/cartera/clasificacion.csv", &[]),
