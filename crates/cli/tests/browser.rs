@@ -177,6 +177,7 @@ async fn the_cuts_a_statement_pdf_and_the_par_chart_show_in_the_browser() {
         "04-estado.png",
         "05-cartera.png",
         "06-estado-de-cuenta-pdf.png",
+        "07-tareas.png",
     ] {
         let size = std::fs::metadata(out.join(shot))
             .map(|m| m.len())
