@@ -42,7 +42,16 @@ impl Scheduler {
     /// One pass over every job and scope. A scope's failure (a tenant whose stored zone no longer
     /// parses, a lost connection) is logged and does not stop the others.
     pub async fn tick(&self) -> Result<TickReport, StoreError> {
-        let tenants = tenants::list(self.store.db()).await?;
+        let mut tenants = Vec::new();
+        for tenant in tenants::list_each(self.store.db()).await? {
+            match tenant {
+                Ok(tenant) => tenants.push(tenant),
+                Err(e) => tracing::warn!(
+                    error = %e,
+                    "a tenant's row does not parse: its jobs are skipped until it is fixed"
+                ),
+            }
+        }
         let mut report = TickReport::default();
         for job in self.registry.jobs() {
             let scopes: Vec<Option<&Tenant>> = match job.scope() {

@@ -24,12 +24,14 @@ use credinet_store::repo::audit::{Actor, ActorKind, Origin, Requester};
 use credinet_store::repo::events;
 use credinet_store::repo::job_runs::{self, JobRun, RunStatus, RunTrigger};
 use credinet_store::repo::tenants::{self, NewTenant, Tenant};
+use credinet_store::sea_orm::{ConnectionTrait, Statement};
 use credinet_store::testing::TestDb;
 use credinet_store::{ManualClock, Store, each_backend};
 
 each_backend!(
     the_mexico_city_cut_fires_at_0605_utc_and_a_payment_at_2359_the_day_before_is_on_time,
     a_missed_cut_is_caught_up_once_within_grace_and_recorded_as_missed_beyond_it,
+    a_tenant_whose_row_does_not_parse_is_skipped_and_the_others_are_cut,
 );
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -269,4 +271,34 @@ async fn a_missed_cut_is_caught_up_once_within_grace_and_recorded_as_missed_beyo
     assert_eq!(manual.trigger, RunTrigger::Manual);
     assert_eq!(manual.summary.unwrap()["cut_date"], "2026-02-08");
     assert_eq!(count_rows(&store, "period_cut").await, 3);
+}
+
+async fn a_tenant_whose_row_does_not_parse_is_skipped_and_the_others_are_cut(db: TestDb) {
+    let clock = ManualClock::starting_at(at(2026, 1, 1, 18, 0));
+    let store = migrated(&db, &clock).await;
+    let broken = mexico_city_tenant(&store, "caja-rota").await;
+    let sound = mexico_city_tenant(&store, "caja-sana").await;
+    // A zone this build does not know (written by hand, or by a build with a newer zone database).
+    store
+        .db()
+        .execute_raw(Statement::from_string(
+            store.backend(),
+            format!(
+                "UPDATE tenant SET time_zone = 'Mars/Olympus_Mons' WHERE id = {}",
+                broken.id
+            ),
+        ))
+        .await
+        .unwrap();
+    let scheduler = period_cut_scheduler(&store);
+    clock.set(at(2026, 1, 8, 6, 5));
+    let report = scheduler.tick().await.expect("the tick goes on");
+    assert_eq!((report.ran, report.failed), (1, 0));
+    assert!(
+        cuts::get(&store, sound.id, d(2026, 1, 8))
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(period_cut_runs(&store, broken.id).await.is_empty());
 }

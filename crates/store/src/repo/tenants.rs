@@ -109,6 +109,21 @@ pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<Tenant>, StoreError>
         .collect()
 }
 
+/// Every tenant, each parsed on its own: a row that does not parse (a zone this build no longer knows, a
+/// hand-edited setting) is an `Err` naming the tenant, and the others are still there. The scheduler
+/// uses it so that one broken tenant does not stop every other tenant's jobs.
+pub async fn list_each<C: ConnectionTrait>(
+    db: &C,
+) -> Result<Vec<Result<Tenant, StoreError>>, StoreError> {
+    Ok(tenant::Entity::find()
+        .order_by_asc(tenant::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_domain)
+        .collect())
+}
+
 /// The one place a tenant row becomes a [`Tenant`]; a field that does not parse is named with its tenant.
 fn to_domain(row: tenant::Model) -> Result<Tenant, StoreError> {
     let corrupt = |field: &str, why: String| {
