@@ -11,6 +11,7 @@ pub mod form;
 pub mod jobs;
 pub mod lending;
 pub mod login;
+pub mod notifications;
 pub mod reports;
 pub mod users;
 
@@ -54,6 +55,7 @@ impl Chrome {
         if role.can_administer() {
             items.push(("/usuarios", "Usuarios"));
             items.push(("/claves", "Claves API"));
+            items.push(("/notificaciones", "Notificaciones"));
         }
         if role.can_read_reports() {
             items.push(("/cortes", "Cortes"));

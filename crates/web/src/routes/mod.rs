@@ -7,7 +7,9 @@ pub mod table;
 pub mod v1;
 
 use crate::auth::{api_key, session};
-use crate::pages::{self, api_keys, audit, cuts, dashboard, jobs, login, reports, users};
+use crate::pages::{
+    self, api_keys, audit, cuts, dashboard, jobs, login, notifications, reports, users,
+};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::Request;
@@ -25,6 +27,15 @@ pub fn router(state: AppState) -> (Router, Vec<RouteEntry>) {
         .route("/claves", get(api_keys::list).post(api_keys::create))
         .route("/claves/{id}/revocar", post(api_keys::revoke))
         .route("/auditoria", get(audit::list))
+        .route("/notificaciones", get(notifications::show))
+        .route(
+            "/notificaciones/canales/{id}/probar",
+            post(notifications::test),
+        )
+        .route(
+            "/notificaciones/mensajes/{id}/reintentar",
+            post(notifications::retry),
+        )
         .route("/logout", post(login::logout))
         .merge(pages::lending::routes())
         .route("/cortes", get(cuts::list::list))

@@ -3,6 +3,7 @@
 
 mod forms;
 mod jobs;
+mod notifications;
 mod payments_list;
 mod roles;
 mod spanish;

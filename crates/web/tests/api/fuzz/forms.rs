@@ -211,6 +211,19 @@ pub fn pages() -> Vec<Page> {
             "/reportes/cobranza/cajeros.csv",
             &[("desde", "2026-01-01"), ("hasta", "2026-01-31")],
         ),
+        // Last, so the routes before draw the same inputs as before they came.
+        page("/notificaciones", &[]),
+        // No channel or message of the tenant has these ids: refused as missing, whatever the input.
+        form(
+            "/notificaciones/canales/{id}/probar",
+            |_| vec!["999999".into()],
+            |_| vec![],
+        ),
+        form(
+            "/notificaciones/mensajes/{id}/reintentar",
+            |_| vec!["999999".into()],
+            |_| vec![],
+        ),
     ]
 }
 
