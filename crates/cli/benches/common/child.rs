@@ -21,6 +21,9 @@ pub struct Run {
     pub ended: Ended,
     pub wall: Duration,
     pub peak_rss_kib: i64,
+    /// CPU time the child spent (user + system): on a machine shared with compilers, the wall time
+    /// also counts the time the child waited for a core.
+    pub cpu: Duration,
     /// What it printed on stdout and stderr, for a failure's message.
     pub output: String,
 }
@@ -66,8 +69,15 @@ pub fn credinet(url: &str, args: &[&str], kill_after: Option<Duration>) -> io::R
         ended,
         wall,
         peak_rss_kib: usage.ru_maxrss,
+        cpu: seconds(usage.ru_utime) + seconds(usage.ru_stime),
         output,
     })
+}
+
+fn seconds(t: libc::timeval) -> Duration {
+    let secs = u64::try_from(t.tv_sec).unwrap_or(0);
+    let micros = u32::try_from(t.tv_usec).unwrap_or(0);
+    Duration::from_secs(secs) + Duration::from_micros(u64::from(micros))
 }
 
 fn output_file() -> PathBuf {

@@ -7,7 +7,7 @@ pub mod state;
 
 use anyhow::Context;
 use chrono::{Datelike, Days, NaiveDate};
-use clap::ValueEnum;
+use clap::{Args, ValueEnum};
 use credinet_core::zone::Zone;
 use credinet_portfolio_gen::scratch::{ScratchBackend, ScratchDb};
 use credinet_portfolio_gen::{Book, Generated, Spec, generate};
@@ -28,6 +28,27 @@ impl Backend {
             Backend::Postgres => ScratchBackend::Postgres,
         }
     }
+}
+
+/// The arguments the cut bench and the cut crash test share (`#[command(flatten)]` in both).
+#[derive(Debug, Args)]
+pub struct BookArgs {
+    /// Loans per page of the cut (its default when not given).
+    #[arg(long)]
+    pub page_size: Option<u64>,
+    /// Seeds the generated book (and the crash test's kill delays).
+    #[arg(long, default_value_t = 17)]
+    pub seed: u64,
+    #[arg(
+        long,
+        env = "CREDINET_BENCH_POSTGRES_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/postgres",
+        hide_env_values = true
+    )]
+    pub postgres_url: String,
+    /// Passed by `cargo bench` to every bench target; ignored.
+    #[arg(long, hide = true)]
+    pub bench: bool,
 }
 
 /// The latest cut day (the 8th or the 23rd, the tenant's default cut days) before today in Mexico

@@ -22,7 +22,7 @@ mod common;
 
 use anyhow::{Context, ensure};
 use clap::Parser;
-use common::{Backend, child, cut_args, last_cut_day, load_book, state::cut_state};
+use common::{Backend, BookArgs, child, cut_args, last_cut_day, load_book, state::cut_state};
 use std::time::Duration;
 
 /// The period cut over a generated book in arrears (docs/benchmarks.md).
@@ -35,22 +35,8 @@ struct Args {
     /// Book sizes to measure, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "10000")]
     loans: Vec<usize>,
-    /// Loans per page of the cut (its default when not given).
-    #[arg(long)]
-    page_size: Option<u64>,
-    /// Seeds the generated book.
-    #[arg(long, default_value_t = 17)]
-    seed: u64,
-    #[arg(
-        long,
-        env = "CREDINET_BENCH_POSTGRES_URL",
-        default_value = "postgres://postgres@127.0.0.1:5432/postgres",
-        hide_env_values = true
-    )]
-    postgres_url: String,
-    /// Passed by `cargo bench` to every bench target; ignored.
-    #[arg(long, hide = true)]
-    bench: bool,
+    #[command(flatten)]
+    book: BookArgs,
 }
 
 struct Row {
@@ -58,6 +44,10 @@ struct Row {
     loans: usize,
     load: Duration,
     cut: Duration,
+    /// The child's CPU time (user + system).
+    cpu: Duration,
+    /// The machine's 1-minute load average as the cut started: how many others wanted the 2 cores.
+    load_avg: f64,
     rss_kib: i64,
     statements: i64,
     past_due: i64,
@@ -70,16 +60,16 @@ fn main() -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     let date = last_cut_day();
-    println!("cut of {date}, seed {}", args.seed);
+    println!("cut of {date}, seed {}", args.book.seed);
     let mut rows = Vec::new();
     for &backend in &args.backend {
         for &loans in &args.loans {
             eprintln!("{backend:?}, {loans} loans: loading");
             let loaded = rt.block_on(load_book(
                 backend,
-                &args.postgres_url,
+                &args.book.postgres_url,
                 loans,
-                args.seed,
+                args.book.seed,
                 date,
             ))?;
             let measured = measure(&rt, &args, backend, loans, &loaded, date);
@@ -110,8 +100,9 @@ fn measure(
         loaded.generated.payments,
         loaded.generated.allocations
     );
-    let cut_args = cut_args(date, args.page_size);
+    let cut_args = cut_args(date, args.book.page_size);
     let argv: Vec<&str> = cut_args.iter().map(String::as_str).collect();
+    let load_avg = load_average();
     let run = child::credinet(&loaded.db.url, &argv, None).context("running credinet")?;
     ensure!(
         run.succeeded(),
@@ -139,25 +130,29 @@ fn measure(
         loans,
         load: loaded.took,
         cut: run.wall,
+        cpu: run.cpu,
+        load_avg,
         rss_kib: run.peak_rss_kib,
         statements: state.statements,
         past_due: state.past_due,
     })
 }
 
-const HEADER: &str = "| backend | loans | load (s) | cut (s) | loans/s | peak RSS (MiB) | statements | past due |\n|---|---:|---:|---:|---:|---:|---:|---:|";
+const HEADER: &str = "| backend | loans | load (s) | cut (s) | loans/s | cut CPU (s) | peak RSS (MiB) | statements | past due | load avg |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
 
 fn line(r: &Row) -> String {
     format!(
-        "| {} | {} | {:.1} | {:.2} | {:.0} | {:.0} | {} | {} |",
+        "| {} | {} | {:.1} | {:.2} | {:.0} | {:.2} | {:.0} | {} | {} | {:.1} |",
         r.backend.scratch().name(),
         r.loans,
         r.load.as_secs_f64(),
         r.cut.as_secs_f64(),
         r.loans as f64 / r.cut.as_secs_f64(),
+        r.cpu.as_secs_f64(),
         r.rss_kib as f64 / 1024.0,
         r.statements,
-        r.past_due
+        r.past_due,
+        r.load_avg
     )
 }
 
@@ -173,6 +168,14 @@ fn print_table(rows: &[Row]) {
     for r in rows {
         println!("{}", line(r));
     }
+}
+
+/// The 1-minute load average (`/proc/loadavg`), or NaN where there is none.
+fn load_average() -> f64 {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .unwrap_or(f64::NAN)
 }
 
 /// Time per loan from the smallest to the largest book of each backend: 1.0 is linear.

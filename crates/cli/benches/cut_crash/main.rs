@@ -22,7 +22,7 @@ mod compare;
 use anyhow::{Context, bail, ensure};
 use clap::Parser;
 use common::child::{self, Ended};
-use common::{Backend, cut_args, last_cut_day, load_book, state::cut_state};
+use common::{Backend, BookArgs, cut_args, last_cut_day, load_book, state::cut_state};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::time::{Duration, Instant};
@@ -43,22 +43,8 @@ struct Args {
     /// Kills required per backend before the cut may finish.
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
     kills: u32,
-    /// Loans per page of the cut (its default when not given).
-    #[arg(long)]
-    page_size: Option<u64>,
-    /// Seeds the book and the kill delays.
-    #[arg(long, default_value_t = 17)]
-    seed: u64,
-    #[arg(
-        long,
-        env = "CREDINET_BENCH_POSTGRES_URL",
-        default_value = "postgres://postgres@127.0.0.1:5432/postgres",
-        hide_env_values = true
-    )]
-    postgres_url: String,
-    /// Passed by `cargo bench` to every bench target; ignored.
-    #[arg(long, hide = true)]
-    bench: bool,
+    #[command(flatten)]
+    book: BookArgs,
 }
 
 struct Outcome {
@@ -80,7 +66,7 @@ fn main() -> anyhow::Result<()> {
     let date = last_cut_day();
     println!(
         "cut of {date}, {} loans, at least {} kills per backend, seed {}",
-        args.loans, args.kills, args.seed
+        args.loans, args.kills, args.book.seed
     );
     let mut outcomes = Vec::new();
     for &backend in &args.backend {
@@ -114,9 +100,9 @@ fn one_backend(
     eprintln!("{backend:?}: loading {} loans", args.loans);
     let crashed = rt.block_on(load_book(
         backend,
-        &args.postgres_url,
+        &args.book.postgres_url,
         args.loans,
-        args.seed,
+        args.book.seed,
         date,
     ))?;
     eprintln!(
@@ -141,7 +127,7 @@ fn crash_and_compare(
     crashed: &str,
     reference: &str,
 ) -> anyhow::Result<Outcome> {
-    let cut = cut_args(date, args.page_size);
+    let cut = cut_args(date, args.book.page_size);
     let cut: Vec<&str> = cut.iter().map(String::as_str).collect();
     let whole = child::credinet(reference, &cut, None)?;
     ensure!(
@@ -161,14 +147,15 @@ fn crash_and_compare(
     let share = (whole.wall - startup).mul_f64(1.5 / f64::from(args.kills));
     let longest = startup + share;
     eprintln!(
-        "  uninterrupted cut {:.2} s, peak RSS {} MiB (start-up {:.2} s); killing after 0–{:.2} s",
+        "  uninterrupted cut {:.2} s ({:.2} s of CPU), peak RSS {} MiB (start-up {:.2} s); killing after 0–{:.2} s",
         whole.wall.as_secs_f64(),
+        whole.cpu.as_secs_f64(),
         whole.peak_rss_kib / 1024,
         startup.as_secs_f64(),
         longest.as_secs_f64()
     );
 
-    let mut rng = StdRng::seed_from_u64(args.seed);
+    let mut rng = StdRng::seed_from_u64(args.book.seed);
     let (mut kills, mut runs) = (0u32, 0u32);
     let started = Instant::now();
     loop {

@@ -27,14 +27,21 @@ use sea_orm::{
 pub const RUNNING: &str = "running";
 pub const DONE: &str = "done";
 
-/// Loans a cut on `cut_date` gives a statement to: disbursed before the cut date, not cut on it yet,
-/// and either active (`disbursed`) or paid since their last statement (`paid` with no statement yet or
-/// a last statement that still owed something). Written-off loans are out of the cut.
+/// Loans of the tenant a cut on `cut_date` gives a statement to ([`eligible_loan`]).
 pub(crate) fn eligible(tenant: TenantId, cut_date: NaiveDate) -> sea_orm::sea_query::Condition {
+    sea_orm::sea_query::Condition::all()
+        .add(Expr::col(("loan", "tenant_id")).eq(tenant.get()))
+        .add(eligible_loan(cut_date))
+}
+
+/// Loans a cut on `cut_date` gives a statement to, whatever their tenant: disbursed before the cut
+/// date, not cut on it yet, and either active (`disbursed`) or paid since their last statement (`paid`
+/// with no statement yet or a last statement that still owed something). Written-off loans are out of
+/// the cut.
+pub(crate) fn eligible_loan(cut_date: NaiveDate) -> sea_orm::sea_query::Condition {
     use sea_orm::sea_query::Condition;
     let col = |c: &'static str| Expr::col(("loan", c));
     Condition::all()
-        .add(col("tenant_id").eq(tenant.get()))
         .add(col("disbursed_on").lt(cut_date))
         .add(
             Condition::any()

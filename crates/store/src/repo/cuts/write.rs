@@ -90,7 +90,7 @@ pub async fn page<C: ConnectionTrait>(
             .and_where(Expr::col("tenant_id").eq(tenant.get()))
             .and_where(Expr::col("loan_id").is_in(loans.iter().copied()))
             .and_where(Expr::col("cut_on").is_null())
-            .and_where(Expr::col(date_col).lt(cut_date))
+            .and_where(super::page::before(Expr::col(date_col), cut_date))
             .to_owned();
         db.execute(&update).await?;
     }
