@@ -65,9 +65,25 @@ impl Scheduler {
                 tracing::warn!(job = job.name(), run = %id, %error, "job failed")
             }
         }
+        self.record_end(job.name(), tenant, id, due, trigger, ending)
+            .await?;
+        Ok(status)
+    }
+
+    /// Records how run `id` ended and announces it (`scheduler_executed` or `scheduler_failed`), in
+    /// one transaction.
+    pub(super) async fn record_end(
+        &self,
+        job: &str,
+        tenant: Option<&Tenant>,
+        id: JobRunId,
+        due: DateTime<Utc>,
+        trigger: RunTrigger,
+        ending: Ending,
+    ) -> Result<(), StoreError> {
         let now = self.store.now();
         let tx = self.store.write().await?;
-        let event = event(job.name(), tenant, id, due, trigger, &ending);
+        let event = event(job, tenant, id, due, trigger, &ending);
         match tenant {
             Some(tenant) => {
                 events::append(&tx, tenant.id, event, now).await?;
@@ -86,7 +102,7 @@ impl Scheduler {
         }
         job_runs::finish(&tx, id, ending, now).await?;
         tx.commit().await?;
-        Ok(status)
+        Ok(())
     }
 }
 

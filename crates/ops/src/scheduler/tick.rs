@@ -132,17 +132,20 @@ impl Scheduler {
                     .await?;
                 report.count(status);
             } else {
-                let tx = self.store.write().await?;
-                job_runs::finish(
-                    &tx,
+                // Too old to resume (or run by hand): ended as failed and announced, so a person
+                // hears of it and runs it again by hand.
+                let ending = job_runs::Ending::Failed {
+                    error: "interrupted: the server running it stopped".into(),
+                };
+                self.record_end(
+                    job.name(),
+                    tenant,
                     orphan.id,
-                    job_runs::Ending::Failed {
-                        error: "interrupted: the server running it stopped".into(),
-                    },
-                    now,
+                    orphan.scheduled_for,
+                    orphan.trigger,
+                    ending,
                 )
                 .await?;
-                tx.commit().await?;
                 report.count(RunStatus::Failed);
             }
         }

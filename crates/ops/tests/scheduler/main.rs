@@ -23,6 +23,7 @@ each_backend!(
     a_run_missed_beyond_the_grace_window_is_recorded_as_missed_not_run,
     two_schedulers_on_one_database_run_each_occurrence_once,
     a_run_left_running_by_a_dead_server_is_resumed_once,
+    a_run_left_running_beyond_its_grace_is_ended_as_failed_and_announced,
     a_failing_job_is_recorded_failed_and_announced,
 );
 
@@ -184,4 +185,43 @@ async fn a_failing_job_is_recorded_failed_and_announced(db: TestDb) {
     // A failed occurrence is not retried by the schedule (its run is recorded); a person runs it by hand.
     clock.advance(Duration::minutes(5));
     assert!(scheduler.tick().await.unwrap().is_empty());
+}
+
+async fn a_run_left_running_beyond_its_grace_is_ended_as_failed_and_announced(db: TestDb) {
+    let (scheduler, clock, recorder) = scheduler_at(&db, at(2026, 12, 1, 0, 0)).await;
+    let caja = tenant(scheduler.store(), "caja-caida").await;
+    // A server started the cut of the 8th and died; none came back until four days later (past 72 h).
+    let due = at(2026, 12, 8, 6, 5);
+    let started =
+        job_runs::start_scheduled(scheduler.store().db(), "recorder", Some(caja.id), due, due)
+            .await
+            .unwrap()
+            .unwrap();
+    clock.set(at(2026, 12, 12, 7, 0));
+    let report = scheduler.tick().await.unwrap();
+    assert_eq!((report.ran, report.failed), (0, 1));
+    assert!(recorder.seen().is_empty(), "not resumed");
+    let recorded = runs(scheduler.store(), caja.id).await;
+    assert_eq!(recorded.len(), 1);
+    assert_eq!(recorded[0].id, started);
+    assert_eq!(recorded[0].status, RunStatus::Failed);
+    assert_eq!(
+        recorded[0].error.as_deref(),
+        Some("interrupted: the server running it stopped")
+    );
+    let failed = events::list(
+        scheduler.store().db(),
+        caja.id,
+        Some(EventKind::SchedulerFailed),
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(failed.len(), 1, "a person hears of it");
+    let payload: serde_json::Value = serde_json::from_str(&failed[0].payload).unwrap();
+    assert_eq!(
+        payload["error"],
+        "interrupted: the server running it stopped"
+    );
+    assert_eq!(payload["due_local"], "2026-12-08 00:05 (UTC\u{2212}06:00)");
 }
