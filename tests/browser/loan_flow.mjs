@@ -27,6 +27,15 @@ async function as(browser, email, fn) {
   }
 }
 
+/// Clicks a form's button and waits for the page the redirect leads to (post/redirect/get): the loan page
+/// comes back at its own address, so its notice, not the URL, says the change went through.
+async function submitted(page, click, notice) {
+  await Promise.all([page.waitForEvent("framenavigated", { predicate: (f) => f === page.mainFrame() }), click]);
+  await page.waitForLoadState("load");
+  const said = await page.textContent(".notice.ok");
+  check(said !== null && said.includes(notice), `the page says «${notice}» (${said})`);
+}
+
 run(async () => {
   const dir = outDir(out);
   const browser = await launch();
@@ -55,9 +64,9 @@ run(async () => {
       await page.goto(`${base}/prestamos/aprobacion`);
       check((await page.textContent("table")).includes("Lucía Hernández Prueba"), "the application is in the approval queue");
       await page.goto(loanUrl);
-      await Promise.all([page.waitForURL(/aviso=aprobado/), page.click("#aprobar")]);
+      await submitted(page, page.click("#aprobar"), "Préstamo aprobado");
       check((await page.textContent("#loan-status")).includes("Aprobado"), "a second user approves");
-      await Promise.all([page.waitForURL(/aviso=dispersado/), page.click("#dispersar")]);
+      await submitted(page, page.click("#dispersar"), "Préstamo dispersado");
       check((await page.textContent("#loan-status")).includes("Activo"), "the loan is disbursed");
       const rows = await page.$$eval("#calendario tbody tr", (trs) => trs.length);
       check(rows === 12, `the stored schedule has 12 installments (${rows})`);
@@ -73,7 +82,7 @@ run(async () => {
       for (const amount of ["1,000.00", "500.00"]) {
         await page.fill("#amount", amount);
         await page.fill("#reference", `caja-${amount}`);
-        await Promise.all([page.waitForURL(/aviso=pago/), page.click("#pago button[type=submit]")]);
+        await submitted(page, page.click("#pago button[type=submit]"), "Pago registrado");
       }
       check((await page.textContent(".notice.ok")).includes("Pago registrado"), "the payment is confirmed");
       const listed = await page.$$eval("#pagos tbody tr", (trs) => trs.length);
@@ -92,7 +101,7 @@ run(async () => {
       await page.goto(loanUrl);
       const row = page.locator("#pagos tbody tr", { hasText: "caja-500.00" });
       await row.locator("input[name=reason]").fill("Capturado por error");
-      await Promise.all([page.waitForURL(/aviso=reversa/), row.locator("button").click()]);
+      await submitted(page, row.locator("button").click(), "Pago reversado");
       const reversed = await page.$$eval("#pagos tbody tr.reversed", (trs) => trs.length);
       check(reversed === 1, `one payment shows as reversed (${reversed})`);
       await page.screenshot({ path: `${dir}/05-reversa.png`, fullPage: true });

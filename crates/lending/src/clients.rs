@@ -2,8 +2,8 @@
 //! by the core types; a bad RFC check digit and a phone or CURP another client already has are warnings
 //! returned with the result, never refusals (SPEC §3).
 
-use crate::Refusal;
 use crate::support::{audit, optional_text, required_text};
+use crate::{DuplicateOf, Refusal};
 use crate::{LendingError, Page, PageRequest};
 use chrono::{DateTime, NaiveDate, Utc};
 use credinet_core::curp::Curp;
@@ -220,11 +220,34 @@ async fn duplicates<C: sea_orm::ConnectionTrait>(
     Ok(warnings)
 }
 
+/// What creating a client does when another client of the tenant has its phone or CURP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnDuplicate {
+    /// Create it and report the duplicates as warnings (`/v1`, the demo).
+    Warn,
+    /// Create nothing and refuse with [`Refusal::DuplicateClient`] (the back office's first try).
+    Refuse,
+    /// Create it although someone saw the duplicate and chose to: audited as
+    /// `client_created_as_duplicate`, and the duplicates still reported.
+    Register,
+}
+
 /// Creates a client. Duplicates by phone or CURP are allowed and reported as warnings.
 pub async fn create(
     store: &Store,
     tenant: TenantId,
     input: ClientInput,
+    by: &Requester,
+) -> Result<SavedClient, LendingError> {
+    create_with(store, tenant, input, OnDuplicate::Warn, by).await
+}
+
+/// Creates a client, doing `on_duplicate` when its phone or CURP is another client's.
+pub async fn create_with(
+    store: &Store,
+    tenant: TenantId,
+    input: ClientInput,
+    on_duplicate: OnDuplicate,
     by: &Requester,
 ) -> Result<SavedClient, LendingError> {
     let Parsed {
@@ -233,14 +256,28 @@ pub async fn create(
     } = parse(&input)?;
     let now = store.now();
     let tx = store.write().await?;
-    warnings.extend(duplicates(&tx, tenant, &fields, None).await?);
+    let duplicates = duplicates(&tx, tenant, &fields, None).await?;
+    if on_duplicate == OnDuplicate::Refuse
+        && let Some(refusal) = duplicates
+            .iter()
+            .filter(|w| matches!(w, ClientWarning::DuplicateCurp { .. }))
+            .chain(&duplicates)
+            .find_map(duplicate_refusal)
+    {
+        return Err(refusal.into());
+    }
+    let action = match (on_duplicate, duplicates.is_empty()) {
+        (OnDuplicate::Register, false) => "client_created_as_duplicate",
+        _ => "client_created",
+    };
+    warnings.extend(duplicates);
     let row = repo::insert(&tx, tenant, fields, now).await?;
     let client = to_domain(row)?;
     audit(
         &tx,
         tenant,
         by,
-        "client_created",
+        action,
         "client",
         client.id,
         None,
@@ -251,6 +288,23 @@ pub async fn create(
     tx.commit().await?;
     tracing::debug!(%tenant, client = %client.id, ?warnings, "client created");
     Ok(SavedClient { client, warnings })
+}
+
+/// The refusal for a duplicate, the CURP first (it names one person; a phone may be a family's).
+fn duplicate_refusal(warning: &ClientWarning) -> Option<Refusal> {
+    match warning {
+        ClientWarning::DuplicateCurp { other, name } => Some(Refusal::DuplicateClient {
+            other: *other,
+            name: name.clone(),
+            what: DuplicateOf::Curp,
+        }),
+        ClientWarning::DuplicatePhone { other, name } => Some(Refusal::DuplicateClient {
+            other: *other,
+            name: name.clone(),
+            what: DuplicateOf::Phone,
+        }),
+        _ => None,
+    }
 }
 
 /// Replaces a client's data.

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use credinet_core::curp::CurpError;
-use credinet_core::ids::PaymentId;
+use credinet_core::ids::{ClientId, PaymentId};
 use credinet_core::lending::allocation::AllocationError;
 use credinet_core::lending::schedule::ScheduleError;
 use credinet_core::lending::terms::TermsError;
@@ -67,13 +67,39 @@ pub enum Refusal {
     },
     #[error("payment {0} was already reversed")]
     AlreadyReversed(PaymentId),
+    /// Another client of the tenant has this phone or CURP, and the caller asked to be stopped first
+    /// (the back office, which then offers to register it anyway).
+    #[error("client {other} already has this {what}")]
+    DuplicateClient {
+        other: ClientId,
+        name: String,
+        what: DuplicateOf,
+    },
+}
+
+/// Which identifying field two clients share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DuplicateOf {
+    Phone,
+    Curp,
+}
+
+impl std::fmt::Display for DuplicateOf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DuplicateOf::Phone => "phone",
+            DuplicateOf::Curp => "CURP",
+        })
+    }
 }
 
 impl Refusal {
     pub fn kind(&self) -> RefusalKind {
         match self {
             Refusal::OwnApplication => RefusalKind::Forbidden,
-            Refusal::TakesNoPayments { .. } | Refusal::AlreadyReversed(_) => RefusalKind::Conflict,
+            Refusal::TakesNoPayments { .. }
+            | Refusal::AlreadyReversed(_)
+            | Refusal::DuplicateClient { .. } => RefusalKind::Conflict,
             _ => RefusalKind::Invalid,
         }
     }

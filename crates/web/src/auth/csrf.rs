@@ -71,6 +71,19 @@ impl LoginCsrf {
         hex::encode(self.mac(value).finalize().into_bytes())
     }
 
+    /// The installation's signature of `parts` under `purpose`, for the back office's other signed
+    /// cookie (the one-time flash, `pages::flash`): the purpose keeps either from passing for the other.
+    pub fn signature(&self, purpose: &[u8], parts: &[&str]) -> Vec<u8> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(self.key.expose())
+            .expect("HMAC takes a key of any length");
+        mac.update(purpose);
+        for part in parts {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part.as_bytes());
+        }
+        mac.finalize().into_bytes().to_vec()
+    }
+
     fn mac(&self, value: &str) -> Hmac<Sha256> {
         let mut mac = Hmac::<Sha256>::new_from_slice(self.key.expose())
             .expect("HMAC takes a key of any length");

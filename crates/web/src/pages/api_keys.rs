@@ -5,11 +5,14 @@ use super::{Chrome, local, render};
 use crate::auth::Staff;
 use crate::error::PageError;
 use crate::pages::extract::{PageForm, PagePath};
+use crate::pages::flash::{self, Flash};
+use crate::pages::form::Form;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
 use credinet_accounts::Accounts;
 use credinet_core::ids::ApiKeyId;
 use credinet_core::role::Role;
@@ -35,18 +38,37 @@ struct KeysPage {
     /// Selected in the form that creates one: the least privilege.
     default_role: &'static str,
     created: Option<String>,
-    error: Option<String>,
+    /// The form that creates one: empty, or as it was sent and refused.
+    form: Form,
 }
 
-pub async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
-    page(&state, &staff, None, None, StatusCode::OK).await
+/// The name of the new-key form in a [`Flash::Refused`].
+const NEW_KEY_FORM: &str = "clave";
+
+/// The keys, with the one just created shown this once: it came in the one-time flash of the redirect,
+/// so a reload or a revisit shows it no more, and it never was in a URL.
+pub async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+    jar: CookieJar,
+) -> Result<Response, PageError> {
+    staff.require(staff.role.can_administer(), "administrar claves API")?;
+    let (jar, flash) = flash::take(&state, &staff, jar, "/claves");
+    let (mut created, mut form) = (None, Form::default());
+    match flash {
+        Some(Flash::NewKey(key)) => created = Some(key),
+        Some(Flash::Refused { form: name, typed }) if name == NEW_KEY_FORM => form = typed,
+        _ => {}
+    }
+    let page = page(&state, &staff, created, form, StatusCode::OK).await?;
+    Ok((jar, page).into_response())
 }
 
 async fn page(
     state: &AppState,
     staff: &Staff,
     created: Option<String>,
-    error: Option<String>,
+    form: Form,
     status: StatusCode,
 ) -> Result<Response, PageError> {
     staff.require(staff.role.can_administer(), "administrar claves API")?;
@@ -76,7 +98,7 @@ async fn page(
         roles,
         default_role: Role::LEAST_PRIVILEGED.as_str(),
         created,
-        error,
+        form,
     };
     render(&page).map(|r| (status, r).into_response())
 }
@@ -106,18 +128,35 @@ pub async fn create(
         )
         .await
     {
-        Ok((_, plaintext)) => {
-            page(&state, &staff, Some(plaintext), None, StatusCode::CREATED).await
-        }
+        Ok((_, plaintext)) => Ok(flash::redirect_with(
+            &state,
+            &staff,
+            "/claves",
+            Flash::NewKey(plaintext),
+        )),
         Err(e) => {
-            page(
-                &state,
-                &staff,
-                None,
-                Some(explain(e)?),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            let typed = Form::with([("name", form.name.as_str()), ("role", &form.role)])
+                .refused(None, explain(e)?);
+            let refusal = Flash::Refused {
+                form: NEW_KEY_FORM.into(),
+                typed,
+            };
+            match flash::redirect(&state, &staff, "/claves", &refusal) {
+                Some(redirect) => Ok(redirect),
+                None => {
+                    let Flash::Refused { typed, .. } = refusal else {
+                        unreachable!("built just above")
+                    };
+                    page(
+                        &state,
+                        &staff,
+                        None,
+                        typed,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                    )
+                    .await
+                }
+            }
         }
     }
 }

@@ -21,8 +21,8 @@ use credinet_core::phone::PhoneError;
 use credinet_core::rate::RateError;
 use credinet_core::rfc::{RfcError, RfcWarning};
 use credinet_core::text::{Field, TextError};
-use credinet_lending::Refusal;
 use credinet_lending::clients::ClientWarning;
+use credinet_lending::{DuplicateOf, Refusal};
 
 /// A date as pages show it.
 fn date(d: NaiveDate) -> String {
@@ -328,6 +328,10 @@ pub fn refusal(r: &Refusal) -> String {
             format!("El préstamo {number} no recibe pagos: sólo un préstamo dispersado los recibe.")
         }
         Refusal::AlreadyReversed(_) => "Ese pago ya fue reversado.".into(),
+        Refusal::DuplicateClient { what, .. } => match what {
+            DuplicateOf::Curp => "Ya existe un cliente con este CURP.".into(),
+            DuplicateOf::Phone => "Ya existe un cliente con este teléfono.".into(),
+        },
     }
 }
 

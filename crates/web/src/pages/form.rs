@@ -3,19 +3,20 @@
 //! fields twice), the field marked `aria-invalid="true"` and pointing at its message with
 //! `aria-describedby`; a message about no field in particular is shown above the form.
 
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// What a form shows: its values by field name, and the refusal if it was sent and refused.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Form {
     values: BTreeMap<String, String>,
     refusal: Option<Refusal>,
 }
 
 /// Why a form was refused, and the field (by its `name`) the message is about, when there is one.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Refusal {
-    pub field: Option<&'static str>,
+    pub field: Option<String>,
     pub message: String,
 }
 
@@ -33,9 +34,22 @@ impl Form {
         }
     }
 
+    /// The same form with more values: what the page needs to offer a way out of the refusal.
+    pub fn also<K: Into<String>, V: Into<String>>(
+        mut self,
+        values: impl IntoIterator<Item = (K, V)>,
+    ) -> Form {
+        self.values
+            .extend(values.into_iter().map(|(k, v)| (k.into(), v.into())));
+        self
+    }
+
     /// The same form refused with `message`, about `field` if it names one.
     pub fn refused(mut self, field: Option<&'static str>, message: String) -> Form {
-        self.refusal = Some(Refusal { field, message });
+        self.refusal = Some(Refusal {
+            field: field.map(str::to_string),
+            message,
+        });
         self
     }
 
@@ -53,7 +67,7 @@ impl Form {
     pub fn invalid(&self, name: &str) -> bool {
         self.refusal
             .as_ref()
-            .is_some_and(|r| r.field.is_some_and(|f| f == name))
+            .is_some_and(|r| r.field.as_deref() == Some(name))
     }
 
     /// The message to show next to field `name`, if the refusal is about it.

@@ -7,6 +7,7 @@ pub mod chart;
 pub mod cuts;
 pub mod dashboard;
 pub mod extract;
+pub mod flash;
 pub mod form;
 pub mod jobs;
 pub mod lending;

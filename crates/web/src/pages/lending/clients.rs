@@ -5,6 +5,7 @@ use crate::auth::Staff;
 use crate::error::PageError;
 use crate::pages::catalogue;
 use crate::pages::extract::{PageForm, PagePath, PageQuery, blank_is_none};
+use crate::pages::flash::{self, Flash};
 use crate::pages::form::Form;
 use crate::pages::{Chrome, local, render};
 use crate::routes::v1::exports::all_pages;
@@ -12,12 +13,16 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::CookieJar;
 use chrono::NaiveDate;
 use credinet_core::ids::ClientId;
-use credinet_lending::clients::{self, Client, ClientFilter, ClientInput};
+use credinet_lending::clients::{
+    self, Client, ClientFilter, ClientInput, ClientWarning, OnDuplicate,
+};
 use credinet_lending::loans::{self, LoanFilter};
 use credinet_lending::page::MAX_PAGE_NUMBER;
+use credinet_lending::{LendingError, Refusal};
 use credinet_lending::{PageRequest, csv, products};
 use serde::Deserialize;
 
@@ -51,12 +56,24 @@ pub struct ListQuery {
     p: Option<u64>,
 }
 
+/// The forms of the client pages, as [`Flash::Refused`] names them.
+const NEW_CLIENT_FORM: &str = "cliente";
+pub(super) const APPLICATION_FORM: &str = "solicitud";
+const EDIT_FORM: &str = "datos";
+
 pub async fn list(
     State(state): State<AppState>,
     staff: Staff,
+    jar: CookieJar,
     PageQuery(q): PageQuery<ListQuery>,
 ) -> Result<Response, PageError> {
-    list_page(&state, &staff, q, Form::default(), StatusCode::OK).await
+    let (jar, flash) = flash::take(&state, &staff, jar, "/clientes");
+    let form = match flash {
+        Some(Flash::Refused { form, typed }) if form == NEW_CLIENT_FORM => typed,
+        _ => Form::default(),
+    };
+    let page = list_page(&state, &staff, q, form, StatusCode::OK).await?;
+    Ok((jar, page).into_response())
 }
 
 async fn list_page(
@@ -115,6 +132,10 @@ pub struct ClientForm {
     address: String,
     #[serde(default)]
     notes: String,
+    /// `registrar` when the person saw that another client has this phone or CURP and chose
+    /// «Registrar de todas formas».
+    #[serde(default)]
+    duplicate: String,
 }
 
 impl ClientForm {
@@ -191,41 +212,51 @@ pub async fn create(
 ) -> Result<Response, PageError> {
     staff.require(staff.role.can_manage_clients(), "registrar clientes")?;
     let typed = form.typed();
-    let failed = |form: Form| {
-        list_page(
-            &state,
-            &staff,
-            ListQuery::default(),
-            form,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
+    let on_duplicate = if form.duplicate == "registrar" {
+        OnDuplicate::Register
+    } else {
+        OnDuplicate::Refuse
+    };
+    let failed = async |form: Form| {
+        let refusal = Flash::Refused {
+            form: NEW_CLIENT_FORM.into(),
+            typed: form,
+        };
+        match flash::redirect(&state, &staff, "/clientes", &refusal) {
+            Some(redirect) => Ok(redirect),
+            None => {
+                let Flash::Refused { typed, .. } = refusal else {
+                    unreachable!("built just above")
+                };
+                let (q, status) = (ListQuery::default(), StatusCode::UNPROCESSABLE_ENTITY);
+                list_page(&state, &staff, q, typed, status).await
+            }
+        }
     };
     let input = match form.input() {
         Ok(input) => input,
         Err(refused) => return failed(refused).await,
     };
-    match clients::create(state.store(), staff.tenant.id, input, staff.requester()).await {
-        Ok(saved) if saved.warnings.is_empty() => {
-            Ok(Redirect::to(&format!("/clientes/{}", saved.client.id)).into_response())
-        }
-        Ok(saved) => {
-            // Accepted with warnings (a duplicate phone or CURP, a bad RFC check digit): show them now.
-            let warnings = saved
-                .warnings
-                .iter()
-                .map(catalogue::client_warning)
-                .collect();
-            client_page(
-                &state,
-                &staff,
-                saved.client.id,
-                warnings,
-                Refused::Nothing,
-                StatusCode::CREATED,
-            )
-            .await
-        }
+    let (store, tenant, by) = (state.store(), staff.tenant.id, staff.requester());
+    match clients::create_with(store, tenant, input, on_duplicate, by).await {
+        Ok(saved) => Ok(saved_client(
+            &state,
+            &staff,
+            saved.client.id,
+            &saved.warnings,
+            "Cliente registrado.",
+        )),
         Err(e) => {
+            // A duplicate is shown with a link to the other client and the choice to register anyway.
+            let typed = match &e {
+                LendingError::Refused(Refusal::DuplicateClient { other, name, .. }) => {
+                    typed.also([
+                        ("duplicate_of", other.to_string()),
+                        ("duplicate_name", name.clone()),
+                    ])
+                }
+                _ => typed,
+            };
             let (field, message) = refusal_of(e)?;
             failed(typed.refused(field, message)).await
         }
@@ -248,6 +279,7 @@ struct ClientPage {
     birth_date: String,
     loans: Vec<LoanRow>,
     products: Vec<(i64, String)>,
+    notice: Option<String>,
     warnings: Vec<String>,
     /// The loan application form: empty, or as it was sent and refused.
     apply: Form,
@@ -256,27 +288,56 @@ struct ClientPage {
     can_write: bool,
 }
 
-/// Which of the client page's forms, if any, comes back refused.
-pub(super) enum Refused {
-    Nothing,
-    Application(Form),
-    Edit(Form),
+/// After saving a client: its page, which says once that it was saved, or the warnings to read now (a
+/// bad RFC check digit…).
+fn saved_client(
+    state: &AppState,
+    staff: &Staff,
+    id: ClientId,
+    warnings: &[ClientWarning],
+    notice: &str,
+) -> Response {
+    let flash = if warnings.is_empty() {
+        Flash::Notice(notice.into())
+    } else {
+        Flash::Warnings(warnings.iter().map(catalogue::client_warning).collect())
+    };
+    flash::redirect_with(state, staff, &format!("/clientes/{id}"), flash)
 }
 
+/// After a refused form on the client page: back to it with what was typed. A flash too large for its
+/// cookie is answered in place instead.
+pub(super) async fn refused(
+    state: &AppState,
+    staff: &Staff,
+    id: ClientId,
+    refusal: Flash,
+) -> Result<Response, PageError> {
+    match flash::redirect(state, staff, &format!("/clientes/{id}"), &refusal) {
+        Some(redirect) => Ok(redirect),
+        None => {
+            client_page(
+                state,
+                staff,
+                id,
+                Some(refusal),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+/// The client page, saying once what the redirect that led here carried (post/redirect/get).
 pub async fn show(
     State(state): State<AppState>,
     staff: Staff,
+    jar: CookieJar,
     PagePath(id): PagePath<ClientId>,
 ) -> Result<Response, PageError> {
-    client_page(
-        &state,
-        &staff,
-        id,
-        Vec::new(),
-        Refused::Nothing,
-        StatusCode::OK,
-    )
-    .await
+    let (jar, flash) = flash::take(&state, &staff, jar, &format!("/clientes/{id}"));
+    let page = client_page(&state, &staff, id, flash, StatusCode::OK).await?;
+    Ok((jar, page).into_response())
 }
 
 pub(crate) fn not_found(e: credinet_lending::LendingError) -> PageError {
@@ -290,8 +351,7 @@ pub(super) async fn client_page(
     state: &AppState,
     staff: &Staff,
     id: ClientId,
-    warnings: Vec<String>,
-    refused: Refused,
+    flash: Option<Flash>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let client = clients::get(state.store(), staff.tenant.id, id)
@@ -325,11 +385,15 @@ pub(super) async fn client_page(
         .into_iter()
         .map(|p| (p.id.get(), p.name))
         .collect();
-    let (apply, edit) = match refused {
-        Refused::Nothing => (Form::default(), ClientForm::of(&client)),
-        Refused::Application(form) => (form, ClientForm::of(&client)),
-        Refused::Edit(form) => (Form::default(), form),
-    };
+    let (mut notice, mut warnings, mut apply, mut edit) =
+        (None, Vec::new(), Form::default(), ClientForm::of(&client));
+    match flash {
+        Some(Flash::Notice(message)) => notice = Some(message),
+        Some(Flash::Warnings(said)) => warnings = said,
+        Some(Flash::Refused { form, typed }) if form == APPLICATION_FORM => apply = typed,
+        Some(Flash::Refused { form, typed }) if form == EDIT_FORM => edit = typed,
+        _ => {}
+    }
     let view = ClientPage {
         chrome: Chrome::new(staff, "/clientes"),
         birth_date: client
@@ -339,6 +403,7 @@ pub(super) async fn client_page(
         client,
         loans,
         products,
+        notice,
         warnings,
         apply,
         edit,
@@ -356,36 +421,24 @@ pub async fn update(
     staff.require(staff.role.can_manage_clients(), "modificar clientes")?;
     let typed = form.typed();
     let failed = |form: Form| {
-        client_page(
-            &state,
-            &staff,
-            id,
-            Vec::new(),
-            Refused::Edit(form),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
+        let refusal = Flash::Refused {
+            form: EDIT_FORM.into(),
+            typed: form,
+        };
+        refused(&state, &staff, id, refusal)
     };
     let input = match form.input() {
         Ok(input) => input,
         Err(refused) => return failed(refused).await,
     };
     match clients::update(state.store(), staff.tenant.id, id, input, staff.requester()).await {
-        Ok(saved) => {
-            let warnings = saved
-                .warnings
-                .iter()
-                .map(catalogue::client_warning)
-                .collect();
-            client_page(
-                &state,
-                &staff,
-                id,
-                warnings,
-                Refused::Nothing,
-                StatusCode::OK,
-            )
-            .await
-        }
+        Ok(saved) => Ok(saved_client(
+            &state,
+            &staff,
+            id,
+            &saved.warnings,
+            "Datos del cliente guardados.",
+        )),
         Err(e) => {
             let (field, message) = refusal_of(e)?;
             failed(typed.refused(field, message)).await

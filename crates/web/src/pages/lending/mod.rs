@@ -14,7 +14,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use credinet_core::money::Money;
 use credinet_core::text::{Field, TextError};
-use credinet_lending::{LendingError, Refusal};
+use credinet_lending::{DuplicateOf, LendingError, Refusal};
 
 /// The lending screens; the caller puts them behind the session gate.
 pub fn routes() -> Routes<AppState> {
@@ -99,6 +99,10 @@ fn refused_field(r: &Refusal) -> Option<&'static str> {
         Refusal::ReasonRequired => "reason",
         Refusal::NonPositivePayment(_) => "amount",
         Refusal::PaidInFuture { .. } | Refusal::PaidBeforeDisbursement { .. } => "paid_on",
+        Refusal::DuplicateClient { what, .. } => match what {
+            DuplicateOf::Curp => "curp",
+            DuplicateOf::Phone => "phone",
+        },
         Refusal::Schedule(_)
         | Refusal::Terms(_)
         | Refusal::Allocation(_)

@@ -1,19 +1,19 @@
 //! Payments on screen: register (cashier), reverse (manager), and the payment list with its export.
 
 use super::clients::not_found;
-use super::loans::{Refused, done, loan_page};
+use super::loans::{PAYMENT_FORM, done, refused};
 use super::{csv_download, explain, pager, pesos, refusal_of};
 use crate::auth::Staff;
 use crate::error::PageError;
 use crate::pages::catalogue;
 use crate::pages::extract::{PageForm, PagePath, PageQuery, blank_is_none};
+use crate::pages::flash::Flash;
 use crate::pages::form::Form;
 use crate::pages::{Chrome, render};
 use crate::routes::v1::exports::all_pages;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use credinet_core::idempotency::IdempotencyKey;
@@ -50,13 +50,14 @@ pub async fn register(
         ("reference", &form.reference),
     ]);
     let failed = |field: Option<&'static str>, message: String| {
-        loan_page(
+        refused(
             &state,
             &staff,
             loan,
-            None,
-            Refused::Payment(typed.clone().refused(field, message)),
-            StatusCode::UNPROCESSABLE_ENTITY,
+            Flash::Refused {
+                form: PAYMENT_FORM.into(),
+                typed: typed.clone().refused(field, message),
+            },
         )
     };
     let amount = match Money::parse(&form.amount) {
@@ -103,7 +104,7 @@ pub async fn register(
         idempotency_key,
     };
     match payments::register(state.store(), staff.tenant.id, input, staff.requester()).await {
-        Ok(_) => Ok(done(loan, "pago")),
+        Ok(_) => Ok(done(&state, &staff, loan, "Pago registrado.")),
         Err(e) => {
             let (field, message) = refusal_of(e)?;
             failed(field, message).await
@@ -129,18 +130,13 @@ pub async fn reverse(
         .map_err(not_found)?;
     let loan = payment.payment.loan_id;
     match payments::reverse(state.store(), tenant, id, &form.reason, staff.requester()).await {
-        Ok(_) => Ok(done(loan, "reversa")),
-        Err(e) => {
-            loan_page(
-                &state,
-                &staff,
-                loan,
-                None,
-                Refused::Action(explain(e)?),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
+        Ok(_) => Ok(done(
+            &state,
+            &staff,
+            loan,
+            "Pago reversado; su aplicación se deshizo.",
+        )),
+        Err(e) => refused(&state, &staff, loan, Flash::Error(explain(e)?)).await,
     }
 }
 

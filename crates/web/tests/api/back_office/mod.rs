@@ -1,10 +1,12 @@
 //! The back office as its users meet it: pages read as a cashier, a manager or an admin would, with the
 //! links the pages themselves offer and the input people really type.
 
+mod duplicates;
 mod forms;
 mod jobs;
 mod notifications;
 mod payments_list;
+mod post_redirect_get;
 mod roles;
 mod spanish;
 

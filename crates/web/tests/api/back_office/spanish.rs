@@ -2,7 +2,7 @@
 //! person at the screen reads it (the text between the tags) and checked against words that only
 //! English has. English stays in logs and `/v1` (ADR 11).
 
-use super::staff_browser;
+use super::{staff_browser, submit};
 use crate::helpers::{RequestExt, TestApp, hidden_csrf};
 use credinet_core::role::Role;
 use credinet_store::each_backend;
@@ -291,7 +291,7 @@ async fn no_english_word_reaches_a_page_or_a_form_error(db: TestDb) {
     ];
     for (path, mut fields) in forms {
         fields.push(("csrf_token", &token));
-        let answer = admin.post(app.url(&path)).form(&fields).reply().await;
+        let answer = submit(&app, &admin, &path, &fields).await;
         let shown = fields
             .iter()
             .filter(|(k, _)| *k != "csrf_token")
@@ -299,7 +299,7 @@ async fn no_english_word_reaches_a_page_or_a_form_error(db: TestDb) {
             .collect::<Vec<_>>()
             .join(" ");
         assert!(
-            answer.status.is_client_error(),
+            answer.status.is_client_error() || answer.body.contains("role=\"alert\""),
             "POST {path} with {shown} is refused: {answer}"
         );
         assert_no_english(&answer.body, &format!("POST {path} with {shown}"));

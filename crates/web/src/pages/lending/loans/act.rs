@@ -2,13 +2,13 @@
 
 use super::super::explain;
 use super::done;
-use super::show::{Refused, loan_page};
+use super::refused;
 use crate::auth::Staff;
 use crate::error::PageError;
 use crate::pages::extract::{PageForm, PagePath};
+use crate::pages::flash::Flash;
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use credinet_core::ids::LoanId;
 use credinet_lending::loans::{self};
@@ -36,14 +36,14 @@ pub async fn act(
             staff.require(role.can_manage_clients(), "enviar solicitudes")?;
             (
                 loans::submit(store, tenant, id, by).await.map(drop),
-                "enviada",
+                "Solicitud enviada a aprobación.",
             )
         }
         "aprobar" => {
             staff.require(role.can_approve_loans(), "aprobar préstamos")?;
             (
                 loans::approve(store, tenant, id, by).await.map(drop),
-                "aprobado",
+                "Préstamo aprobado.",
             )
         }
         "rechazar" => {
@@ -52,7 +52,7 @@ pub async fn act(
                 loans::reject(store, tenant, id, &form.reason, by)
                     .await
                     .map(drop),
-                "rechazado",
+                "Solicitud rechazada.",
             )
         }
         "dispersar" => {
@@ -69,7 +69,7 @@ pub async fn act(
             };
             (
                 loans::disburse(store, tenant, id, on, by).await.map(drop),
-                "dispersado",
+                "Préstamo dispersado; el calendario quedó guardado.",
             )
         }
         "castigar" => {
@@ -78,23 +78,13 @@ pub async fn act(
                 loans::write_off(store, tenant, id, &form.reason, by)
                     .await
                     .map(drop),
-                "castigado",
+                "Préstamo castigado.",
             )
         }
         _ => return Err(PageError::NotFound),
     };
     match result {
-        Ok(()) => Ok(self::done(id, code)),
-        Err(e) => {
-            loan_page(
-                &state,
-                &staff,
-                id,
-                None,
-                Refused::Action(explain(e)?),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
+        Ok(()) => Ok(done(&state, &staff, id, code)),
+        Err(e) => refused(&state, &staff, id, Flash::Error(explain(e)?)).await,
     }
 }

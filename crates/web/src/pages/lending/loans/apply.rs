@@ -1,17 +1,16 @@
 //! Applying for a loan from the client's page.
 
-use super::super::clients::{Refused, client_page};
+use super::super::clients::{APPLICATION_FORM, refused as client_refused};
 use super::super::{explain, refusal_of};
-use super::done;
-use super::show::{Refused as LoanRefused, loan_page};
+use super::{done, refused};
 use crate::auth::Staff;
 use crate::error::PageError;
 use crate::pages::catalogue;
 use crate::pages::extract::{PageForm, PagePath};
+use crate::pages::flash::Flash;
 use crate::pages::form::Form;
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use credinet_core::ids::{ClientId, ProductId};
 use credinet_core::money::Money;
@@ -37,13 +36,14 @@ pub async fn apply(
         ("principal", form.principal.clone()),
     ]);
     let failed = |field: Option<&'static str>, message: String| {
-        client_page(
+        client_refused(
             &state,
             &staff,
             client,
-            Vec::new(),
-            Refused::Application(typed.clone().refused(field, message)),
-            StatusCode::UNPROCESSABLE_ENTITY,
+            Flash::Refused {
+                form: APPLICATION_FORM.into(),
+                typed: typed.clone().refused(field, message),
+            },
         )
     };
     let principal = match Money::parse(&form.principal) {
@@ -65,17 +65,12 @@ pub async fn apply(
     };
     let submitted = loans::submit(state.store(), staff.tenant.id, draft.id, by).await;
     match submitted {
-        Ok(loan) => Ok(done(loan.id, "enviada")),
-        Err(e) => {
-            loan_page(
-                &state,
-                &staff,
-                draft.id,
-                None,
-                LoanRefused::Action(explain(e)?),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
+        Ok(loan) => Ok(done(
+            &state,
+            &staff,
+            loan.id,
+            "Solicitud enviada a aprobación.",
+        )),
+        Err(e) => refused(&state, &staff, draft.id, Flash::Error(explain(e)?)).await,
     }
 }

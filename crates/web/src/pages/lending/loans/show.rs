@@ -5,7 +5,8 @@ use super::super::clients::not_found;
 use super::super::pesos;
 use crate::auth::Staff;
 use crate::error::PageError;
-use crate::pages::extract::{PagePath, PageQuery};
+use crate::pages::extract::PagePath;
+use crate::pages::flash::{self, Flash};
 use crate::pages::form::Form;
 use crate::pages::{Chrome, render};
 use crate::routes::v1::exports::all_pages;
@@ -14,6 +15,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum_extra::extract::CookieJar;
 use credinet_core::ids::LoanId;
 use credinet_core::lending::allocation::Component;
 use credinet_core::money::Money;
@@ -22,7 +24,6 @@ use credinet_lending::loans::{self, LoanStatus};
 use credinet_lending::payments::{self, AllocationLine, PaymentFilter};
 use credinet_lending::products;
 use credinet_lending::reports::statement::from_cut;
-use serde::Deserialize;
 
 pub struct InstallmentRow {
     pub number: u32,
@@ -129,12 +130,8 @@ struct LoanPage {
     payment: Form,
 }
 
-/// What comes back refused to the loan page: the payment form with what was typed, or an action.
-pub(in crate::pages::lending) enum Refused {
-    Nothing,
-    Payment(Form),
-    Action(String),
-}
+/// The name of the payment form in a [`Flash::Refused`].
+pub(in crate::pages::lending) const PAYMENT_FORM: &str = "pago";
 
 fn method_es(raw: &str) -> &'static str {
     match raw {
@@ -149,8 +146,7 @@ pub(in crate::pages::lending) async fn loan_page(
     state: &AppState,
     staff: &Staff,
     id: LoanId,
-    notice: Option<String>,
-    refused: Refused,
+    flash: Option<Flash>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let tenant = staff.tenant.id;
@@ -244,11 +240,13 @@ pub(in crate::pages::lending) async fn loan_page(
         .zone
         .local_date(state.store().now())
         .to_string();
-    let (error, payment) = match refused {
-        Refused::Nothing => (None, None),
-        Refused::Payment(form) => (None, Some(form)),
-        Refused::Action(message) => (Some(message), None),
-    };
+    let (mut notice, mut error, mut payment) = (None, None, None);
+    match flash {
+        Some(Flash::Notice(message)) => notice = Some(message),
+        Some(Flash::Error(message)) => error = Some(message),
+        Some(Flash::Refused { form, typed }) if form == PAYMENT_FORM => payment = Some(typed),
+        _ => {}
+    }
     let payment =
         payment.unwrap_or_else(|| Form::with([("paid_on", today.as_str()), ("method", "cash")]));
     let view = LoanPage {
@@ -311,31 +309,14 @@ pub(in crate::pages::lending) async fn loan_page(
     render(&view).map(|r| (status, r).into_response())
 }
 
-#[derive(Deserialize, Default)]
-pub struct Notice {
-    aviso: Option<String>,
-}
-
-/// Messages shown after an action, named in the redirect so a reload repeats nothing.
-fn notice_text(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "enviada" => "Solicitud enviada a aprobación.",
-        "aprobado" => "Préstamo aprobado.",
-        "rechazado" => "Solicitud rechazada.",
-        "dispersado" => "Préstamo dispersado; el calendario quedó guardado.",
-        "castigado" => "Préstamo castigado.",
-        "pago" => "Pago registrado.",
-        "reversa" => "Pago reversado; su aplicación se deshizo.",
-        _ => return None,
-    })
-}
-
+/// The loan page, saying once what the redirect that led here carried (post/redirect/get).
 pub async fn show(
     State(state): State<AppState>,
     staff: Staff,
+    jar: CookieJar,
     PagePath(id): PagePath<LoanId>,
-    PageQuery(q): PageQuery<Notice>,
 ) -> Result<Response, PageError> {
-    let notice = q.aviso.as_deref().and_then(notice_text).map(str::to_string);
-    loan_page(&state, &staff, id, notice, Refused::Nothing, StatusCode::OK).await
+    let (jar, flash) = flash::take(&state, &staff, jar, &format!("/prestamos/{id}"));
+    let page = loan_page(&state, &staff, id, flash, StatusCode::OK).await?;
+    Ok((jar, page).into_response())
 }
