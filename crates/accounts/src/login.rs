@@ -9,6 +9,9 @@ use credinet_store::repo::users::{self, StaffUser, normalize_email};
 use credinet_store::repo::{login_attempts, sessions};
 use credinet_store::{Store, StoreError};
 
+/// The width of the email columns (`staff_user`, `login_attempt`).
+const EMAIL_CHARS: usize = 254;
+
 pub enum LoginOutcome {
     /// Signed in: the cookie value to set.
     SignedIn {
@@ -44,11 +47,13 @@ pub async fn login(
 ) -> Result<LoginOutcome, StoreError> {
     let now = store.now();
     let email = normalize_email(attempt.email);
-    // No account has a control character in its tenant or email: refuse before the database, which
-    // would refuse a NUL with an error (PostgreSQL) and could not record the attempt.
+    // No account has a control character in its tenant or email, nor an email longer than the column
+    // that records attempts: refuse before the database, which would refuse a NUL or an over-long email
+    // with an error (PostgreSQL) and could not record the attempt.
     let typed_text = first_control_character(attempt.tenant_slug)
         .or_else(|| first_control_character(&email))
-        .is_none();
+        .is_none()
+        && email.chars().count() <= EMAIL_CHARS;
     let tenant = if typed_text {
         tenants::by_slug(store.db(), attempt.tenant_slug.trim()).await?
     } else {

@@ -37,12 +37,54 @@ fn conflict(name: &str) -> impl Fn(sea_orm::DbErr) -> StoreError + '_ {
     }
 }
 
+/// The name as MariaDB's default collation (`utf8mb4_general_ci`) compares it: without case or
+/// accents, trailing spaces ignored, and every character beyond the Basic Multilingual Plane alike.
+/// Two product names equal in this form are one name on every backend (ADR 18): the unique index
+/// alone would refuse them on MariaDB only.
+pub fn name_key(name: &str) -> String {
+    name.trim_end_matches(' ')
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'á' | 'à' | 'ä' | 'â' | 'ã' | 'å' => 'a',
+            'é' | 'è' | 'ë' | 'ê' => 'e',
+            'í' | 'ì' | 'ï' | 'î' => 'i',
+            'ó' | 'ò' | 'ö' | 'ô' | 'õ' => 'o',
+            'ú' | 'ù' | 'ü' | 'û' => 'u',
+            'ñ' => 'n',
+            'ç' => 'c',
+            'ý' | 'ÿ' => 'y',
+            c if u32::from(c) > 0xFFFF => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
+}
+
+/// Refuses `name` when another product of the tenant (not `except`) has the same [`name_key`].
+async fn refuse_taken_name<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    name: &str,
+    except: Option<i64>,
+) -> Result<(), StoreError> {
+    let key = name_key(name);
+    let taken = list(db, tenant, false)
+        .await?
+        .into_iter()
+        .any(|p| Some(p.id) != except && name_key(&p.name) == key);
+    if taken {
+        return Err(StoreError::Conflict(format!("a product named '{name}'")));
+    }
+    Ok(())
+}
+
 pub async fn insert<C: ConnectionTrait>(
     db: &C,
     tenant: TenantId,
     f: ProductFields,
     now: DateTime<Utc>,
 ) -> Result<loan_product::Model, StoreError> {
+    refuse_taken_name(db, tenant, &f.name, None).await?;
     let now = micros(now);
     let name = f.name.clone();
     loan_product::ActiveModel {
@@ -78,6 +120,7 @@ pub async fn update<C: ConnectionTrait>(
     let Some(row) = get(db, tenant, id).await? else {
         return Ok(None);
     };
+    refuse_taken_name(db, tenant, &f.name, Some(row.id)).await?;
     let name = f.name.clone();
     let mut a = row.into_active_model();
     a.name = Set(f.name);
@@ -120,4 +163,22 @@ pub async fn list<C: ConnectionTrait>(
         q = q.filter(loan_product::Column::Active.eq(true));
     }
     Ok(q.order_by_asc(loan_product::Column::Name).all(db).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_key;
+
+    #[test]
+    fn names_differing_in_case_accents_trailing_spaces_or_astral_characters_share_a_key() {
+        assert_eq!(name_key("Quincenal Fijo"), name_key("quincenal fijo  "));
+        assert_eq!(name_key("Crédito Niño"), name_key("credito nino"));
+        assert_eq!(name_key("Plan 😀"), name_key("Plan 𝔸"));
+        assert_ne!(name_key("Plan A"), name_key("Plan B"));
+        assert_ne!(
+            name_key(" Plan"),
+            name_key("Plan"),
+            "leading spaces count, as in MariaDB"
+        );
+    }
 }

@@ -5,12 +5,15 @@ use super::inputs::{self, NUMBERS};
 use super::{Body, Case, Credential};
 use crate::helpers::TestApp;
 use credinet_core::role::Role;
+use credinet_lending::cuts::{self, CutOptions};
+use credinet_store::repo::audit::Requester;
 use rand::Rng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use reqwest::Method;
 use reqwest::header::{HeaderName, HeaderValue};
 use serde_json::json;
+use std::ops::ControlFlow;
 
 /// The API keys of the fuzzed tenant, by role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -132,6 +135,20 @@ pub async fn fixture(app: &TestApp) -> (Ids, Keys) {
     let page_loan_to_approve = loan("submitted").await;
     let payment = app.pay(paid_loan, "100.00", &keys.cashier).await;
     let page_payment = app.pay(paid_loan, "50.00", &keys.cashier).await;
+    // A period cut, so that the cut pages and a loan's statement have something to show.
+    let cut_on = chrono::NaiveDate::from_ymd_opt(2026, 1, 23).unwrap();
+    let options = CutOptions { page_size: 100 };
+    let done = |_: &_| ControlFlow::Continue(());
+    cuts::run(
+        &app.app_store,
+        tenant.id,
+        cut_on,
+        &Requester::cli(),
+        options,
+        done,
+    )
+    .await
+    .expect("the fixture's cut runs");
     let audit = app.get_json("/v1/audit?per_page=1", &keys.admin).await;
     let ids = Ids {
         user,
@@ -315,7 +332,12 @@ pub fn endpoints() -> Vec<Endpoint> {
             "/v1/products",
             Who::Admin,
             none,
-            Some(product_body),
+            // Another name than the fixture's product, which the update keeps.
+            Some(|i| {
+                let mut body = product_body(i);
+                body[0].1 = s("Mensual nuevo");
+                body
+            }),
         ),
         read("/v1/products/{id}", |i| vec![i.product.to_string()]),
         write(
@@ -444,9 +466,9 @@ fn client_body(_: &Ids) -> Vec<(&'static str, String)> {
     vec![
         ("full_name", s("Ana Pérez")),
         ("phone", s("5510000001")),
-        ("curp", s("PEGA800101MDFRRN09")),
-        ("rfc", s("PEGA800101AB1")),
-        ("birth_date", s("1980-01-01")),
+        ("curp", s("HEGG560427MVZRRL04")),
+        ("rfc", s("GODE561231GR8")),
+        ("birth_date", s("1956-04-27")),
         ("address", s("Calle 5 #10, Col. Centro")),
         ("notes", s("Cliente desde 2020")),
     ]
@@ -594,7 +616,7 @@ impl Endpoint {
                 }
             }
         } else {
-            label.push("the valid request".into());
+            label.push(super::VALID.into());
         }
         let mut target = fill(self.path, &params);
         if !query.is_empty() {
@@ -678,9 +700,4 @@ fn query_value(rng: &mut StdRng, valid: &str) -> (String, String) {
     }
     let value = inputs::in_url(inputs::typed(rng, valid));
     (shorten(&value), inputs::encode(&value))
-}
-
-/// Inputs the fuzz once found answered wrongly, kept as named cases.
-pub fn regressions(_ids: &Ids) -> Vec<Case> {
-    vec![]
 }

@@ -58,7 +58,8 @@ fn owned(fields: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
 }
 
 const P: &[(&str, &str)] = &[("p", "1")];
-const DAY: &str = "2026-01-15";
+/// The fixture's cut.
+const DAY: &str = "2026-01-23";
 
 /// Every back-office page and form, and the login form.
 pub fn pages() -> Vec<Page> {
@@ -108,7 +109,11 @@ pub fn pages() -> Vec<Page> {
         ),
         page("/auditoria", &[("antes", "1000")]),
         page("/clientes", &[("q", "Ana"), ("p", "1")]),
-        form("/clientes", none, client_form),
+        form("/clientes", none, |i| {
+            let mut fields = client_form(i);
+            fields[1].1 = "5510000002".into();
+            fields
+        }),
         page("/clientes/exportar.csv", &[("q", "Ana")]),
         page_of("/clientes/{id}", |i| vec![i.client.to_string()]),
         form(
@@ -231,20 +236,12 @@ fn client_form(_: &Ids) -> Vec<(&'static str, String)> {
     owned(&[
         ("full_name", "Ana Pérez"),
         ("phone", "5510000001"),
-        ("curp", "PEGA800101MDFRRN09"),
-        ("rfc", "PEGA800101AB1"),
-        ("birth_date", "1980-01-01"),
+        ("curp", "HEGG560427MVZRRL04"),
+        ("rfc", "GODE561231GR8"),
+        ("birth_date", "1956-04-27"),
         ("address", "Calle 5 #10, Col. Centro"),
         ("notes", "Cliente desde 2020"),
     ])
-}
-
-fn urlencoded(fields: &[(String, String)]) -> Vec<u8> {
-    let pairs: Vec<String> = fields
-        .iter()
-        .map(|(k, v)| format!("{}={}", inputs::encode(k), inputs::encode(v)))
-        .collect();
-    pairs.join("&").into_bytes()
 }
 
 impl Page {
@@ -265,10 +262,10 @@ impl Page {
         });
         let mut csrf = fields.is_some();
         let mut content_type = Some("application/x-www-form-urlencoded");
-        let mut raw: Option<Vec<u8>> = None;
+        let mut tail = String::new();
         let mut label = Vec::new();
         match n {
-            0 => label.push("the valid request".to_string()),
+            0 => label.push(super::VALID.to_string()),
             1 if fields.is_some() => {
                 csrf = false;
                 label.push("without the CSRF token".into());
@@ -324,7 +321,12 @@ impl Page {
                             }
                         }
                     }
-                    _ => match rng.gen_range(0..4) {
+                    // A page read with `GET` has no body to break: its query takes the garbage.
+                    _ => match if fields.is_some() {
+                        rng.gen_range(0..4)
+                    } else {
+                        rng.gen_range(3..5)
+                    } {
                         0 => {
                             let escape = inputs::broken_escape(rng);
                             let name = fields
@@ -332,16 +334,13 @@ impl Page {
                                 .and_then(|f| f.first())
                                 .map_or("x".to_string(), |f| f.0.clone());
                             label.push(format!("{name} = {escape} in the body"));
-                            let mut body = urlencoded(fields.as_deref().unwrap_or_default());
-                            body.extend(format!("&{name}={escape}").bytes());
-                            raw = Some(body);
+                            tail = format!("&{}={escape}", inputs::encode(&name));
                         }
                         1 => {
                             content_type = *[None, Some("application/json"), Some("text/plain")]
                                 .choose(rng)
                                 .unwrap();
                             label.push(format!("content type {content_type:?}"));
-                            raw = Some(b"{\"a\":1}".to_vec());
                         }
                         2 => {
                             let value = inputs::text(rng);
@@ -351,11 +350,17 @@ impl Page {
                                 .get_or_insert_with(Vec::new)
                                 .push(("csrf_token".into(), value));
                         }
-                        _ => {
+                        3 => {
                             let name = inputs::in_url(inputs::text(rng));
                             let value = inputs::in_url(inputs::typed(rng, "1"));
                             label.push(format!("an unknown query parameter {name:?}"));
                             query.push((inputs::encode(&name), inputs::encode(&value)));
+                        }
+                        _ => {
+                            let escape = inputs::broken_escape(rng);
+                            let name = self.query.first().map_or("p", |q| q.0);
+                            label.push(format!("query {name} = {escape}"));
+                            query.push((name.to_string(), escape.to_string()));
                         }
                     },
                 }
@@ -366,13 +371,15 @@ impl Page {
             let pairs: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
             target = format!("{target}?{}", pairs.join("&"));
         }
-        let body = match (raw, fields) {
-            (Some(bytes), _) => Body::Raw {
+        let body = match fields {
+            Some(fields) => Body::Form {
+                fields,
+                csrf,
+                tail,
                 content_type,
-                bytes,
             },
-            (None, Some(fields)) => Body::Form { fields, csrf },
-            (None, None) => Body::None,
+            // A page read with `GET` is sent its garbage in the query only.
+            None => Body::None,
         };
         Case {
             method: self.method.clone(),

@@ -51,7 +51,9 @@ const METACHARACTERS: [&str; 10] = [
     "../../etc/passwd",
     "\u{FFFD}",
 ];
-/// Numbers a parser must refuse or bound, as they would be typed.
+/// Numbers a parser must refuse or bound, as they would be typed. The small ones that parse as an id
+/// name 1, which the fixture owns on every backend: an id made during the fuzz differs between
+/// backends (PostgreSQL spends sequence numbers on failed inserts) and would be a false difference.
 pub const NUMBERS: [&str; 24] = [
     "0",
     "-1",
@@ -74,8 +76,8 @@ pub const NUMBERS: [&str; 24] = [
     "100.005",
     "1_000",
     "0x1F",
-    "+5",
-    " 7",
+    "+1",
+    " 1",
     "NaN",
 ];
 
@@ -198,6 +200,15 @@ pub fn encode(s: &str) -> String {
         }
     }
     out
+}
+
+/// Form fields as a browser sends them (`application/x-www-form-urlencoded`).
+pub fn urlencoded(fields: &[(String, String)]) -> Vec<u8> {
+    let pairs: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect();
+    pairs.join("&").into_bytes()
 }
 
 /// An escape that decodes to no UTF-8 or to nothing at all.

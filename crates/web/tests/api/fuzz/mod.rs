@@ -18,6 +18,7 @@
 mod api;
 mod forms;
 mod inputs;
+mod regressions;
 
 use crate::helpers::TestApp;
 use credinet_store::testing::{Backend, TestDb};
@@ -31,8 +32,10 @@ use std::time::Instant;
 
 /// Cases per route in the default test run: enough to meet every input family on every route, small
 /// enough for a loaded two-core machine.
-const DEFAULT_CASES: usize = 16;
+const DEFAULT_CASES: usize = 24;
 const DEFAULT_SEED: u64 = 16;
+/// The label of a route's first case, its valid request unchanged.
+pub const VALID: &str = "the valid request";
 
 /// One request, the same for every backend but for the credential, which each app issued itself.
 pub struct Case {
@@ -48,10 +51,13 @@ pub struct Case {
 
 pub enum Body {
     None,
-    /// A form, urlencoded, with the session's CSRF token added when `csrf`.
+    /// A form, urlencoded, with the session's CSRF token added when `csrf`, then `tail` as it is
+    /// (an escape that decodes to no text), sent as `content_type`.
     Form {
         fields: Vec<(String, String)>,
         csrf: bool,
+        tail: String,
+        content_type: Option<&'static str>,
     },
     /// Bytes sent with this content type (or none).
     Raw {
@@ -134,12 +140,23 @@ impl Target {
             }
             request = request.body(bytes.clone());
         }
-        if let Body::Form { fields, csrf: with } = &case.body {
+        if let Body::Form {
+            fields,
+            csrf: with,
+            tail,
+            content_type,
+        } = &case.body
+        {
             let mut fields = fields.clone();
             if *with {
                 fields.push(("csrf_token".into(), csrf.to_string()));
             }
-            request = request.form(&fields);
+            let mut bytes = inputs::urlencoded(&fields);
+            bytes.extend(tail.bytes());
+            if let Some(kind) = content_type {
+                request = request.header("content-type", *kind);
+            }
+            request = request.body(bytes);
         }
         let response = request
             .send()
@@ -175,8 +192,17 @@ impl fmt::Display for Case {
         for (name, value) in &self.headers {
             write!(f, "\n  {name}: {value:?}")?;
         }
-        if let Body::Form { fields, csrf } = &self.body {
-            write!(f, "\n  form (with the CSRF token: {csrf}):")?;
+        if let Body::Form {
+            fields,
+            csrf,
+            tail,
+            content_type,
+        } = &self.body
+        {
+            write!(
+                f,
+                "\n  form ({content_type:?}, with the CSRF token: {csrf}, then {tail:?}):"
+            )?;
             for (name, value) in fields {
                 let shown: String = value.chars().take(100).collect();
                 write!(f, " {name}={shown:?} ({} bytes)", value.len())?;
@@ -222,6 +248,11 @@ async fn check(targets: &[Target], case: &Case, seed: u64) -> u16 {
             answer.status < 500,
             "seed {seed}: {backend} answered {}:\n{case}\n{shown}",
             answer.status
+        );
+        // The valid request must pass, or every case made from it tests only the first refusal.
+        assert!(
+            case.label != VALID || answer.status < 400,
+            "seed {seed}: {backend} refused the valid request of a route (fix its entry):\n{case}\n{shown}"
         );
         match &first {
             None => first = Some((backend, answer)),
@@ -351,7 +382,7 @@ async fn every_route_answers_arbitrary_input_alike_on_every_backend_without_a_5x
             sent += 1;
         }
     }
-    for case in api::regressions(ids) {
+    for case in regressions::cases(ids) {
         check(&targets, &case, seed).await;
         sent += 1;
     }
