@@ -2,6 +2,9 @@
 //! conversions in `repo`.
 
 pub mod api_key;
+pub mod assistant_message;
+pub mod assistant_session;
+pub mod assistant_stage;
 pub mod audit_chain;
 pub mod audit_entry;
 pub mod audit_pending;

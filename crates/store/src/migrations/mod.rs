@@ -13,6 +13,7 @@ mod m0006_period_cut;
 mod m0007_job_runs;
 mod m0008_server_secrets;
 mod m0009_notifications;
+mod m0015_assistant;
 
 use crate::{Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -74,6 +75,11 @@ fn all() -> Vec<Migration> {
             version: 9,
             name: "notifications",
             statements: m0009_notifications::statements,
+        },
+        Migration {
+            version: 15,
+            name: "assistant",
+            statements: m0015_assistant::statements,
         },
     ]
 }

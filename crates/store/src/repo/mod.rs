@@ -2,6 +2,7 @@
 //! ConnectionTrait`) so services decide the transaction boundaries.
 
 pub mod api_keys;
+pub mod assistant;
 pub mod audit;
 pub mod bulk;
 pub mod clients;

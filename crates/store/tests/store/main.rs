@@ -11,6 +11,7 @@ use credinet_store::sea_orm::ConnectionTrait;
 use credinet_store::testing::TestDb;
 use credinet_store::{Store, each_backend, migrations};
 
+mod assistant;
 mod audit_chain;
 mod bulk;
 mod key_listener;
