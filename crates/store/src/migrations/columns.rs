@@ -46,6 +46,29 @@ pub fn text_null(name: &'static str) -> ColumnDef {
     ColumnDef::new(name).text().null().to_owned()
 }
 
+pub fn int(name: &'static str) -> ColumnDef {
+    ColumnDef::new(name).integer().not_null().to_owned()
+}
+
+/// An index named `name` on `table`'s `cols`, in that order, rendered for `backend`.
+pub fn index(
+    backend: DbBackend,
+    name: &'static str,
+    table: &'static str,
+    cols: &[&'static str],
+    unique: bool,
+) -> sea_orm::Statement {
+    let mut i = sea_orm::sea_query::Index::create();
+    i.name(name).table(table);
+    for c in cols {
+        i.col(*c);
+    }
+    if unique {
+        i.unique();
+    }
+    sql(backend, &mut i)
+}
+
 pub fn big_int(name: &'static str) -> ColumnDef {
     ColumnDef::new(name).big_integer().not_null().to_owned()
 }

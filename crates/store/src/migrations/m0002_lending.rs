@@ -6,8 +6,8 @@
 //! `columns::instant`. Every index starts with `tenant_id`, the shard key.
 
 use super::columns::{
-    big_int, big_int_null, boolean, fk, id, instant, sql, string, string_null, table, tenant_id,
-    text_null,
+    big_int, big_int_null, boolean, fk, id, index, instant, int, sql, string, string_null, table,
+    tenant_id, text_null,
 };
 use sea_orm::sea_query::{ColumnDef, Index};
 use sea_orm::{DbBackend, Statement};
@@ -18,10 +18,6 @@ fn date(name: &'static str) -> ColumnDef {
 
 fn date_null(name: &'static str) -> ColumnDef {
     ColumnDef::new(name).date().null().to_owned()
-}
-
-fn int(name: &'static str) -> ColumnDef {
-    ColumnDef::new(name).integer().not_null().to_owned()
 }
 
 /// An actor reference (kind, id, readable label), as the audit log stores it.
@@ -35,17 +31,7 @@ fn actor(names: [&'static str; 3]) -> [ColumnDef; 3] {
 
 pub fn statements(b: DbBackend) -> Vec<Statement> {
     let tenant_fk = |from: &'static str| fk(from, "tenant_id", "tenant");
-    let idx = |name: &'static str, table: &'static str, cols: &[&'static str], unique: bool| {
-        let mut i = Index::create();
-        i.name(name).table(table);
-        for c in cols {
-            i.col(*c);
-        }
-        if unique {
-            i.unique();
-        }
-        sql(b, &mut i)
-    };
+    let idx = |name, table, cols: &[&'static str], unique| index(b, name, table, cols, unique);
 
     let mut loan = table("loan");
     loan.col(id())

@@ -15,8 +15,10 @@
 //! The marks are not on the existing entities: they belong to the cut, which reads and writes them with
 //! SeaQuery (`repo::cuts`), and the rest of the code has no reason to see them.
 
-use super::columns::{big_int, big_int_null, fk, id, instant, sql, string, table, tenant_id};
-use sea_orm::sea_query::{ColumnDef, Index, Table};
+use super::columns::{
+    big_int, big_int_null, fk, id, index, instant, int, sql, string, table, tenant_id,
+};
+use sea_orm::sea_query::{ColumnDef, Table};
 use sea_orm::{DbBackend, Statement};
 
 fn date(name: &'static str) -> ColumnDef {
@@ -25,10 +27,6 @@ fn date(name: &'static str) -> ColumnDef {
 
 fn date_null(name: &'static str) -> ColumnDef {
     ColumnDef::new(name).date().null().to_owned()
-}
-
-fn int(name: &'static str) -> ColumnDef {
-    ColumnDef::new(name).integer().not_null().to_owned()
 }
 
 pub fn statements(b: DbBackend) -> Vec<Statement> {
@@ -88,17 +86,7 @@ pub fn statements(b: DbBackend) -> Vec<Statement> {
         .foreign_key(&mut fk("loan_statement", "cut_id", "period_cut"))
         .foreign_key(&mut fk("loan_statement", "loan_id", "loan"));
 
-    let idx = |name: &'static str, table: &'static str, cols: &[&'static str], unique: bool| {
-        let mut i = Index::create();
-        i.name(name).table(table);
-        for c in cols {
-            i.col(*c);
-        }
-        if unique {
-            i.unique();
-        }
-        sql(b, &mut i)
-    };
+    let idx = |name, table, cols: &[&'static str], unique| index(b, name, table, cols, unique);
     let add =
         |table: &'static str, col: ColumnDef| sql(b, Table::alter().table(table).add_column(col));
     vec![

@@ -7,9 +7,10 @@
 //! occurrences and messages); every tenant row carries its tenant, the shard key, first in its indexes.
 
 use super::columns::{
-    big_int, big_int_null, boolean, id, instant, sql, string, string_null, table, text_null,
+    big_int, big_int_null, boolean, id, index, instant, int, sql, string, string_null, table,
+    text_null,
 };
-use sea_orm::sea_query::{ColumnDef, Index};
+use sea_orm::sea_query::ColumnDef;
 use sea_orm::{DbBackend, Statement};
 
 fn text(name: &'static str) -> ColumnDef {
@@ -20,22 +21,8 @@ fn tenant_null() -> ColumnDef {
     big_int_null("tenant_id")
 }
 
-fn int(name: &'static str) -> ColumnDef {
-    ColumnDef::new(name).integer().not_null().to_owned()
-}
-
 pub fn statements(b: DbBackend) -> Vec<Statement> {
-    let idx = |name: &'static str, table: &'static str, cols: &[&'static str], unique: bool| {
-        let mut i = Index::create();
-        i.name(name).table(table);
-        for c in cols {
-            i.col(*c);
-        }
-        if unique {
-            i.unique();
-        }
-        sql(b, &mut i)
-    };
+    let idx = |name, table, cols: &[&'static str], unique| index(b, name, table, cols, unique);
 
     let mut channel = table("notify_channel");
     channel

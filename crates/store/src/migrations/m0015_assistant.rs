@@ -9,27 +9,14 @@
 //! once.
 
 use super::columns::{
-    big_int, big_int_null, boolean, id, instant, sql, string, string_null, table, tenant_id,
+    big_int, big_int_null, boolean, id, index, instant, int, sql, string, string_null, table,
+    tenant_id,
 };
-use sea_orm::sea_query::{ColumnDef, Index};
+use sea_orm::sea_query::ColumnDef;
 use sea_orm::{DbBackend, Statement};
 
-fn int(name: &'static str) -> ColumnDef {
-    ColumnDef::new(name).integer().not_null().to_owned()
-}
-
 pub fn statements(b: DbBackend) -> Vec<Statement> {
-    let idx = |name: &'static str, table: &'static str, cols: &[&'static str], unique: bool| {
-        let mut i = Index::create();
-        i.name(name).table(table);
-        for c in cols {
-            i.col(*c);
-        }
-        if unique {
-            i.unique();
-        }
-        sql(b, &mut i)
-    };
+    let idx = |name, table, cols: &[&'static str], unique| index(b, name, table, cols, unique);
 
     let mut session = table("assistant_session");
     session
