@@ -15,6 +15,7 @@ pub mod phone;
 pub mod rate;
 pub mod rfc;
 pub mod role;
+pub mod search;
 pub mod slug;
 pub mod tenant_settings;
 pub mod text;

@@ -11,6 +11,7 @@ use credinet_core::ids::{ClientId, TenantId};
 use credinet_core::masked;
 use credinet_core::phone::Phone;
 use credinet_core::rfc::Rfc;
+use credinet_core::search::ClientSearch;
 use credinet_core::text::Field;
 use credinet_store::Store;
 use credinet_store::entities::client;
@@ -406,7 +407,8 @@ pub async fn by_phone(
 /// Filters of the client list.
 #[derive(Clone, Default)]
 pub struct ClientFilter {
-    /// Part of the name (any case), at least 4 digits of the phone, or the beginning of the CURP.
+    /// Part of the name (any case, with or without accents), the phone in any form or at least 4 of its
+    /// digits, the beginning of the CURP, or a loan number (`credinet_core::search`).
     pub search: Option<String>,
 }
 
@@ -427,7 +429,9 @@ pub async fn list(
 ) -> Result<Page<Client>, LendingError> {
     let page = page.clamped();
     let query = ClientQuery {
-        text: optional_text(filter.search.as_deref(), Field::Search, 200)?,
+        search: optional_text(filter.search.as_deref(), Field::Search, 200)?
+            .as_deref()
+            .and_then(ClientSearch::read),
         offset: page.offset,
         limit: page.limit,
     };

@@ -9,3 +9,4 @@ mod maker_checker;
 mod payments;
 mod portfolio;
 mod privacy;
+mod search;

@@ -10,6 +10,9 @@ pub struct Model {
     pub id: i64,
     pub tenant_id: i64,
     pub full_name: String,
+    /// `full_name` folded by `credinet_core::search::fold` (lower case, no accents): what a search compares.
+    /// Written with the name on every insert and update (migration 10).
+    pub search_name: String,
     /// E.164, e.g. `+525512345678`.
     pub phone: String,
     pub curp: Option<String>,

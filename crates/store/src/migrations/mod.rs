@@ -13,20 +13,31 @@ mod m0006_period_cut;
 mod m0007_job_runs;
 mod m0008_server_secrets;
 mod m0009_notifications;
+mod m0010_client_search_name;
 mod m0015_assistant;
 
 use crate::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{ColumnDef, Expr, ExprTrait, Query, Table};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement};
+use std::future::Future;
+use std::pin::Pin;
 
 pub(crate) type Step = fn(DbBackend) -> Vec<Statement>;
 
-/// A migration: its version, a name for humans, and the statements it runs.
+/// Data a migration rewrites after its statements, in the same transaction, with code of the domain
+/// (a backfill that must compute exactly what the application writes, e.g. a folded name).
+pub(crate) type Backfill =
+    for<'a> fn(
+        &'a DatabaseTransaction,
+    ) -> Pin<Box<dyn Future<Output = Result<(), sea_orm::DbErr>> + Send + 'a>>;
+
+/// A migration: its version, a name for humans, the statements it runs and the data it rewrites.
 pub struct Migration {
     pub version: i64,
     pub name: &'static str,
     statements: Step,
+    backfill: Option<Backfill>,
 }
 
 fn all() -> Vec<Migration> {
@@ -35,51 +46,67 @@ fn all() -> Vec<Migration> {
             version: 1,
             name: "foundation",
             statements: m0001_foundation::statements,
+            backfill: None,
         },
         Migration {
             version: 2,
             name: "lending",
             statements: m0002_lending::statements,
+            backfill: None,
         },
         Migration {
             version: 3,
             name: "audit_seal",
             statements: m0003_audit_seal::statements,
+            backfill: None,
         },
         Migration {
             version: 4,
             name: "room_for_updates",
             statements: m0004_room_for_updates::statements,
+            backfill: None,
         },
         Migration {
             version: 5,
             name: "outbox_claims",
             statements: m0005_outbox_claims::statements,
+            backfill: None,
         },
         Migration {
             version: 6,
             name: "period_cut",
             statements: m0006_period_cut::statements,
+            backfill: None,
         },
         Migration {
             version: 7,
             name: "job_runs",
             statements: m0007_job_runs::statements,
+            backfill: None,
         },
         Migration {
             version: 8,
             name: "server_secrets",
             statements: m0008_server_secrets::statements,
+            backfill: None,
         },
         Migration {
             version: 9,
             name: "notifications",
             statements: m0009_notifications::statements,
+            backfill: None,
+        },
+        Migration {
+            version: 10,
+            name: "client_search_name",
+            statements: m0010_client_search_name::statements,
+            backfill: Some(|tx| Box::pin(m0010_client_search_name::backfill(tx))),
         },
         Migration {
             version: 15,
             name: "assistant",
             statements: m0015_assistant::statements,
+            backfill: None,
         },
     ]
 }
@@ -149,6 +176,9 @@ async fn apply(
 ) -> Result<(), sea_orm::DbErr> {
     for statement in (migration.statements)(backend) {
         tx.execute_raw(statement).await?;
+    }
+    if let Some(backfill) = migration.backfill {
+        backfill(tx).await?;
     }
     let insert = Query::insert()
         .into_table("schema_migration")

@@ -33,6 +33,7 @@ use crate::{StoreError, WriteTx};
 use check::{check, owned};
 use chrono::{DateTime, NaiveDate, Utc};
 use credinet_core::ids::{ClientId, LoanId, TenantId};
+use credinet_core::search::fold;
 pub use payments::{BulkAllocation, BulkPayment};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbBackend, EntityTrait, Statement};
 use serde_json::{Value, json};
@@ -270,11 +271,12 @@ pub(super) async fn insert_json(
 }
 
 const POSTGRES_CLIENTS: &str = r#"
-INSERT INTO client (id, tenant_id, full_name, phone, curp, rfc, birth_date, address, notes, pin_hash,
-    created_at, updated_at)
-SELECT r.id, $1, r.full_name, r.phone, r.curp, r.rfc, r.birth_date, r.address, r.notes, NULL, $2, $2
-FROM json_to_recordset($3::json) AS r(id bigint, full_name text, phone text, curp text, rfc text,
-    birth_date date, address text, notes text)
+INSERT INTO client (id, tenant_id, full_name, search_name, phone, curp, rfc, birth_date, address, notes,
+    pin_hash, created_at, updated_at)
+SELECT r.id, $1, r.full_name, r.search_name, r.phone, r.curp, r.rfc, r.birth_date, r.address, r.notes,
+    NULL, $2, $2
+FROM json_to_recordset($3::json) AS r(id bigint, full_name text, search_name text, phone text, curp text,
+    rfc text, birth_date date, address text, notes text)
 "#;
 
 async fn insert_clients(
@@ -292,7 +294,8 @@ async fn insert_clients(
                 .zip(&ids)
                 .map(|(c, id)| {
                     json!({
-                        "id": id, "full_name": c.full_name, "phone": c.phone, "curp": c.curp,
+                        "id": id, "full_name": c.full_name, "search_name": fold(&c.full_name),
+                        "phone": c.phone, "curp": c.curp,
                         "rfc": c.rfc, "birth_date": c.birth_date, "address": c.address,
                         "notes": c.notes,
                     })
@@ -304,6 +307,7 @@ async fn insert_clients(
                 id: Set(*id),
                 tenant_id: Set(tenant.get()),
                 full_name: Set(c.full_name.clone()),
+                search_name: Set(fold(&c.full_name)),
                 phone: Set(c.phone.clone()),
                 curp: Set(c.curp.clone()),
                 rfc: Set(c.rfc.clone()),

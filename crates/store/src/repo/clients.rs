@@ -2,11 +2,12 @@
 
 use super::micros;
 use crate::StoreError;
-use crate::entities::client;
+use crate::entities::{client, loan};
 use chrono::{DateTime, NaiveDate, Utc};
 use credinet_core::ids::{ClientId, TenantId};
 use credinet_core::masked;
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use credinet_core::search::{ClientSearch, fold};
+use sea_orm::sea_query::{LikeExpr, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
     IntoActiveModel, NotSet, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -48,6 +49,7 @@ pub async fn insert<C: ConnectionTrait>(
     Ok(client::ActiveModel {
         id: NotSet,
         tenant_id: Set(tenant.get()),
+        search_name: Set(fold(&fields.full_name)),
         full_name: Set(fields.full_name),
         phone: Set(fields.phone),
         curp: Set(fields.curp),
@@ -75,6 +77,7 @@ pub async fn update<C: ConnectionTrait>(
         return Ok(None);
     };
     let mut active = row.into_active_model();
+    active.search_name = Set(fold(&fields.full_name));
     active.full_name = Set(fields.full_name);
     active.phone = Set(fields.phone);
     active.curp = Set(fields.curp);
@@ -171,53 +174,44 @@ pub async fn by_phone<C: ConnectionTrait>(
         .await?)
 }
 
-/// How to narrow a list of clients. `text` matches the name (case-insensitive, anywhere), the phone's
-/// digits or the CURP's beginning — so it is personal data too, and `Debug` masks it.
-#[derive(Clone, Default)]
+/// How to narrow a list of clients: a search read by `credinet_core::search` (personal data: `Debug` masks
+/// it there) and the page.
+#[derive(Clone, Default, Debug)]
 pub struct ClientQuery {
-    pub text: Option<String>,
+    pub search: Option<ClientSearch>,
     pub offset: u64,
     pub limit: u64,
 }
 
-impl std::fmt::Debug for ClientQuery {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientQuery")
-            .field("text", &masked::presence(&self.text))
-            .field("offset", &self.offset)
-            .field("limit", &self.limit)
-            .finish()
-    }
-}
-
-/// One page of the tenant's clients in name order, and how many match in all.
+/// One page of the tenant's clients in name order, and how many match in all. A client matches when its
+/// folded name holds the folded text, its phone is the text read as a phone or holds the text's digits,
+/// its CURP begins with the text, or it holds the loan whose number the text is.
 pub async fn search<C: ConnectionTrait>(
     db: &C,
     tenant: TenantId,
     query: &ClientQuery,
 ) -> Result<(Vec<client::Model>, u64), StoreError> {
     let mut select = client::Entity::find().filter(client::Column::TenantId.eq(tenant.get()));
-    if let Some(text) = query
-        .text
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
-        let pattern = format!("%{}%", escape_like(&text.to_lowercase()));
-        let mut any = Condition::any().add(
-            Expr::expr(Func::lower(Expr::col((
-                client::Entity,
-                client::Column::FullName,
-            ))))
-            .like(like(pattern)),
-        );
-        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-        if digits.len() >= 4 {
+    if let Some(search) = &query.search {
+        let pattern = format!("%{}%", escape_like(&search.name));
+        let mut any = Condition::any().add(client::Column::SearchName.like(like(pattern)));
+        if let Some(phone) = &search.phone {
+            any = any.add(client::Column::Phone.eq(phone.as_str()));
+        }
+        if let Some(digits) = &search.phone_digits {
             any = any.add(client::Column::Phone.like(format!("%{digits}%")));
         }
-        let upper = text.to_uppercase();
-        if upper.len() >= 4 && upper.chars().all(|c| c.is_ascii_alphanumeric() || c == 'Ñ') {
-            any = any.add(client::Column::Curp.like(like(format!("{}%", escape_like(&upper)))));
+        if let Some(curp) = &search.curp_prefix {
+            any = any.add(client::Column::Curp.like(like(format!("{}%", escape_like(curp)))));
+        }
+        if let Some(number) = &search.loan_number {
+            let holder = Query::select()
+                .column(loan::Column::ClientId)
+                .from(loan::Entity)
+                .and_where(loan::Column::TenantId.eq(tenant.get()))
+                .and_where(loan::Column::Number.eq(number.as_str()))
+                .to_owned();
+            any = any.add(client::Column::Id.in_subquery(holder));
         }
         select = select.filter(any);
     }

@@ -14,6 +14,7 @@ use credinet_store::{Store, each_backend, migrations};
 mod assistant;
 mod audit_chain;
 mod bulk;
+mod client_search;
 mod key_listener;
 mod outbox;
 mod tenant_settings;

@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use chrono::NaiveDate;
 use credinet_core::ids::ClientId;
+use credinet_core::search::loan_number;
 use credinet_lending::clients::{
     self, Client, ClientFilter, ClientInput, ClientWarning, OnDuplicate,
 };
@@ -44,6 +45,8 @@ struct ClientsPage {
     q: String,
     total: u64,
     pages: Vec<(String, u64, bool)>,
+    /// The loan whose number the search is (id, number, its holder's name): a link straight to it.
+    loan: Option<(i64, String, String)>,
     can_write: bool,
     /// The new-client form: empty, or as it was sent and refused.
     form: Form,
@@ -95,6 +98,10 @@ async fn list_page(
     )
     .await
     .map_err(|e| PageError::BadRequest(explain(e).unwrap_or_default()))?;
+    let loan = match filter.search.as_deref().and_then(loan_number) {
+        Some(number) => found_loan(state, staff, &number).await,
+        None => None,
+    };
     let rows = page.items.into_iter().map(|c| row(staff, c)).collect();
     let view = ClientsPage {
         chrome: Chrome::new(staff, "/clientes"),
@@ -102,10 +109,27 @@ async fn list_page(
         q: q.q.unwrap_or_default(),
         total: page.total,
         pages: pager(page.total, PER_PAGE, current),
+        loan,
         can_write: staff.role.can_manage_clients(),
         form,
     };
     render(&view).map(|r| (status, r).into_response())
+}
+
+/// The loan a search names by its number, with its holder: the top bar's search finds loans this way.
+async fn found_loan(
+    state: &AppState,
+    staff: &Staff,
+    number: &str,
+) -> Option<(i64, String, String)> {
+    let loan = loans::by_number(state.store(), staff.tenant.id, number)
+        .await
+        .ok()?;
+    let holder = clients::get(state.store(), staff.tenant.id, loan.client_id)
+        .await
+        .map(|c| c.full_name)
+        .unwrap_or_default();
+    Some((loan.id.get(), loan.number, holder))
 }
 
 fn row(staff: &Staff, c: Client) -> Row {

@@ -8,6 +8,7 @@ mod notifications;
 mod payments_list;
 mod post_redirect_get;
 mod roles;
+mod search;
 mod spanish;
 
 use crate::helpers::Lender;
