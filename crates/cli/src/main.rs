@@ -4,7 +4,7 @@ mod commands;
 mod settings;
 
 use clap::{Parser, Subcommand};
-use commands::{apikey, audit, cut, demo, jobs, notify, serve, tenant, user, watch};
+use commands::{apikey, audit, backup, cut, demo, jobs, notify, serve, tenant, user, watch};
 use settings::{Overrides, Settings};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -58,6 +58,9 @@ enum Command {
     /// Scheduled jobs: list them with their next and last runs, or run one now.
     #[command(subcommand)]
     Jobs(jobs::Command),
+    /// Backups: take one, list, verify, restore, prune.
+    #[command(subcommand)]
+    Backup(backup::Command),
 }
 
 fn main() -> ExitCode {
@@ -116,6 +119,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Watch(args) => watch::run(args).await,
         Command::Cut(cmd) => cut::run(&settings, cmd).await,
         Command::Jobs(cmd) => jobs::run(&settings, cmd).await,
+        Command::Backup(cmd) => backup::run(&settings, cmd).await,
     }
 }
 

@@ -6,6 +6,7 @@
 use credinet_accounts::AccountSettings;
 use credinet_notify::NotifySettings;
 use credinet_ops::SchedulerSettings;
+use credinet_ops::backup::{BackupSettings, Retention};
 use credinet_store::StoreSettings;
 use credinet_web::HttpSettings;
 use credinet_web::settings::SecretKey;
@@ -23,6 +24,7 @@ pub struct Settings {
     pub accounts: AccountSettings,
     pub notify: NotifySettings,
     pub scheduler: SchedulerSettings,
+    pub backup: BackupSettings,
     /// `tracing` filter, e.g. `info` or `credinet=debug,info`.
     pub log: String,
 }
@@ -65,17 +67,22 @@ struct Flat {
     cut_time: String,
     cut_grace_hours: u32,
     session_expiry_schedule: String,
+    backup_dir: String,
+    backup_keep_days: u32,
+    backup_keep_weekly: u32,
+    backup_keep_monthly: u32,
     log: String,
 }
 
 impl Default for Flat {
     fn default() -> Self {
-        let (store, http, accounts, notify, scheduler) = (
+        let (store, http, accounts, notify, scheduler, backup) = (
             StoreSettings::default(),
             HttpSettings::default(),
             AccountSettings::default(),
             NotifySettings::default(),
             SchedulerSettings::default(),
+            BackupSettings::default(),
         );
         Flat {
             database_url: store.database_url,
@@ -108,6 +115,10 @@ impl Default for Flat {
             cut_time: scheduler.cut_time,
             cut_grace_hours: scheduler.cut_grace_hours,
             session_expiry_schedule: scheduler.session_expiry_schedule,
+            backup_dir: backup.dir.display().to_string(),
+            backup_keep_days: backup.retention.days,
+            backup_keep_weekly: backup.retention.weekly,
+            backup_keep_monthly: backup.retention.monthly,
             log: DEFAULT_LOG.into(),
         }
     }
@@ -156,6 +167,15 @@ impl From<Flat> for Settings {
                 cut_time: f.cut_time,
                 cut_grace_hours: f.cut_grace_hours,
                 session_expiry_schedule: f.session_expiry_schedule,
+            },
+            backup: BackupSettings {
+                dir: f.backup_dir.into(),
+                // Checked by `validate` (a zero is refused there, by name).
+                retention: Retention {
+                    days: f.backup_keep_days,
+                    weekly: f.backup_keep_weekly,
+                    monthly: f.backup_keep_monthly,
+                },
             },
             log: f.log,
         }
@@ -225,6 +245,14 @@ impl Settings {
         self.accounts.validate().map_err(|e| invalid(&e))?;
         self.http.validate().map_err(|e| invalid(&e))?;
         self.scheduler.validate().map_err(|e| invalid(&e))?;
+        let r = self.backup.retention;
+        Retention::new(r.days, r.weekly, r.monthly)
+            .map_err(|e| SettingsError(format!("backup_keep_days: {e}")))?;
+        if self.backup.dir.as_os_str().is_empty() {
+            return Err(SettingsError(
+                "backup_dir is empty: name the directory for backups".into(),
+            ));
+        }
         Ok(())
     }
 }

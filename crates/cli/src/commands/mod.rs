@@ -3,6 +3,7 @@
 
 pub mod apikey;
 pub mod audit;
+pub mod backup;
 pub mod cut;
 pub mod demo;
 pub mod jobs;

@@ -168,6 +168,19 @@ pub async fn pending(store: &Store) -> Result<Vec<i64>, StoreError> {
         .collect())
 }
 
+/// Versions the database has applied, ascending (what a backup's manifest records as its schema).
+pub async fn applied(store: &Store) -> Result<Vec<i64>, StoreError> {
+    ensure_ledger(store).await?;
+    let mut done = applied_versions(store).await?;
+    done.sort_unstable();
+    Ok(done)
+}
+
+/// The newest migration this binary knows.
+pub fn latest_known() -> i64 {
+    all().iter().map(|m| m.version).max().unwrap_or(0)
+}
+
 async fn apply(
     tx: &DatabaseTransaction,
     backend: DbBackend,
