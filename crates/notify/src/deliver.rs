@@ -16,6 +16,7 @@ use credinet_store::repo::notify::{Owner, channels};
 use futures::StreamExt;
 use rand::Rng;
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Lanes delivered at the same time.
 const LANES_AT_ONCE: usize = 16;
@@ -29,6 +30,8 @@ pub struct DeliveryReport {
     pub dead: usize,
     /// Outcomes not recorded because the lease had passed to another deliverer.
     pub lost_leases: usize,
+    /// Claims given back unsent: the worker was stopping, or the lease was running out.
+    pub released: usize,
 }
 
 impl DeliveryReport {
@@ -39,6 +42,7 @@ impl DeliveryReport {
         self.deferred += other.deferred;
         self.dead += other.dead;
         self.lost_leases += other.lost_leases;
+        self.released += other.released;
     }
 }
 
@@ -47,6 +51,8 @@ pub(crate) struct Deliverer<'a> {
     pub http: &'a reqwest::Client,
     pub settings: &'a NotifySettings,
     pub pacer: &'a Pacer,
+    /// Set when the process is stopping: no new attempt starts, and what was claimed is given back.
+    pub stopping: &'a AtomicBool,
 }
 
 impl Deliverer<'_> {
@@ -104,6 +110,12 @@ impl Deliverer<'_> {
             let now = self.store.now();
             let outcome = match held_until {
                 Some(at) => Outcome::Deferred { at },
+                // An attempt starts only if its answer can be recorded under this lease: begun later, a
+                // slow answer could outlast the lease, another worker would claim the message and send
+                // it again while this one is still waiting.
+                None if self.stopping.load(Ordering::Relaxed) || now + self.margin() >= until => {
+                    Outcome::Released
+                }
                 None => self.attempt(channel.as_ref(), &message, now).await?,
             };
             match &outcome {
@@ -117,6 +129,7 @@ impl Deliverer<'_> {
                     held_until = Some(*at);
                 }
                 Outcome::Dead { .. } => report.dead += 1,
+                Outcome::Released => report.released += 1,
             }
             if let Outcome::Retry { error, .. } | Outcome::Dead { error, .. } = &outcome {
                 tracing::warn!(
@@ -134,6 +147,14 @@ impl Deliverer<'_> {
             }
         }
         Ok(report)
+    }
+
+    /// The least lease left for an attempt to start: the send timeout, or half the lease when the
+    /// lease is configured shorter than that (so a worker still makes progress).
+    fn margin(&self) -> chrono::Duration {
+        let timeout = chrono::Duration::from_std(self.settings.send_timeout())
+            .unwrap_or(chrono::Duration::MAX);
+        timeout.min(self.settings.lease() / 2)
     }
 
     /// One attempt at one message: what to record for it.

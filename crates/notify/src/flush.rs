@@ -95,7 +95,7 @@ pub struct FlushReport {
 /// Flushes every group whose time has come.
 pub async fn flush(store: &Store, timing: Timing) -> Result<FlushReport, NotifyError> {
     let now = store.now();
-    let tx = store.write().await?;
+    let tx = store.write_queue().await?;
     let groups = pipeline::lock_pending_groups(&tx, GROUPS_PER_PASS).await?;
     let mut report = FlushReport::default();
     if groups.is_empty() {

@@ -32,4 +32,4 @@ pub use channel::{ChannelConfig, ChannelError, ChannelKind};
 pub use credinet_store::repo::notify::Owner;
 pub use error::NotifyError;
 pub use settings::NotifySettings;
-pub use worker::{Notifier, PassReport};
+pub use worker::{Notifier, PassReport, Running};

@@ -39,7 +39,7 @@ pub fn fingerprint(event: &Unrouted) -> String {
 
 /// Routes up to `limit` events of each outbox; returns how many it took.
 pub async fn route(store: &Store, limit: u64) -> Result<usize, NotifyError> {
-    let tx = store.write().await?;
+    let tx = store.write_queue().await?;
     let events = pipeline::take_unrouted(&tx, limit).await?;
     if events.is_empty() {
         tx.rollback().await?;

@@ -1,5 +1,5 @@
-//! How the notifier groups, retries and paces; every figure configurable (`[notify]` in credinet.toml,
-//! `CREDINET_NOTIFY__*`), the defaults those of SPEC §6 and of Prometheus Alertmanager.
+//! How the notifier groups, retries and paces; every figure configurable (`notify_*` in credinet.toml,
+//! `CREDINET_NOTIFY_*`, see the README), the defaults those of SPEC §6 and of Prometheus Alertmanager.
 
 use chrono::Duration;
 use serde::Deserialize;

@@ -7,6 +7,8 @@ use crate::pace::Pacer;
 use crate::{NotifyError, NotifySettings, route};
 use credinet_store::Store;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tokio::sync::Notify;
 
 #[derive(Clone)]
 pub struct Notifier {
@@ -14,6 +16,28 @@ pub struct Notifier {
     settings: NotifySettings,
     http: reqwest::Client,
     pacer: Arc<Pacer>,
+    stopping: Arc<AtomicBool>,
+    wake: Arc<Notify>,
+}
+
+/// A notifier running in the background ([`Notifier::spawn`]).
+pub struct Running {
+    stopping: Arc<AtomicBool>,
+    wake: Arc<Notify>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    /// Stops the worker and waits for it: the message being sent gets its answer recorded (at most
+    /// the send timeout), the rest of what it claimed is given back. Without this, a stop between a
+    /// service's answer and its record would send that message again after a restart.
+    pub async fn stop(self) {
+        self.stopping.store(true, Ordering::Relaxed);
+        self.wake.notify_one();
+        if let Err(e) = self.task.await {
+            tracing::warn!(error = %e, "notification worker ended badly");
+        }
+    }
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +71,8 @@ impl Notifier {
             settings,
             http,
             pacer: Arc::default(),
+            stopping: Arc::default(),
+            wake: Arc::default(),
         })
     }
 
@@ -78,8 +104,12 @@ impl Notifier {
             http: &self.http,
             settings: &self.settings,
             pacer: &self.pacer,
+            stopping: &self.stopping,
         };
         for _ in 0..DELIVERY_BATCHES {
+            if self.stopping.load(Ordering::Relaxed) {
+                break;
+            }
             let batch = deliverer.deliver_due().await?;
             let progress = batch.sent + batch.dead + batch.retried;
             report.delivered.add(batch);
@@ -90,18 +120,28 @@ impl Notifier {
         Ok(report)
     }
 
-    /// Runs passes until the process ends, sleeping when a pass found nothing to do. A failed pass
-    /// (the database away) is logged and tried again; nothing is lost, the rows wait.
-    pub fn spawn(self) -> tokio::task::JoinHandle<()> {
-        tokio::spawn(async move {
-            loop {
+    /// Runs passes until stopped, sleeping when a pass found nothing to do. A failed pass (the
+    /// database away) is logged and tried again; nothing is lost, the rows wait.
+    pub fn spawn(self) -> Running {
+        let stopping = self.stopping.clone();
+        let wake = self.wake.clone();
+        let task = tokio::spawn(async move {
+            while !self.stopping.load(Ordering::Relaxed) {
                 match self.run_once().await {
                     Ok(report) if !report.idle() => continue,
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "notification pass failed"),
                 }
-                tokio::time::sleep(self.settings.poll_interval()).await;
+                tokio::select! {
+                    _ = tokio::time::sleep(self.settings.poll_interval()) => {}
+                    _ = self.wake.notified() => {}
+                }
             }
-        })
+        });
+        Running {
+            stopping,
+            wake,
+            task,
+        }
     }
 }

@@ -182,6 +182,22 @@ impl Store {
         Ok(WriteTx::new(tx, self.clone()))
     }
 
+    /// A write transaction that takes rows off a queue (`FOR UPDATE SKIP LOCKED`): the notifier's
+    /// routing, flushing and claiming. On MariaDB it runs at READ COMMITTED, where a locking read locks
+    /// the rows it returns and not the gaps between them: at REPEATABLE READ its gap locks on
+    /// `domain_event` made a business transaction appending an event deadlock and fail (found by the
+    /// notifier's crash test). PostgreSQL's default is already READ COMMITTED; SQLite has one writer.
+    pub async fn write_queue(&self) -> Result<WriteTx, StoreError> {
+        let options = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            isolation_level: (self.backend() == DbBackend::MySql)
+                .then_some(IsolationLevel::ReadCommitted),
+            ..Default::default()
+        };
+        let tx = self.writer.begin_with_options(options).await?;
+        Ok(WriteTx::new(tx, self.clone()))
+    }
+
     /// A read-only transaction in which every statement sees the same committed state: a report that
     /// counts several tables (`audit verify`) must not see a commit land between two of its reads.
     /// REPEATABLE READ on PostgreSQL and MariaDB; on SQLite a read transaction already reads one WAL

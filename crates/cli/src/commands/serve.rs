@@ -32,10 +32,12 @@ pub async fn run(settings: Settings, args: ServeArgs) -> anyhow::Result<ExitCode
         scheduler.registry().clone(),
     )
     .await?;
-    if settings.notify.enabled {
-        // Delivers the outbox in the background; several `serve` processes share it through claims.
-        credinet_notify::Notifier::new(app.store().clone(), settings.notify.clone())?.spawn();
-    }
+    // Delivers the outbox in the background; several `serve` processes share it through claims.
+    let notifier = if settings.notify.enabled {
+        Some(credinet_notify::Notifier::new(app.store().clone(), settings.notify.clone())?.spawn())
+    } else {
+        None
+    };
     let url = format!("http://{}", app.local_addr());
     let shutdown = shutdown_signal();
     if args.demo {
@@ -62,6 +64,10 @@ pub async fn run(settings: Settings, args: ServeArgs) -> anyhow::Result<ExitCode
     let store = app.store().clone();
     app.serve(shutdown).await?;
     let _ = stop_scheduler.send(());
+    if let Some(notifier) = notifier {
+        // A message being sent gets its answer recorded, so a restart does not send it again.
+        notifier.stop().await;
+    }
     if let Some(task) = scheduling {
         // A run in progress finishes and is recorded before the process ends.
         let _ = task.await;

@@ -80,7 +80,7 @@ pub struct Claimed {
 pub async fn claim_due(store: &Store, limit: u64, lease: Duration) -> Result<Claimed, StoreError> {
     let now = store.now();
     let until = micros(now + lease);
-    let tx = store.write().await?;
+    let tx = store.write_queue().await?;
     let mut due = notify_message::Entity::find()
         .filter(notify_message::Column::Status.eq(PENDING))
         .filter(notify_message::Column::NextAttemptAt.lte(now))
@@ -129,6 +129,9 @@ pub enum Outcome {
         attempts: i32,
         error: String,
     },
+    /// Not tried (the worker is stopping, or its lease would end before an answer could come back):
+    /// the claim is given back and the message keeps its place in the queue.
+    Released,
 }
 
 /// Records the outcome of a message claimed with lease `until`; false when the lease was lost (another
@@ -171,6 +174,7 @@ pub async fn record<C: ConnectionTrait>(
             .col_expr(notify_message::Column::Status, DEAD.into())
             .col_expr(notify_message::Column::Attempts, attempts.into())
             .col_expr(notify_message::Column::LastError, short(error).into()),
+        Outcome::Released => update,
     };
     Ok(update.exec(db).await?.rows_affected == 1)
 }
