@@ -42,6 +42,15 @@ pub fn string_null(name: &'static str, len: u32) -> ColumnDef {
     ColumnDef::new(name).string_len(len).null().to_owned()
 }
 
+/// A key compared byte for byte on every backend: MariaDB's default collation would ignore its case,
+/// accents and trailing spaces (migration 12). SQLite and PostgreSQL compare text exactly already.
+pub fn exact(backend: DbBackend, mut col: ColumnDef) -> ColumnDef {
+    if backend == DbBackend::MySql {
+        col.extra("COLLATE utf8mb4_bin");
+    }
+    col
+}
+
 pub fn text_null(name: &'static str) -> ColumnDef {
     ColumnDef::new(name).text().null().to_owned()
 }

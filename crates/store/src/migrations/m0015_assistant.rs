@@ -9,8 +9,8 @@
 //! once.
 
 use super::columns::{
-    big_int, big_int_null, boolean, id, index, instant, int, sql, string, string_null, table,
-    tenant_id,
+    big_int, big_int_null, boolean, exact, id, index, instant, int, sql, string, string_null,
+    table, tenant_id,
 };
 use sea_orm::sea_query::ColumnDef;
 use sea_orm::{DbBackend, Statement};
@@ -25,7 +25,7 @@ pub fn statements(b: DbBackend) -> Vec<Statement> {
         // autoresponder, cloud_api.
         .col(string("channel", 16))
         // The E.164 number, or `name:` and the contact name the AutoResponder app showed.
-        .col(string("sender_key", 255))
+        .col(exact(b, string("sender_key", 255)))
         // The client this session is verified as; NULL until verification succeeds.
         .col(big_int_null("client_id"))
         // What the session waits for: nothing, menu, identifier, secret.
@@ -50,7 +50,7 @@ pub fn statements(b: DbBackend) -> Vec<Statement> {
         // in, out.
         .col(string("direction", 3))
         // Cloud API `wamid…` (in: the borrower's; out: ours, for delivery statuses); NULL on AutoResponder.
-        .col(string_null("channel_message_id", 200))
+        .col(exact(b, string_null("channel_message_id", 200)))
         .col(ColumnDef::new("body").text().not_null())
         // The router's reading of an inbound message, with its confidence in percent.
         .col(string_null("intent", 30))

@@ -14,6 +14,7 @@ mod m0007_job_runs;
 mod m0008_server_secrets;
 mod m0009_notifications;
 mod m0010_client_search_name;
+mod m0012_exact_keys;
 mod m0015_assistant;
 
 use crate::{Store, StoreError};
@@ -101,6 +102,12 @@ fn all() -> Vec<Migration> {
             name: "client_search_name",
             statements: m0010_client_search_name::statements,
             backfill: Some(|tx| Box::pin(m0010_client_search_name::backfill(tx))),
+        },
+        Migration {
+            version: 12,
+            name: "exact_keys",
+            statements: m0012_exact_keys::statements,
+            backfill: None,
         },
         Migration {
             version: 15,

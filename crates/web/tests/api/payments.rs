@@ -9,6 +9,7 @@ use serde_json::json;
 
 each_backend!(
     one_idempotency_key_makes_one_payment_and_a_different_body_is_refused,
+    idempotency_keys_that_differ_only_in_case_are_different_keys,
     a_payment_above_payoff_is_refused_with_the_payoff,
     a_reversal_restores_the_balance_and_cannot_be_repeated,
     a_payment_is_read_back_with_its_allocations_and_listed_by_date,
@@ -40,6 +41,32 @@ async fn one_idempotency_key_makes_one_payment_and_a_different_body_is_refused(d
         .get_json(&format!("/v1/loans/{}/payments", loan.id), &l.viewer)
         .await;
     assert_eq!(listed["total"], 1, "one payment exists: {listed}");
+}
+
+/// MariaDB's default collation ignored case, so there the second of these payments was refused as a
+/// reused key while SQLite and PostgreSQL took it (migration 12).
+async fn idempotency_keys_that_differ_only_in_case_are_different_keys(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let l = app.lender("caja").await;
+    let loan = app.disbursed_loan(&l, l.flat, "10000.00").await;
+    let path = format!("/v1/loans/{}/payments", loan.id);
+    for (key, amount) in [
+        ("folio-a", "100.00"),
+        ("FOLIO-A", "200.00"),
+        ("Folio-A", "300.00"),
+    ] {
+        app.api()
+            .post(app.url(&path))
+            .bearer_auth(&l.cashier)
+            .header("Idempotency-Key", key)
+            .json(&cash_payment(amount))
+            .reply()
+            .await
+            .because(format!("key {key}"))
+            .assert_status(201);
+    }
+    let listed = app.get_json(&path, &l.viewer).await;
+    assert_eq!(listed["total"], 3, "three keys, three payments: {listed}");
 }
 
 async fn a_payment_above_payoff_is_refused_with_the_payoff(db: TestDb) {
