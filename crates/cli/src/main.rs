@@ -4,7 +4,9 @@ mod commands;
 mod settings;
 
 use clap::{Parser, Subcommand};
-use commands::{apikey, audit, backup, cut, demo, jobs, notify, serve, tenant, user, watch};
+use commands::{
+    apikey, assistant, audit, backup, cut, demo, jobs, notify, serve, tenant, user, watch,
+};
 use settings::{Overrides, Settings};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,6 +45,9 @@ enum Command {
     /// API keys of a tenant.
     #[command(subcommand)]
     Apikey(apikey::Command),
+    /// The WhatsApp assistant's channel credentials per tenant.
+    #[command(subcommand)]
+    Assistant(assistant::Command),
     /// The audit log.
     #[command(subcommand)]
     Audit(audit::Command),
@@ -114,6 +119,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Tenant(cmd) => tenant::run(&settings, cmd).await,
         Command::User(cmd) => user::run(&settings, cmd).await,
         Command::Apikey(cmd) => apikey::run(&settings, cmd).await,
+        Command::Assistant(cmd) => assistant::run(&settings, cmd).await,
         Command::Audit(cmd) => audit::run(&settings, cmd).await,
         Command::Notify(cmd) => notify::run(&settings, cmd).await,
         Command::Watch(args) => watch::run(args).await,

@@ -24,10 +24,12 @@ pub enum EventKind {
     SchedulerExecuted,
     /// A scheduled job failed; the payload carries the error.
     SchedulerFailed,
+    /// A WhatsApp session failed verification too many times and is locked for a while (SPEC §5).
+    VerificationLocked,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 11] = [
+    pub const ALL: [EventKind; 12] = [
         EventKind::LoanCreated,
         EventKind::LoanSubmitted,
         EventKind::LoanApproved,
@@ -39,6 +41,7 @@ impl EventKind {
         EventKind::PaymentReversed,
         EventKind::SchedulerExecuted,
         EventKind::SchedulerFailed,
+        EventKind::VerificationLocked,
     ];
 
     /// The stored text (`payment_registered`).
@@ -55,6 +58,7 @@ impl EventKind {
             EventKind::PaymentReversed => "payment_reversed",
             EventKind::SchedulerExecuted => "scheduler_executed",
             EventKind::SchedulerFailed => "scheduler_failed",
+            EventKind::VerificationLocked => "verification_locked",
         }
     }
 
@@ -114,6 +118,7 @@ mod tests {
                 "payment_reversed",
                 "scheduler_executed",
                 "scheduler_failed",
+                "verification_locked",
             ]
         );
     }

@@ -102,6 +102,25 @@ impl Presented<'_> {
     }
 }
 
+impl Presented<'_> {
+    /// Whether any presented form carries the token whose SHA-256 digest (hex) is `expected_digest` —
+    /// the form a tenant's token is stored in (ADR 23) — each digest compared in constant time.
+    pub fn carries_digest(&self, expected_digest: &str) -> bool {
+        let from_authorization = self.authorization.and_then(token_in_authorization);
+        let custom = self.custom_header.map(|v| v.trim().to_string());
+        [from_authorization, custom]
+            .into_iter()
+            .flatten()
+            .filter(|t| !t.is_empty())
+            .any(|t| {
+                credinet_accounts::token::same_secret(
+                    &credinet_accounts::token::digest(&t),
+                    expected_digest,
+                )
+            })
+    }
+}
+
 /// `Bearer T` → T; `Basic base64(user:T)` → T (the user name is ignored: the app fills it freely).
 fn token_in_authorization(header: &str) -> Option<String> {
     let (scheme, value) = header.trim().split_once(' ')?;

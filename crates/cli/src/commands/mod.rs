@@ -2,6 +2,7 @@
 //! seals the audit entries of each change as it commits (no background sealer runs in a CLI process).
 
 pub mod apikey;
+pub mod assistant;
 pub mod audit;
 pub mod backup;
 pub mod cut;

@@ -2,6 +2,7 @@
 //! conversions in `repo`.
 
 pub mod api_key;
+pub mod assistant_channel;
 pub mod assistant_message;
 pub mod assistant_session;
 pub mod assistant_stage;

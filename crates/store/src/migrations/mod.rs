@@ -16,6 +16,7 @@ mod m0009_notifications;
 mod m0010_client_search_name;
 mod m0012_exact_keys;
 mod m0015_assistant;
+mod m0016_assistant_channels;
 
 use crate::{Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -113,6 +114,12 @@ fn all() -> Vec<Migration> {
             version: 15,
             name: "assistant",
             statements: m0015_assistant::statements,
+            backfill: None,
+        },
+        Migration {
+            version: 16,
+            name: "assistant_channels",
+            statements: m0016_assistant_channels::statements,
             backfill: None,
         },
     ]

@@ -250,3 +250,46 @@ pub async fn set_delivery_status<C: ConnectionTrait>(
         .await?;
     Ok(())
 }
+
+/// Session `id` of the tenant, locked until the transaction ends (staff acting on one conversation,
+/// e.g. an agent releasing a handoff); `None` for another tenant's session.
+pub async fn lock_session_by_id<C: ConnectionTrait>(
+    tx: &C,
+    tenant: TenantId,
+    id: i64,
+) -> Result<Option<Session>, StoreError> {
+    Ok(assistant_session::Entity::find()
+        .filter(assistant_session::Column::TenantId.eq(tenant.get()))
+        .filter(assistant_session::Column::Id.eq(id))
+        .lock_exclusive()
+        .one(tx)
+        .await?)
+}
+
+/// Records the channel's id of a reply once the channel accepted it (the Cloud API's `wamid…`), so its
+/// delivery statuses find it.
+pub async fn set_channel_message_id<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    message_id: i64,
+    channel_message_id: &str,
+) -> Result<(), StoreError> {
+    assistant_message::Entity::update_many()
+        .col_expr(
+            assistant_message::Column::ChannelMessageId,
+            channel_message_id
+                .chars()
+                .take(200)
+                .collect::<String>()
+                .into(),
+        )
+        .col_expr(
+            assistant_message::Column::Status,
+            String::from("sent").into(),
+        )
+        .filter(assistant_message::Column::TenantId.eq(tenant.get()))
+        .filter(assistant_message::Column::Id.eq(message_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

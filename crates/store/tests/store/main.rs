@@ -12,6 +12,7 @@ use credinet_store::testing::TestDb;
 use credinet_store::{Store, each_backend, migrations};
 
 mod assistant;
+mod assistant_channels;
 mod audit_chain;
 mod bulk;
 mod client_search;
