@@ -68,6 +68,9 @@ pub struct Ids {
 /// One tenant with the fixture, built through `/v1` itself.
 pub async fn fixture(app: &TestApp) -> (Ids, Keys) {
     let tenant = app.tenant("caja-fuzz").await;
+    // Key 1 is a decoy: a fuzzed path id of `1` (or `+1`) on a revoking route is a valid request that
+    // revokes key 1, which must not be one the test goes on signing with (seed 17 revoked the admin's).
+    app.api_key(&tenant, Role::Viewer).await;
     let keys = Keys {
         admin: app.api_key(&tenant, Role::Admin).await,
         manager: app.api_key(&tenant, Role::Manager).await,
