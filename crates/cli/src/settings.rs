@@ -6,7 +6,7 @@
 use credinet_accounts::AccountSettings;
 use credinet_notify::NotifySettings;
 use credinet_ops::SchedulerSettings;
-use credinet_ops::backup::{BackupSettings, Retention};
+use credinet_ops::backup::{BackupSettings, OffsiteSettings, Retention};
 use credinet_store::StoreSettings;
 use credinet_web::HttpSettings;
 use credinet_web::settings::SecretKey;
@@ -78,6 +78,10 @@ struct Flat {
     backup_keep_days: u32,
     backup_keep_weekly: u32,
     backup_keep_monthly: u32,
+    backup_remote: Option<String>,
+    rclone_config: Option<String>,
+    backup_schedule: String,
+    offsite_sync_schedule: String,
     log: String,
 }
 
@@ -133,6 +137,10 @@ impl Default for Flat {
             backup_keep_days: backup.retention.days,
             backup_keep_weekly: backup.retention.weekly,
             backup_keep_monthly: backup.retention.monthly,
+            backup_remote: None,
+            rclone_config: None,
+            backup_schedule: scheduler.backup_schedule,
+            offsite_sync_schedule: scheduler.offsite_sync_schedule,
             log: DEFAULT_LOG.into(),
         }
     }
@@ -187,6 +195,8 @@ impl From<Flat> for Settings {
                 cut_time: f.cut_time,
                 cut_grace_hours: f.cut_grace_hours,
                 session_expiry_schedule: f.session_expiry_schedule,
+                backup_schedule: f.backup_schedule,
+                offsite_sync_schedule: f.offsite_sync_schedule,
             },
             backup: BackupSettings {
                 dir: f.backup_dir.into(),
@@ -195,6 +205,10 @@ impl From<Flat> for Settings {
                     days: f.backup_keep_days,
                     weekly: f.backup_keep_weekly,
                     monthly: f.backup_keep_monthly,
+                },
+                offsite: OffsiteSettings {
+                    remote: f.backup_remote.filter(|r| !r.trim().is_empty()),
+                    rclone_config: f.rclone_config.map(Into::into),
                 },
             },
             log: f.log,

@@ -126,3 +126,37 @@ async fn demo_data_is_refused_in_production_without_the_database_name() {
     let done = credinet(&db.url, backups.path(), true, &["demo", "--confirm", &name]);
     assert!(done.status.success(), "{}", text(&done));
 }
+
+#[tokio::test]
+async fn serve_with_demo_data_is_refused_in_production_without_the_database_name() {
+    let db = TestDb::create(Backend::Sqlite).await.unwrap();
+    let name = database_file_name(&db.url);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_credinet"))
+        .args([
+            "--database-url",
+            &db.url,
+            "serve",
+            "--demo",
+            "--bind",
+            "127.0.0.1:0",
+        ])
+        .env_remove("DATABASE_URL")
+        .env("CREDINET_LOG", "warn")
+        .env("CREDINET_ENV", "production")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run credinet serve");
+    // It must stop by itself; a server that started would run until killed.
+    let mut waited = 0;
+    while child.try_wait().unwrap().is_none() && waited < 1200 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        waited += 1;
+    }
+    if child.try_wait().unwrap().is_none() {
+        child.kill().ok();
+        panic!("serve --demo started in production without --confirm");
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_refused(&out, &name);
+}

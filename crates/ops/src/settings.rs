@@ -15,6 +15,10 @@ pub struct SchedulerSettings {
     pub cut_grace_hours: u32,
     /// When expired browser sessions are deleted, with its zone (`CRON_TZ=<zone> <cron>`).
     pub session_expiry_schedule: String,
+    /// The nightly backup (`backup` job), with its zone (default 02:00 in Mexico City).
+    pub backup_schedule: String,
+    /// The off-site copy (`offsite_sync` job), with its zone (default 02:30, after the backup).
+    pub offsite_sync_schedule: String,
     /// How often the scheduler looks for due work, in seconds.
     pub tick_seconds: u64,
 }
@@ -26,6 +30,9 @@ impl Default for SchedulerSettings {
             cut_time: CutTime::DEFAULT.to_string(),
             cut_grace_hours: 72,
             session_expiry_schedule: "CRON_TZ=UTC */15 * * * *".into(),
+            // 02:00 and 02:30 where the installation is: the quietest hours of a Mexican lender.
+            backup_schedule: "CRON_TZ=America/Mexico_City 0 2 * * *".into(),
+            offsite_sync_schedule: "CRON_TZ=America/Mexico_City 30 2 * * *".into(),
             tick_seconds: 30,
         }
     }
@@ -48,6 +55,8 @@ impl SchedulerSettings {
     pub fn validate(&self) -> Result<(), SchedulerSettingsError> {
         self.cut_time()?;
         self.session_expiry_schedule()?;
+        self.backup_schedule()?;
+        self.offsite_sync_schedule()?;
         if !(1..=3600).contains(&self.tick_seconds) {
             return Err(SchedulerSettingsError::Tick(self.tick_seconds));
         }
@@ -68,6 +77,22 @@ impl SchedulerSettings {
         Schedule::parse(&self.session_expiry_schedule).map_err(|source| {
             SchedulerSettingsError::Schedule {
                 key: "session_expiry_schedule",
+                source,
+            }
+        })
+    }
+
+    pub fn backup_schedule(&self) -> Result<Schedule, SchedulerSettingsError> {
+        Schedule::parse(&self.backup_schedule).map_err(|source| SchedulerSettingsError::Schedule {
+            key: "backup_schedule",
+            source,
+        })
+    }
+
+    pub fn offsite_sync_schedule(&self) -> Result<Schedule, SchedulerSettingsError> {
+        Schedule::parse(&self.offsite_sync_schedule).map_err(|source| {
+            SchedulerSettingsError::Schedule {
+                key: "offsite_sync_schedule",
                 source,
             }
         })

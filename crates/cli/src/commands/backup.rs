@@ -32,6 +32,8 @@ pub enum Command {
         #[arg(long)]
         confirm: Option<String>,
     },
+    /// Copy the backups to the off-site rclone remote (backup_remote) and apply the retention there.
+    Sync,
     /// Delete the backups the retention policy (backup_keep_days, _weekly, _monthly) no longer keeps.
     Prune {
         /// Only show what would be deleted.
@@ -57,8 +59,21 @@ pub async fn run(settings: &Settings, command: Command) -> anyhow::Result<ExitCo
                 m.duration_ms as f64 / 1000.0,
                 dir.display()
             );
+            // The off-site copy follows a successful backup when a remote is configured; its failure
+            // is reported (and recorded) without undoing the backup.
+            let code = if settings.backup.offsite.remote.is_some() {
+                sync(&store, settings).await
+            } else {
+                ExitCode::SUCCESS
+            };
             store.close().await.ok();
-            Ok(ExitCode::SUCCESS)
+            Ok(code)
+        }
+        Command::Sync => {
+            let store = connect(settings).await?;
+            let code = sync(&store, settings).await;
+            store.close().await.ok();
+            Ok(code)
         }
         Command::List => {
             let entries = backup::list(dir)?;
@@ -140,6 +155,25 @@ pub async fn run(settings: &Settings, command: Command) -> anyhow::Result<ExitCo
                 settings.backup.retention.monthly
             );
             Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn sync(store: &Store, settings: &Settings) -> ExitCode {
+    let b = &settings.backup;
+    match backup::sync(store, &b.dir, &b.offsite, b.retention).await {
+        Ok(report) => {
+            println!(
+                "off-site copy: {} backups on {}, {} files removed by retention",
+                report.remote_backups,
+                b.offsite.remote.as_deref().unwrap_or_default(),
+                report.removed.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: off-site copy failed: {e}");
+            ExitCode::from(3)
         }
     }
 }

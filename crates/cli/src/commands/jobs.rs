@@ -28,6 +28,12 @@ pub enum Command {
 pub fn scheduler(settings: &Settings, store: Store) -> anyhow::Result<Scheduler> {
     let registry =
         credinet_ops::jobs::standard(&settings.scheduler, settings.accounts.session_max_age())?;
+    let registry = credinet_ops::jobs::with_backups(
+        registry,
+        &settings.scheduler,
+        &settings.store.database_url,
+        &settings.backup,
+    )?;
     Ok(Scheduler::new(store, registry))
 }
 

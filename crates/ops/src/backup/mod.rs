@@ -31,6 +31,7 @@ mod prune;
 mod restore;
 pub mod retention;
 mod run;
+mod sync;
 mod tools;
 mod verify;
 
@@ -43,6 +44,7 @@ pub use prune::{PruneReport, prune};
 pub use restore::{RestoreReport, restore};
 pub use retention::{Retention, RetentionError};
 pub use run::{BackupReport, run};
+pub use sync::{OffsiteSettings, SyncReport, sync};
 pub use verify::{Verification, verify};
 
 use std::path::PathBuf;
@@ -52,6 +54,7 @@ use std::path::PathBuf;
 pub struct BackupSettings {
     pub dir: PathBuf,
     pub retention: Retention,
+    pub offsite: OffsiteSettings,
 }
 
 /// Beside the default SQLite database (`data/credinet.db`).
@@ -62,6 +65,7 @@ impl Default for BackupSettings {
         BackupSettings {
             dir: PathBuf::from(DEFAULT_BACKUP_DIR),
             retention: Retention::default(),
+            offsite: OffsiteSettings::default(),
         }
     }
 }

@@ -13,6 +13,7 @@ pub(crate) enum Tool {
     PgRestore,
     MariadbDump,
     Mariadb,
+    Rclone,
 }
 
 impl Tool {
@@ -22,6 +23,7 @@ impl Tool {
             Tool::PgRestore => "pg_restore",
             Tool::MariadbDump => "mariadb-dump",
             Tool::Mariadb => "mariadb",
+            Tool::Rclone => "rclone",
         }
     }
 
@@ -30,6 +32,7 @@ impl Tool {
         match self {
             Tool::PgDump | Tool::PgRestore => "postgresql-client",
             Tool::MariadbDump | Tool::Mariadb => "mariadb-client",
+            Tool::Rclone => "rclone",
         }
     }
 }
@@ -39,8 +42,10 @@ impl Tool {
 pub(crate) enum Pipe {
     /// The caller reads the tool's output (a dump).
     Stdout,
-    /// The caller writes the tool's input (a restore).
+    /// The caller writes the tool's input (a restore, rclone's list of files).
     Stdin,
+    /// Neither; the caller reads the output when the tool is done (`rclone lsf`).
+    Output,
 }
 
 pub(crate) struct Running {
@@ -63,7 +68,7 @@ pub(crate) fn spawn(
         } else {
             Stdio::null()
         })
-        .stdout(if pipe == Pipe::Stdout {
+        .stdout(if matches!(pipe, Pipe::Stdout | Pipe::Output) {
             Stdio::piped()
         } else {
             Stdio::null()

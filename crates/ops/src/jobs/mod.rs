@@ -1,8 +1,12 @@
 //! The jobs, one file each, and the registry a server runs.
 
+mod backup;
+mod offsite_sync;
 mod period_cut;
 mod session_expiry;
 
+pub use backup::Backup;
+pub use offsite_sync::OffsiteSync;
 pub use period_cut::PeriodCut;
 pub use session_expiry::SessionExpiry;
 
@@ -21,4 +25,35 @@ pub fn standard(
             settings.session_expiry_schedule()?,
             session_max_age,
         )))
+}
+
+/// `registry` with the nightly `backup` of the database at `database_url`, and `offsite_sync` when an
+/// off-site remote is configured.
+pub fn with_backups(
+    registry: Registry,
+    settings: &SchedulerSettings,
+    database_url: &str,
+    backup: &crate::backup::BackupSettings,
+) -> Result<Registry, BackupJobsError> {
+    let target = crate::backup::DatabaseTarget::parse(database_url)?;
+    let mut registry = registry.with(Backup::new(
+        settings.backup_schedule()?,
+        target,
+        backup.clone(),
+    ));
+    if backup.offsite.remote.is_some() {
+        registry = registry.with(OffsiteSync::new(
+            settings.offsite_sync_schedule()?,
+            backup.clone(),
+        ));
+    }
+    Ok(registry)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BackupJobsError {
+    #[error(transparent)]
+    Settings(#[from] SchedulerSettingsError),
+    #[error(transparent)]
+    Target(#[from] crate::backup::BackupError),
 }

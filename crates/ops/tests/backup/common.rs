@@ -29,6 +29,7 @@ pub fn settings(dir: &Path) -> BackupSettings {
     BackupSettings {
         dir: dir.to_path_buf(),
         retention: Retention::default(),
+        offsite: Default::default(),
     }
 }
 

@@ -5,5 +5,7 @@
 mod common;
 mod damaged;
 mod full_disk;
+mod job;
+mod offsite;
 mod retention;
 mod round_trip;

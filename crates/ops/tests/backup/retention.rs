@@ -50,4 +50,7 @@ async fn nightly_backups_over_sixty_days_keep_exactly_the_last_thirty() {
         60,
         "30 backups and their manifests"
     );
+    // Closed here: a pool dropped with the runtime kept sqlx's maintenance task spinning on a busy
+    // machine (the test's body had ended; its runtime never finished shutting down).
+    store.close().await.ok();
 }
