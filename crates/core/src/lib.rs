@@ -5,6 +5,7 @@
 
 pub mod curp;
 pub mod currency;
+pub mod date_window;
 pub mod events;
 pub mod idempotency;
 pub mod ids;

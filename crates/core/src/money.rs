@@ -18,6 +18,12 @@ pub enum MoneyError {
     Empty,
     #[error("'{0}' is not an amount; write it like 1234.56, 1,234.56 or $1,234.56")]
     Invalid(String),
+    /// The wire form (`/v1`, CSV) takes only digits, a point and centavos: suggesting "1,234.56" there
+    /// would suggest a form it refuses.
+    #[error(
+        "'{0}' is not an amount; write it like 1234.56 (digits, a point, two decimals, no commas or $)"
+    )]
+    NotPlain(String),
     #[error("'{0}' has more than 2 decimals; amounts are in pesos and centavos")]
     TooManyDecimals(String),
     #[error("'{0}' is too large an amount")]
@@ -112,9 +118,12 @@ impl Money {
             None => (rest, None),
         };
         if int_part.is_empty() || !int_part.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(MoneyError::Invalid(raw.to_string()));
+            return Err(MoneyError::NotPlain(raw.to_string()));
         }
-        build(negative, int_part, frac_part, raw)
+        build(negative, int_part, frac_part, raw).map_err(|e| match e {
+            MoneyError::Invalid(s) => MoneyError::NotPlain(s),
+            other => other,
+        })
     }
 
     /// "1234.56" (or "-1234.56"): the form used on the wire and in CSV exports.
@@ -207,6 +216,19 @@ mod tests {
 
     fn m(c: i64) -> Money {
         Money::from_centavos(c)
+    }
+
+    #[test]
+    fn the_wire_forms_error_suggests_only_the_wire_form() {
+        for raw in ["1,234.56", "$1234.56", "abc", "12.a"] {
+            let message = Money::parse_plain(raw).expect_err(raw).to_string();
+            let (_, advice) = message.split_once(';').expect("the message gives advice");
+            assert!(advice.contains("1234.56"), "{message}");
+            assert!(
+                !advice.contains("1,234.56"),
+                "{raw}: suggests a refused form: {message}"
+            );
+        }
     }
 
     #[test]

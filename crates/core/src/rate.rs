@@ -38,7 +38,13 @@ impl Rate {
         }
         if let Some(percent) = s.strip_suffix('%') {
             let value = parse_decimal(percent.trim_end(), s)?;
-            return Rate::from_percent(value);
+            // The message names what was typed ("1000% is above 100%"), not the fraction ("10 is above").
+            return Rate::from_percent(value).map_err(|e| match e {
+                RateError::AboveOneHundredPercent(_) => {
+                    RateError::AboveOneHundredPercent(s.to_string())
+                }
+                other => other,
+            });
         }
         Rate::from_decimal(parse_decimal(s, s)?)
     }
@@ -170,6 +176,15 @@ impl Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_percentage_above_100_is_named_as_typed() {
+        let message = Rate::parse("1000%").expect_err("above 100%").to_string();
+        assert!(
+            message.starts_with("1000% is above 100% per period"),
+            "{message}"
+        );
+    }
     use proptest::prelude::*;
     use rust_decimal_macros::dec;
 

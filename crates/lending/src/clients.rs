@@ -3,10 +3,11 @@
 //! returned with the result, never refusals (SPEC §3).
 
 use crate::support::{audit, optional_text, required_text};
-use crate::{DuplicateOf, Refusal};
+use crate::{DateOf, DuplicateOf, Refusal};
 use crate::{LendingError, Page, PageRequest};
 use chrono::{DateTime, NaiveDate, Utc};
 use credinet_core::curp::Curp;
+use credinet_core::date_window;
 use credinet_core::ids::{ClientId, TenantId};
 use credinet_core::masked;
 use credinet_core::phone::Phone;
@@ -195,6 +196,26 @@ fn parse(input: &ClientInput) -> Result<Parsed, LendingError> {
     })
 }
 
+/// A typed birth date lies between 1900 and today in the tenant's zone: nobody is born in the future.
+async fn check_birth_date(
+    store: &Store,
+    tenant: TenantId,
+    birth: Option<NaiveDate>,
+) -> Result<(), LendingError> {
+    let Some(birth) = birth else {
+        return Ok(());
+    };
+    let owner = credinet_store::repo::tenants::by_id(store.db(), tenant)
+        .await?
+        .ok_or(LendingError::NotFound("tenant"))?;
+    let today = owner.zone.local_date(store.now());
+    date_window::birth_date(birth, today).map_err(|range| Refusal::DateOutOfRange {
+        what: DateOf::Birth,
+        range,
+    })?;
+    Ok(())
+}
+
 async fn duplicates<C: sea_orm::ConnectionTrait>(
     db: &C,
     tenant: TenantId,
@@ -255,6 +276,7 @@ pub async fn create_with(
         fields,
         mut warnings,
     } = parse(&input)?;
+    check_birth_date(store, tenant, input.birth_date).await?;
     let now = store.now();
     let tx = store.write().await?;
     let duplicates = duplicates(&tx, tenant, &fields, None).await?;
@@ -320,6 +342,7 @@ pub async fn update(
         fields,
         mut warnings,
     } = parse(&input)?;
+    check_birth_date(store, tenant, input.birth_date).await?;
     let now = store.now();
     let tx = store.write().await?;
     let before = repo::get(&tx, tenant, id)

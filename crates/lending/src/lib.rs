@@ -26,4 +26,4 @@ mod support;
 
 pub use error::LendingError;
 pub use page::{Page, PageRequest};
-pub use refusal::{DuplicateOf, Refusal, RefusalKind};
+pub use refusal::{DateOf, DuplicateOf, Refusal, RefusalKind};

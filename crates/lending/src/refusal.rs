@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use credinet_core::curp::CurpError;
+use credinet_core::date_window::DateOutOfRange;
 use credinet_core::ids::{ClientId, PaymentId};
 use credinet_core::lending::allocation::AllocationError;
 use credinet_core::lending::schedule::ScheduleError;
@@ -45,6 +46,10 @@ pub enum Refusal {
     ProductRetired(String),
     #[error("the opening commission must be below 100% of the principal")]
     CommissionTooHigh,
+    /// A date outside its sane window (`credinet_core::date_window`): a disbursement or payment before
+    /// 2000 or over a year ahead, a birth date in the future or before 1900.
+    #[error("the {what} {}", .range)]
+    DateOutOfRange { what: DateOf, range: DateOutOfRange },
     #[error("a loan cannot be disbursed on a future date ({on}; today is {today})")]
     DisbursedInFuture { on: NaiveDate, today: NaiveDate },
     #[error(
@@ -75,6 +80,24 @@ pub enum Refusal {
         name: String,
         what: DuplicateOf,
     },
+}
+
+/// Which date a [`Refusal::DateOutOfRange`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateOf {
+    Disbursement,
+    Payment,
+    Birth,
+}
+
+impl std::fmt::Display for DateOf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DateOf::Disbursement => "disbursement date",
+            DateOf::Payment => "payment date",
+            DateOf::Birth => "birth date",
+        })
+    }
 }
 
 /// Which identifying field two clients share.

@@ -105,7 +105,10 @@ pub fn cat_percent(
     let percent = annual_rate(flows, net, periods_per_year)?
         .checked_mul(Decimal::ONE_HUNDRED)
         .ok_or(CatError::TooHigh)?;
-    Ok(percent.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero))
+    let mut shown = percent.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
+    // Scale 1 whatever the value: a zero CAT is "0.0" and a round one "12.0", never "0" or "12".
+    shown.rescale(1);
+    Ok(shown)
 }
 
 #[cfg(test)]

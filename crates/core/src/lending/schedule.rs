@@ -121,6 +121,14 @@ pub fn build_schedule(
             total,
         });
     }
+    // A 0.00 installment is no installment: flat refuses such a principal while splitting it, and the
+    // declining method must refuse it the same way instead of storing zeros (issue 22).
+    if installments.iter().any(|i| !i.total.is_positive()) {
+        return Err(ScheduleError::PrincipalTooSmall {
+            principal,
+            periods: n,
+        });
+    }
     let sum = |f: fn(&Installment) -> Money| {
         Money::checked_sum(installments.iter().map(f)).ok_or(ScheduleError::Overflow)
     };
@@ -262,6 +270,35 @@ mod tests {
             i.iva.centavos(),
             i.total.centavos(),
         )
+    }
+
+    #[test]
+    fn a_tiny_principal_over_a_long_term_is_refused_by_both_methods() {
+        // $1.00 over 150 periods at 0.1 %: flat cannot split it, and declining used to store 0.00
+        // installments after the first ones took it all.
+        for method in [InterestMethod::Flat, InterestMethod::Declining] {
+            let refused = build_schedule(
+                &terms(method, 150, "0.001"),
+                m(100),
+                d(2026, 1, 10),
+                &CutDays::default(),
+            );
+            assert!(
+                matches!(
+                    refused,
+                    Err(ScheduleError::PrincipalTooSmall { periods: 150, .. })
+                ),
+                "{method:?}: {refused:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_zero_cat_reads_with_one_decimal() {
+        let s = ten_thousand(&terms(InterestMethod::Flat, 6, "0"));
+        assert_eq!(s.cat.to_string(), "0.0");
+        let s = ten_thousand(&terms(InterestMethod::Flat, 6, "0.05"));
+        assert_eq!(s.cat.to_string(), "541.7");
     }
 
     #[test]

@@ -4,8 +4,10 @@ use super::{
     LoanDetail, LoanStatus, check_transition, installment_to_domain, record_transition, to_domain,
 };
 use crate::Refusal;
+use crate::refusal::DateOf;
 use crate::{LendingError, holidays};
 use chrono::NaiveDate;
+use credinet_core::date_window;
 use credinet_core::ids::{LoanId, TenantId};
 use credinet_core::lending::schedule::build_schedule;
 use credinet_store::Store;
@@ -31,6 +33,10 @@ pub async fn disburse(
     if on > today {
         return Err(Refusal::DisbursedInFuture { on, today }.into());
     }
+    date_window::business_date(on, today).map_err(|range| Refusal::DateOutOfRange {
+        what: DateOf::Disbursement,
+        range,
+    })?;
     let cut_days = owner.settings.cut_days.clone();
     let tx = store.write().await?;
     let mut row = repo::get_locked(&tx, tenant, id)

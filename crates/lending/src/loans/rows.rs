@@ -34,7 +34,12 @@ pub(crate) fn to_domain(row: loan::Model) -> Result<Loan, LendingError> {
         .as_deref()
         .map(str::parse::<Decimal>)
         .transpose()
-        .map_err(|e| corrupt(format!("cat: {e}")))?;
+        .map_err(|e| corrupt(format!("cat: {e}")))?
+        .map(|mut cat| {
+            // Loans disbursed before the CAT kept its scale were stored as "0" or "12": shown as "0.0".
+            cat.rescale(1);
+            cat
+        });
     let money = Money::from_centavos;
     Ok(Loan {
         id: LoanId::new(row.id),

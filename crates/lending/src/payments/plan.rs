@@ -90,6 +90,12 @@ pub(crate) fn booking_date(
     if paid_on > today {
         return Err(Refusal::PaidInFuture { on: paid_on, today }.into());
     }
+    credinet_core::date_window::business_date(paid_on, today).map_err(|range| {
+        Refusal::DateOutOfRange {
+            what: crate::refusal::DateOf::Payment,
+            range,
+        }
+    })?;
     Ok(paid_on)
 }
 

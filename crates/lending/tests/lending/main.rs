@@ -9,4 +9,5 @@ mod maker_checker;
 mod payments;
 mod portfolio;
 mod privacy;
+mod sane_input;
 mod search;

@@ -22,7 +22,7 @@ use credinet_core::rate::RateError;
 use credinet_core::rfc::{RfcError, RfcWarning};
 use credinet_core::text::{Field, TextError};
 use credinet_lending::clients::ClientWarning;
-use credinet_lending::{DuplicateOf, Refusal};
+use credinet_lending::{DateOf, DuplicateOf, Refusal};
 
 /// A date as pages show it.
 fn date(d: NaiveDate) -> String {
@@ -152,6 +152,9 @@ pub fn money(what: &str, e: &MoneyError) -> String {
         MoneyError::Invalid(_) => format!(
             "{what} no es una cantidad: escríbala como 1234.56 o $1,234.56 (pesos, punto y centavos)."
         ),
+        MoneyError::NotPlain(_) => {
+            format!("{what} no es una cantidad: escríbala como 1234.56 (pesos, punto y centavos).")
+        }
         MoneyError::TooManyDecimals(_) => {
             format!("{what} tiene más de 2 decimales: los importes son pesos y centavos.")
         }
@@ -305,6 +308,17 @@ pub fn refusal(r: &Refusal) -> String {
         Refusal::CommissionTooHigh => {
             "La comisión de apertura debe ser menor que 100 % del monto.".into()
         }
+        Refusal::DateOutOfRange { what, range } => format!(
+            "{} {} está fuera de las fechas aceptadas: del {} al {}.",
+            match what {
+                DateOf::Disbursement => "La fecha de dispersión",
+                DateOf::Payment => "La fecha del pago",
+                DateOf::Birth => "La fecha de nacimiento",
+            },
+            date(range.on),
+            date(range.earliest),
+            date(range.latest)
+        ),
         Refusal::DisbursedInFuture { on, today } => format!(
             "Un préstamo no se puede dispersar con fecha futura ({}; hoy es {}).",
             date(*on),

@@ -14,7 +14,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use credinet_core::money::Money;
 use credinet_core::text::{Field, TextError};
-use credinet_lending::{DuplicateOf, LendingError, Refusal};
+use credinet_lending::{DateOf, DuplicateOf, LendingError, Refusal};
 
 /// The lending screens; the caller puts them behind the session gate.
 pub fn routes() -> Routes<AppState> {
@@ -96,6 +96,11 @@ fn refused_field(r: &Refusal) -> Option<&'static str> {
         Refusal::NonPositivePrincipal(_) => "principal",
         Refusal::ProductRetired(_) => "product",
         Refusal::DisbursedInFuture { .. } => "disbursed_on",
+        Refusal::DateOutOfRange { what, .. } => match what {
+            DateOf::Disbursement => "disbursed_on",
+            DateOf::Payment => "paid_on",
+            DateOf::Birth => "birth_date",
+        },
         Refusal::ReasonRequired => "reason",
         Refusal::NonPositivePayment(_) => "amount",
         Refusal::PaidInFuture { .. } | Refusal::PaidBeforeDisbursement { .. } => "paid_on",

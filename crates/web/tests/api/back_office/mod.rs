@@ -8,6 +8,7 @@ mod notifications;
 mod payments_list;
 mod post_redirect_get;
 mod roles;
+mod sane_input;
 mod search;
 mod spanish;
 
