@@ -52,6 +52,7 @@ struct Flat {
     refused_keys_per_minute_per_ip: u32,
     secret_key: Option<SecretKey>,
     metrics_token: Option<SecretKey>,
+    graph_api_base_url: String,
     default_time_zone: String,
     session_idle_minutes: u32,
     session_max_days: u32,
@@ -111,6 +112,7 @@ impl Default for Flat {
             refused_keys_per_minute_per_ip: http.refused_keys_per_minute_per_ip,
             secret_key: http.secret_key,
             metrics_token: http.metrics_token,
+            graph_api_base_url: http.graph_api_base_url,
             default_time_zone: accounts.default_time_zone,
             session_idle_minutes: accounts.session_idle_minutes,
             session_max_days: accounts.session_max_days,
@@ -167,6 +169,7 @@ impl From<Flat> for Settings {
                 refused_keys_per_minute_per_ip: f.refused_keys_per_minute_per_ip,
                 secret_key: f.secret_key,
                 metrics_token: f.metrics_token,
+                graph_api_base_url: f.graph_api_base_url,
             },
             accounts: AccountSettings {
                 default_time_zone: f.default_time_zone,

@@ -15,6 +15,7 @@ pub mod startup;
 pub mod state;
 pub mod throttle;
 pub mod wal;
+pub mod whatsapp_graph;
 
 pub use settings::HttpSettings;
 pub use startup::Application;

@@ -34,6 +34,9 @@ pub struct HttpSettings {
     /// A bearer token Prometheus must send to read `/metrics`. Unset: `/metrics` answers clients on
     /// this host only (ADR 20).
     pub metrics_token: Option<SecretKey>,
+    /// Meta's Graph API, through which the WhatsApp Cloud API channel sends its replies (tests point it
+    /// at a local fake).
+    pub graph_api_base_url: String,
 }
 
 /// A secret from the configuration: it never prints.
@@ -75,6 +78,7 @@ impl Default for HttpSettings {
             refused_keys_per_minute_per_ip: 60,
             secret_key: None,
             metrics_token: None,
+            graph_api_base_url: "https://graph.facebook.com/v21.0".into(),
         }
     }
 }

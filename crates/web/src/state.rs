@@ -2,7 +2,9 @@ use crate::auth::csrf::LoginCsrf;
 use crate::monitoring::Observer;
 use crate::settings::HttpSettings;
 use crate::throttle::Throttles;
+use crate::whatsapp_graph::GraphClient;
 use credinet_accounts::AccountSettings;
+use credinet_assistant::{Assistant, AssistantSettings};
 use credinet_lending::payments::PaymentQueue;
 use credinet_ops::{Registry, Scheduler};
 use credinet_store::Store;
@@ -23,6 +25,8 @@ struct Inner {
     login_csrf: LoginCsrf,
     observer: Observer,
     scheduler: Scheduler,
+    assistant: Assistant,
+    graph: GraphClient,
 }
 
 impl AppState {
@@ -39,6 +43,8 @@ impl AppState {
         let payments = PaymentQueue::spawn(store.clone());
         let throttles = Throttles::new(&http, &store);
         let observer = Observer::new(store.clone());
+        let assistant = Assistant::new(store.clone(), AssistantSettings::default());
+        let graph = GraphClient::new(&http.graph_api_base_url);
         AppState {
             inner: Arc::new(Inner {
                 store,
@@ -49,6 +55,8 @@ impl AppState {
                 login_csrf,
                 observer,
                 scheduler,
+                assistant,
+                graph,
             }),
         }
     }
@@ -82,5 +90,13 @@ impl AppState {
     /// leases as the scheduled runs.
     pub fn scheduler(&self) -> &Scheduler {
         &self.inner.scheduler
+    }
+    /// The WhatsApp assistant's pipeline (the channel webhooks hand it their messages).
+    pub fn assistant(&self) -> &Assistant {
+        &self.inner.assistant
+    }
+    /// Sends the Cloud API channel's replies.
+    pub fn graph(&self) -> &GraphClient {
+        &self.inner.graph
     }
 }

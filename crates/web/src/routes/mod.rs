@@ -2,6 +2,7 @@
 //! `/v1` behind the API-key gate.
 
 pub mod assets;
+pub mod channels;
 pub mod health;
 pub mod table;
 pub mod v1;
@@ -124,6 +125,14 @@ pub fn router(state: AppState) -> (Router, Vec<RouteEntry>) {
         .route("/metrics", get(crate::monitoring::scrape::metrics))
         .route("/v1/openapi.json", get(v1::openapi::document))
         .route("/assets/{file}", get(assets::serve))
+        .route(
+            "/v1/channels/autoresponder/{tenant}",
+            post(channels::autoresponder::receive),
+        )
+        .route(
+            "/v1/channels/cloud-api",
+            get(channels::cloud_api::handshake).post(channels::cloud_api::receive),
+        )
         .merge(back_office)
         .merge(api)
         .into_parts();

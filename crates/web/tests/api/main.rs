@@ -3,6 +3,7 @@
 mod helpers;
 
 mod api_keys;
+mod assistant;
 mod auth;
 mod back_office;
 mod clients;

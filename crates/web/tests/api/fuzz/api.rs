@@ -6,6 +6,7 @@ use super::{Body, Case, Credential};
 use crate::helpers::TestApp;
 use credinet_core::role::Role;
 use credinet_lending::cuts::{self, CutOptions};
+use credinet_store::repo::assistant_channels;
 use credinet_store::repo::audit::Requester;
 use rand::Rng;
 use rand::rngs::StdRng;
@@ -152,6 +153,19 @@ pub async fn fixture(app: &TestApp) -> (Ids, Keys) {
     )
     .await
     .expect("the fixture's cut runs");
+    // The assistant's channels: the AutoResponder token is the admin key's secret (any secret will do:
+    // the fuzzer already sends it as a bearer token) and the Cloud API handshake has a verify token.
+    let mut channels = assistant_channels::unconfigured(tenant.id, app.app_store.now());
+    channels.autoresponder_token_digest = Some(credinet_accounts::token::digest(&keys.admin));
+    channels.cloud_verify_token = Some("fuzz-verify".into());
+    assistant_channels::save(
+        app.app_store.db(),
+        tenant.id,
+        &channels,
+        app.app_store.now(),
+    )
+    .await
+    .expect("the fixture's assistant channels are saved");
     let audit = app.get_json("/v1/audit?per_page=1", &keys.admin).await;
     let ids = Ids {
         user,
@@ -252,6 +266,48 @@ pub fn endpoints() -> Vec<Endpoint> {
         // Loopback and no metrics_token: the scrape is served (ADR 20).
         public("/metrics"),
         public("/v1/openapi.json"),
+        Endpoint {
+            who: Credential::Nobody,
+            query: &[
+                ("hub.mode", "subscribe"),
+                ("hub.verify_token", "fuzz-verify"),
+                ("hub.challenge", "1158201444"),
+            ],
+            ..read("/v1/channels/cloud-api", none)
+        },
+        // A delivery with no change for a number of this server needs no signature and does nothing;
+        // any message for a tenant's number must be signed, which the fuzzer cannot do (401).
+        Endpoint {
+            who: Credential::Nobody,
+            ..write(
+                M::POST,
+                "/v1/channels/cloud-api",
+                Who::Admin,
+                none,
+                Some(|_| {
+                    vec![
+                        ("object", s("whatsapp_business_account")),
+                        ("entry", "[]".into()),
+                    ]
+                }),
+            )
+        },
+        write(
+            M::POST,
+            "/v1/channels/autoresponder/{tenant}",
+            Who::Admin,
+            |_| vec!["caja-fuzz".into()],
+            Some(|_| {
+                vec![
+                    ("appPackageName", s("tkstudio.autoresponderforwa")),
+                    ("messengerPackageName", s("com.whatsapp")),
+                    (
+                        "query",
+                        r#"{"sender":"+52 1 55 1000 0001","message":"hola","isGroup":false,"groupParticipant":"","ruleId":1,"isTestMessage":false}"#.into(),
+                    ),
+                ]
+            }),
+        ),
         Endpoint {
             who: Credential::Nobody,
             ..read("/assets/{file}", |_| vec!["app.css".into()])
