@@ -12,6 +12,7 @@ pub mod dispatcher;
 mod error;
 pub mod message;
 pub mod modules;
+pub mod months;
 pub mod orchestrator;
 pub mod outcome;
 pub mod redactor;

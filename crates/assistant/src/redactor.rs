@@ -6,7 +6,7 @@
 use crate::AssistantError;
 use crate::outcome::Outcome;
 use crate::templates::{DEFAULT_VERSION, DEFAULTS};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use credinet_core::money::Money;
 use minijinja::Environment;
 use std::sync::OnceLock;
@@ -62,30 +62,10 @@ fn pesos(centavos: i64) -> String {
     Money::from_centavos(centavos).to_string()
 }
 
-const MONTHS: [&str; 12] = [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-];
-
 /// «2026-12-07» → «7 de diciembre de 2026»; anything else is shown as given.
 fn fecha(iso: String) -> String {
     match NaiveDate::parse_from_str(&iso, "%Y-%m-%d") {
-        Ok(d) => format!(
-            "{} de {} de {}",
-            d.day(),
-            MONTHS[d.month0() as usize],
-            d.year()
-        ),
+        Ok(d) => crate::months::long_date(d),
         Err(_) => iso,
     }
 }

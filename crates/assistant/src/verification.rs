@@ -64,21 +64,6 @@ pub fn read_secret(text: &str, today: NaiveDate) -> Secret {
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-];
-
 /// «12/05/1985», «12-5-85», «1985-05-12», «12051985», «12 de mayo de 1985», «12 may 1985».
 fn read_date(text: &str, today: NaiveDate) -> Option<NaiveDate> {
     let words: Vec<String> = normalize::words(text)
@@ -95,7 +80,7 @@ fn read_date(text: &str, today: NaiveDate) -> Option<NaiveDate> {
         number(w).or_else(|| {
             (w.len() >= 3)
                 .then(|| {
-                    MONTHS
+                    crate::months::MONTHS
                         .iter()
                         .position(|m| m.starts_with(w) || w.starts_with(&m[..3]))
                 })

@@ -167,27 +167,10 @@ impl World {
     }
 }
 
+/// Written here rather than with the crate's `long_date`, so the test pins the format down itself.
 fn fecha(d: NaiveDate) -> String {
-    const MONTHS: [&str; 12] = [
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-    ];
-    format!(
-        "{} de {} de {}",
-        d.day(),
-        MONTHS[d.month0() as usize],
-        d.year()
-    )
+    let month = credinet_assistant::months::MONTHS[d.month0() as usize];
+    format!("{} de {month} de {}", d.day(), d.year())
 }
 
 async fn greeting_verify_balance_next_payment_agent_release_balance(db: TestDb) {
