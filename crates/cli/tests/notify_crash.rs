@@ -8,6 +8,8 @@
 #[allow(dead_code)]
 #[path = "../../notify/tests/notify/fakes.rs"]
 mod fakes;
+#[path = "support/serving.rs"]
+mod serving;
 
 use credinet_core::events::EventKind;
 use credinet_core::ids::TenantId;
@@ -21,8 +23,7 @@ use credinet_store::{Store, migrations};
 use fakes::{FakeDiscord, FakeHook, FakeTelegram};
 use rand::Rng;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::BufRead;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 /// Kills with SIGKILL (the issue asks for at least ten).
@@ -34,10 +35,8 @@ const EVENTS_AFTER: usize = 50;
 /// A server delivering notifications quickly: no grouping delay (every pass flushes what arrived), no
 /// Telegram pacing, a short lease so a killed server's claims come back within seconds.
 fn serve(db_url: &str) -> Server {
-    let mut server = Command::new(env!("CARGO_BIN_EXE_credinet"))
-        .args(["--database-url", db_url, "serve", "--bind", "127.0.0.1:0"])
-        .env_remove("DATABASE_URL")
-        .env("CREDINET_LOG", "warn")
+    let mut command = serving::serve_command(db_url);
+    command
         .env("CREDINET_SCHEDULER_ENABLED", "false")
         .env("CREDINET_NOTIFY_GROUP_WAIT_SECONDS", "0")
         .env("CREDINET_NOTIFY_GROUP_INTERVAL_SECONDS", "0")
@@ -45,17 +44,8 @@ fn serve(db_url: &str) -> Server {
         .env("CREDINET_NOTIFY_POLL_INTERVAL_MS", "20")
         .env("CREDINET_NOTIFY_LEASE_SECONDS", "3")
         .env("CREDINET_NOTIFY_SEND_TIMEOUT_SECONDS", "1")
-        .env("CREDINET_NOTIFY_BATCH", "10")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start credinet serve");
-    let mut lines = std::io::BufReader::new(server.stdout.take().unwrap()).lines();
-    let listening = lines.next().expect("a first line").unwrap();
-    assert!(
-        listening.starts_with("Credinet listening on "),
-        "{listening}"
-    );
-    std::thread::spawn(move || for _ in lines {});
+        .env("CREDINET_NOTIFY_BATCH", "10");
+    let (server, _url) = serving::start(command);
     Server(Some(server))
 }
 

@@ -3,6 +3,8 @@
 //! succeeded `job_run` for (period_cut, tenant, due), one cut row, one statement per loan — and both
 //! servers stay ready and stop cleanly.
 
+#[path = "support/serving.rs"]
+mod serving;
 use chrono::{DateTime, TimeZone, Utc};
 use credinet_portfolio_gen::{Book, Spec, TENANT_SLUG, generate};
 use credinet_store::repo::job_runs::{self, RunStatus, RunTrigger};
@@ -10,34 +12,20 @@ use credinet_store::repo::tenants;
 use credinet_store::sea_orm::{ConnectionTrait, Statement};
 use credinet_store::testing::{Backend, TestDb};
 use credinet_store::{ManualClock, Store, migrations};
-use std::io::{BufRead, Read, Write};
-use std::process::{Child, Command, Stdio};
+use std::io::{Read, Write};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 const LOANS: usize = 120;
 
 /// A server whose clock starts at `clock_start`, on its own port; returns it with its base URL.
 fn serve(db_url: &str, clock_start: &str) -> (Child, String) {
-    let mut server = Command::new(env!("CARGO_BIN_EXE_credinet"))
-        .args(["--database-url", db_url, "serve", "--bind", "127.0.0.1:0"])
-        .env_remove("DATABASE_URL")
-        .env("CREDINET_LOG", "warn")
+    let mut command = serving::serve_command(db_url);
+    command
         .env("CREDINET_CLOCK_START", clock_start)
         .env("CREDINET_SCHEDULER_ENABLED", "true")
-        .env("CREDINET_SCHEDULER_TICK_SECONDS", "1")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start credinet serve");
-    let mut lines = std::io::BufReader::new(server.stdout.take().unwrap()).lines();
-    let listening = lines.next().expect("a first line").unwrap();
-    let url = listening
-        .strip_prefix("Credinet listening on ")
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("not the listening line: {listening}"))
-        .to_string();
-    // Keep reading (and discarding) the rest, so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    (server, url)
+        .env("CREDINET_SCHEDULER_TICK_SECONDS", "1");
+    serving::start(command)
 }
 
 /// The status code of `GET {url}{path}`, over a plain socket (HTTP/1.0, connection closed after).
