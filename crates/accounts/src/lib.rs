@@ -8,6 +8,7 @@ mod error;
 mod gates;
 pub mod login;
 pub mod password;
+pub mod pin;
 mod settings;
 mod tenants;
 pub mod token;

@@ -13,6 +13,9 @@ pub enum AssistantError {
     Lending(#[from] LendingError),
     #[error("the period cut's statements could not be read: {0}")]
     Cut(String),
+    /// Hashing a PIN failed (the thread running Argon2 died or the hasher refused): nothing was saved.
+    #[error("the PIN could not be hashed: {0}")]
+    Pin(String),
     #[error("template {template} did not render: {reason}")]
     Template {
         template: &'static str,

@@ -8,6 +8,7 @@
 
 pub mod channel_config;
 pub mod channels;
+pub mod client_pin;
 pub mod dispatcher;
 mod error;
 pub mod message;
@@ -21,9 +22,10 @@ pub mod session;
 mod settings;
 pub mod templates;
 pub mod tenant_config;
+pub mod transcripts;
 pub mod verification;
 
 pub use error::AssistantError;
 pub use orchestrator::{Assistant, Handled, Reply};
 pub use router::{Awaiting, Intent, Routed, route};
-pub use settings::AssistantSettings;
+pub use settings::{AssistantSettings, AssistantSettingsError};

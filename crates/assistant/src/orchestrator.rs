@@ -26,6 +26,9 @@ use credinet_store::repo::{audit, clients};
 use credinet_store::{Store, WriteTx};
 use std::time::Instant;
 
+/// What the transcript records in place of a verification secret (a birth date or a PIN).
+pub const SECRET_IN_TRANSCRIPT: &str = "[dato de verificación]";
+
 /// The pipeline over one store.
 #[derive(Clone)]
 pub struct Assistant {
@@ -67,6 +70,10 @@ impl Assistant {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    pub fn settings(&self) -> &AssistantSettings {
+        &self.settings
     }
 
     /// Handles `inbound` for `tenant`. `group_replies`: the tenant answers group chats.
@@ -115,10 +122,17 @@ impl Assistant {
         };
         stages.push("router", at, routed.intent.as_str());
 
+        // The answer to «your birth date or PIN» is a secret: the transcript staff read keeps that one
+        // was given, not what it was (a PIN must never be shown, SPEC §5).
+        let recorded = if awaiting == Awaiting::Secret && routed.intent == Intent::Answer {
+            SECRET_IN_TRANSCRIPT
+        } else {
+            body.as_str()
+        };
         let new = NewMessage {
             direction: Direction::In,
             channel_message_id: inbound.message_id.as_deref(),
-            body: &body,
+            body: recorded,
             intent: Some(routed.intent.as_str()),
             confidence_pct: Some((routed.confidence * 100.0).round() as i32),
             template: None,

@@ -10,6 +10,7 @@ use chrono::{Datelike, NaiveDate};
 use credinet_core::curp::Curp;
 use credinet_core::ids::{ClientId, TenantId};
 use credinet_core::phone::Phone;
+use credinet_core::pin::Pin;
 use credinet_lending::LendingError;
 use credinet_store::Store;
 use credinet_store::repo::{clients, loans};
@@ -44,20 +45,17 @@ pub fn read_identifier(text: &str) -> Identifier {
     Identifier::LoanNumber(number)
 }
 
-/// What a typed secret may be: a date (compared with the birth date) and, when it is 4 to 8 digits, a PIN.
+/// What a typed secret may be: a date (compared with the birth date) and, when it has the shape staff
+/// can set ([`Pin`]: 4 to 6 digits), a PIN.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Secret {
     pub date: Option<NaiveDate>,
-    pub pin: Option<String>,
+    pub pin: Option<Pin>,
 }
 
 pub fn read_secret(text: &str, today: NaiveDate) -> Secret {
     let trimmed = text.trim();
-    let pin = (4..=8)
-        .contains(&trimmed.len())
-        .then_some(trimmed)
-        .filter(|t| t.bytes().all(|b| b.is_ascii_digit()))
-        .map(str::to_string);
+    let pin = Pin::parse(trimmed).ok();
     Secret {
         date: read_date(trimmed, today),
         pin,
@@ -180,7 +178,7 @@ pub async fn secret_matches(
     // Argon2 is tens of milliseconds of CPU: off the async workers, as sign-in does, so one PIN check
     // does not hold up every other webhook served by that worker.
     let matches =
-        tokio::task::spawn_blocking(move || credinet_accounts::password::verify(&pin, &hash))
+        tokio::task::spawn_blocking(move || credinet_accounts::pin::verify(pin.expose(), &hash))
             .await
             .unwrap_or(false);
     Ok(matches && stored.is_some())
@@ -239,6 +237,11 @@ mod tests {
             "not born yet"
         );
         assert_eq!(read_secret("hola", today()), Secret::default());
-        assert_eq!(read_secret("4821", today()).pin.as_deref(), Some("4821"));
+        assert_eq!(read_secret("4821", today()).pin, Pin::parse("4821").ok());
+        assert_eq!(
+            read_secret("12345678", today()).pin,
+            None,
+            "longer than a PIN"
+        );
     }
 }

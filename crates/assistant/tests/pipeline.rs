@@ -1,15 +1,19 @@
 //! The pipeline on every backend, without HTTP: a borrower's conversation from greeting to balance
 //! through verification and a handoff, loan data kept from an unverified sender, a redelivered message
-//! answered once, and three wrong birth dates locking the session with a `verification_locked` event.
+//! answered once, three wrong birth dates locking the session with a `verification_locked` event, and a
+//! PIN set by staff verifying in place of the birth date.
 
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
+use credinet_assistant::client_pin;
 use credinet_assistant::message::{Channel, Content, Inbound, Sender};
+use credinet_assistant::orchestrator::SECRET_IN_TRANSCRIPT;
 use credinet_assistant::{Assistant, AssistantSettings, Handled};
 use credinet_core::events::EventKind;
 use credinet_core::ids::TenantId;
 use credinet_core::lending::terms::{InterestMethod, Periodicity, ProductTerms};
 use credinet_core::money::Money;
 use credinet_core::phone::Phone;
+use credinet_core::pin::Pin;
 use credinet_core::rate::Rate;
 use credinet_core::slug::TenantSlug;
 use credinet_core::zone::Zone;
@@ -367,7 +371,73 @@ async fn an_idle_session_verifies_again_and_only_as_its_client(db: TestDb) {
     assert!(refused.contains("no coinciden"), "{refused}");
 }
 
+async fn a_pin_set_by_staff_verifies_and_a_wrong_pin_counts_a_failure(db: TestDb) {
+    let w = world(&db).await;
+    let store = w.assistant.store();
+    let client = w.loan.loan.client_id;
+    let pin = Pin::parse("4821").unwrap();
+    client_pin::set(store, w.tenant.id, client, Some(pin), &staff(1))
+        .await
+        .unwrap();
+    let stored = credinet_lending::clients::pin_hash(store, w.tenant.id, client)
+        .await
+        .unwrap()
+        .expect("a PIN hash is stored");
+    assert!(
+        stored.starts_with("$argon2id$") && !stored.contains("4821"),
+        "only the Argon2 hash is kept"
+    );
+
+    let me = "5215512345678";
+    w.ask(me, "saldo").await;
+    w.ask(me, "5512345678").await;
+    let wrong = w.ask(me, "4822").await;
+    assert!(
+        wrong.contains("no coinciden") && wrong.contains("quedan 2 intentos"),
+        "a wrong PIN counts one failure: {wrong}"
+    );
+    w.ask(me, "5512345678").await;
+    let verified = w.ask(me, "4821").await;
+    assert!(
+        verified.contains("Ana"),
+        "the right PIN verifies: {verified}"
+    );
+    let balance = w.ask(me, "saldo").await;
+    assert!(balance.contains(&w.loan.loan.number), "{balance}");
+
+    // The secrets typed are not in the transcript staff read.
+    let session = repo::sessions_of_client(store.db(), w.tenant.id, client.get())
+        .await
+        .unwrap();
+    assert_eq!(session.len(), 1, "the session is bound to Ana");
+    let transcript = repo::transcript(store.db(), w.tenant.id, session[0].id, 100)
+        .await
+        .unwrap();
+    assert!(
+        transcript
+            .iter()
+            .all(|m| !m.body.contains("4821") && !m.body.contains("4822")),
+        "{transcript:?}"
+    );
+    let secrets = transcript
+        .iter()
+        .filter(|m| m.body == SECRET_IN_TRANSCRIPT)
+        .count();
+    assert_eq!(secrets, 2, "both secrets recorded as given, not as typed");
+
+    // Cleared: the old PIN no longer verifies (the birth date still does).
+    client_pin::set(store, w.tenant.id, client, None, &staff(1))
+        .await
+        .unwrap();
+    let other = "5215512349999";
+    w.ask(other, "saldo").await;
+    w.ask(other, "5512345678").await;
+    let refused = w.ask(other, "4821").await;
+    assert!(refused.contains("no coinciden"), "{refused}");
+}
+
 each_backend!(
+    a_pin_set_by_staff_verifies_and_a_wrong_pin_counts_a_failure,
     greeting_verify_balance_next_payment_agent_release_balance,
     an_unverified_sender_never_gets_loan_data,
     a_redelivered_message_is_answered_once,

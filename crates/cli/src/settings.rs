@@ -4,6 +4,7 @@
 //! components are built (ADR 4).
 
 use credinet_accounts::AccountSettings;
+use credinet_assistant::AssistantSettings;
 use credinet_notify::NotifySettings;
 use credinet_ops::SchedulerSettings;
 use credinet_ops::backup::{BackupSettings, OffsiteSettings, Retention};
@@ -22,6 +23,7 @@ pub struct Settings {
     pub store: StoreSettings,
     pub http: HttpSettings,
     pub accounts: AccountSettings,
+    pub assistant: AssistantSettings,
     pub notify: NotifySettings,
     pub scheduler: SchedulerSettings,
     pub backup: BackupSettings,
@@ -53,6 +55,12 @@ struct Flat {
     secret_key: Option<SecretKey>,
     metrics_token: Option<SecretKey>,
     graph_api_base_url: String,
+    graph_api_max_attempts: u32,
+    graph_api_backoff_ms: u64,
+    assistant_session_idle_minutes: u32,
+    assistant_verification_max_failures: u32,
+    assistant_verification_lock_minutes: u32,
+    assistant_handoff_hours: u32,
     default_time_zone: String,
     session_idle_minutes: u32,
     session_max_days: u32,
@@ -88,10 +96,11 @@ struct Flat {
 
 impl Default for Flat {
     fn default() -> Self {
-        let (store, http, accounts, notify, scheduler, backup) = (
+        let (store, http, accounts, assistant, notify, scheduler, backup) = (
             StoreSettings::default(),
             HttpSettings::default(),
             AccountSettings::default(),
+            AssistantSettings::default(),
             NotifySettings::default(),
             SchedulerSettings::default(),
             BackupSettings::default(),
@@ -113,6 +122,12 @@ impl Default for Flat {
             secret_key: http.secret_key,
             metrics_token: http.metrics_token,
             graph_api_base_url: http.graph_api_base_url,
+            graph_api_max_attempts: http.graph_api_max_attempts,
+            graph_api_backoff_ms: http.graph_api_backoff_ms,
+            assistant_session_idle_minutes: assistant.session_idle_minutes,
+            assistant_verification_max_failures: assistant.verification_max_failures,
+            assistant_verification_lock_minutes: assistant.verification_lock_minutes,
+            assistant_handoff_hours: assistant.handoff_hours,
             default_time_zone: accounts.default_time_zone,
             session_idle_minutes: accounts.session_idle_minutes,
             session_max_days: accounts.session_max_days,
@@ -170,6 +185,14 @@ impl From<Flat> for Settings {
                 secret_key: f.secret_key,
                 metrics_token: f.metrics_token,
                 graph_api_base_url: f.graph_api_base_url,
+                graph_api_max_attempts: f.graph_api_max_attempts,
+                graph_api_backoff_ms: f.graph_api_backoff_ms,
+            },
+            assistant: AssistantSettings {
+                session_idle_minutes: f.assistant_session_idle_minutes,
+                verification_max_failures: f.assistant_verification_max_failures,
+                verification_lock_minutes: f.assistant_verification_lock_minutes,
+                handoff_hours: f.assistant_handoff_hours,
             },
             accounts: AccountSettings {
                 default_time_zone: f.default_time_zone,
@@ -281,6 +304,7 @@ impl Settings {
         self.store.validate().map_err(|e| invalid(&e))?;
         self.accounts.validate().map_err(|e| invalid(&e))?;
         self.http.validate().map_err(|e| invalid(&e))?;
+        self.assistant.validate().map_err(|e| invalid(&e))?;
         self.scheduler.validate().map_err(|e| invalid(&e))?;
         let r = self.backup.retention;
         Retention::new(r.days, r.weekly, r.monthly)
@@ -371,6 +395,60 @@ mod tests {
         let err = settings.validate().unwrap_err().to_string();
         assert!(err.contains("session_expiry_schedule"), "{err}");
         assert!(err.contains("names no time zone"), "{err}");
+    }
+
+    #[test]
+    fn the_assistant_and_graph_api_keys_of_the_file_reach_their_components() {
+        let dir = std::env::temp_dir().join(format!("credinet-config-bot-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("credinet.toml");
+        std::fs::write(
+            &file,
+            "assistant_session_idle_minutes = 45\nassistant_verification_max_failures = 5\n\
+             assistant_verification_lock_minutes = 60\nassistant_handoff_hours = 2\n\
+             graph_api_base_url = \"http://127.0.0.1:9999/v21.0\"\ngraph_api_max_attempts = 3\n\
+             graph_api_backoff_ms = 500\n",
+        )
+        .unwrap();
+        let settings = Settings::load(Some(&file), Overrides::default()).unwrap();
+        let bot = &settings.assistant;
+        assert_eq!(
+            (
+                bot.session_idle_minutes,
+                bot.verification_max_failures,
+                bot.verification_lock_minutes,
+                bot.handoff_hours
+            ),
+            (45, 5, 60, 2)
+        );
+        assert_eq!(
+            settings.http.graph_api_base_url,
+            "http://127.0.0.1:9999/v21.0"
+        );
+        assert_eq!(
+            (
+                settings.http.graph_api_max_attempts,
+                settings.http.graph_api_backoff_ms
+            ),
+            (3, 500)
+        );
+        let defaults = Settings::from(Flat::default());
+        assert_eq!(
+            defaults.assistant.session_idle_minutes, 30,
+            "SPEC §5: 30 minutes"
+        );
+    }
+
+    #[test]
+    fn a_zero_assistant_setting_or_a_graph_url_that_is_not_http_is_refused_by_name() {
+        let mut settings = Settings::from(Flat::default());
+        settings.assistant.verification_max_failures = 0;
+        let err = settings.validate().unwrap_err().to_string();
+        assert!(err.contains("assistant_verification_max_failures"), "{err}");
+        let mut settings = Settings::from(Flat::default());
+        settings.http.graph_api_base_url = "graph.facebook.com".into();
+        let err = settings.validate().unwrap_err().to_string();
+        assert!(err.contains("graph_api_base_url"), "{err}");
     }
 
     #[test]

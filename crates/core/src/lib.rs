@@ -13,6 +13,7 @@ pub mod lending;
 pub mod masked;
 pub mod money;
 pub mod phone;
+pub mod pin;
 pub mod rate;
 pub mod rfc;
 pub mod role;

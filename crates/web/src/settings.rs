@@ -37,6 +37,12 @@ pub struct HttpSettings {
     /// Meta's Graph API, through which the WhatsApp Cloud API channel sends its replies (tests point it
     /// at a local fake).
     pub graph_api_base_url: String,
+    /// Attempts at sending one Cloud API reply before it is given up (network errors, 429 and 5xx are
+    /// retried; another 4xx is a refusal and is not).
+    pub graph_api_max_attempts: u32,
+    /// The wait before the first retry, in milliseconds; doubled on each failure up to 30 s, and at least
+    /// what a 429's `Retry-After` asks.
+    pub graph_api_backoff_ms: u64,
 }
 
 /// A secret from the configuration: it never prints.
@@ -79,6 +85,8 @@ impl Default for HttpSettings {
             secret_key: None,
             metrics_token: None,
             graph_api_base_url: "https://graph.facebook.com/v21.0".into(),
+            graph_api_max_attempts: 5,
+            graph_api_backoff_ms: 200,
         }
     }
 }
@@ -89,6 +97,10 @@ pub enum HttpSettingsError {
     PublicUrl { url: String, reason: String },
     #[error("{0} must be at least 1")]
     Zero(&'static str),
+    #[error(
+        "graph_api_base_url '{0}' is not an http(s) URL (e.g. https://graph.facebook.com/v21.0)"
+    )]
+    GraphUrl(String),
     #[error("secret_key must be at least {min} characters long", min = SecretKey::MIN_CHARS)]
     ShortSecret,
 }
@@ -121,9 +133,16 @@ impl HttpSettings {
                 "refused_keys_per_minute_per_ip",
                 self.refused_keys_per_minute_per_ip.into(),
             ),
+            ("graph_api_max_attempts", self.graph_api_max_attempts.into()),
         ];
         if let Some((name, _)) = counts.iter().find(|(_, n)| *n == 0) {
             return Err(HttpSettingsError::Zero(name));
+        }
+        if url::Url::parse(&self.graph_api_base_url)
+            .map(|u| !matches!(u.scheme(), "http" | "https"))
+            .unwrap_or(true)
+        {
+            return Err(HttpSettingsError::GraphUrl(self.graph_api_base_url.clone()));
         }
         if self
             .secret_key

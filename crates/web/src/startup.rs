@@ -13,6 +13,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request, StatusCode};
 use credinet_accounts::AccountSettings;
 use credinet_accounts::token;
+use credinet_assistant::AssistantSettings;
 use credinet_ops::Registry;
 use credinet_store::repo::server_secrets;
 use credinet_store::{Store, StoreError};
@@ -55,6 +56,7 @@ impl Application {
         store: Store,
         http: HttpSettings,
         accounts: AccountSettings,
+        assistant: AssistantSettings,
         jobs: Registry,
     ) -> Result<Application, StartError> {
         let listener = TcpListener::bind(http.bind)
@@ -78,7 +80,7 @@ impl Application {
         crate::wal::spawn_checkpointer(store.clone()).await;
         crate::key_listener::spawn(store.clone()).await;
         let login_csrf = LoginCsrf::new(&login_secret(&store, &http).await?);
-        let state = AppState::new(store.clone(), http, accounts, login_csrf, jobs);
+        let state = AppState::new(store.clone(), http, accounts, assistant, login_csrf, jobs);
         let (router, routes) = routes::router(state.clone());
         let router = with_layers(router, state.http(), state.observer().clone());
         Ok(Application {

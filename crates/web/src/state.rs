@@ -36,6 +36,7 @@ impl AppState {
         store: Store,
         http: HttpSettings,
         accounts: AccountSettings,
+        assistant: AssistantSettings,
         login_csrf: LoginCsrf,
         jobs: Registry,
     ) -> Self {
@@ -43,8 +44,8 @@ impl AppState {
         let payments = PaymentQueue::spawn(store.clone());
         let throttles = Throttles::new(&http, &store);
         let observer = Observer::new(store.clone());
-        let assistant = Assistant::new(store.clone(), AssistantSettings::default());
-        let graph = GraphClient::new(&http.graph_api_base_url);
+        let assistant = Assistant::new(store.clone(), assistant);
+        let graph = GraphClient::new(&http);
         AppState {
             inner: Arc::new(Inner {
                 store,

@@ -36,16 +36,21 @@ struct SentId {
 }
 
 impl GraphClient {
-    pub fn new(base_url: &str) -> GraphClient {
+    /// A client for the configured Graph API (`graph_api_base_url`, `graph_api_max_attempts`,
+    /// `graph_api_backoff_ms`).
+    pub fn new(settings: &crate::settings::HttpSettings) -> GraphClient {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
             .build()
             .expect("a client without custom TLS roots builds");
         GraphClient {
             http,
-            base_url: base_url.trim_end_matches('/').to_string(),
-            attempts: 5,
-            first_backoff: Duration::from_millis(200),
+            base_url: settings
+                .graph_api_base_url
+                .trim_end_matches('/')
+                .to_string(),
+            attempts: settings.graph_api_max_attempts.max(1),
+            first_backoff: Duration::from_millis(settings.graph_api_backoff_ms),
         }
     }
 

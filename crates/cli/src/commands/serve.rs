@@ -29,6 +29,7 @@ pub async fn run(settings: Settings, args: ServeArgs) -> anyhow::Result<ExitCode
         store,
         settings.http.clone(),
         settings.accounts.clone(),
+        settings.assistant.clone(),
         scheduler.registry().clone(),
     )
     .await?;

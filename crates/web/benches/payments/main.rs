@@ -118,6 +118,7 @@ fn run(
         store.clone(),
         HttpSettings::on_any_port(),
         AccountSettings::default(),
+        credinet_assistant::AssistantSettings::default(),
         // The benchmark measures payments; no job is shown or run.
         credinet_ops::Registry::new(),
     ))?;

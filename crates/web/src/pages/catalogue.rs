@@ -18,6 +18,7 @@ use credinet_core::lending::schedule::ScheduleError;
 use credinet_core::lending::terms::{MAX_MIN_DAYS, MAX_TERM_PERIODS, TermsError};
 use credinet_core::money::MoneyError;
 use credinet_core::phone::PhoneError;
+use credinet_core::pin::{MAX_DIGITS as PIN_MAX, MIN_DIGITS as PIN_MIN, PinError};
 use credinet_core::rate::RateError;
 use credinet_core::rfc::{RfcError, RfcWarning};
 use credinet_core::text::{Field, TextError};
@@ -95,6 +96,16 @@ pub fn phone(e: &PhoneError) -> String {
         PhoneError::NotInternational => {
             "El teléfono internacional lleva + y luego la clave del país y el número: de 7 a 15 dígitos."
                 .into()
+        }
+    }
+}
+
+pub fn pin(e: &PinError) -> String {
+    match e {
+        PinError::Empty => "Escriba el PIN: de 4 a 6 dígitos.".into(),
+        PinError::NotDigits => "El PIN sólo lleva dígitos del 0 al 9.".into(),
+        PinError::Length(n) => {
+            format!("El PIN lleva de {PIN_MIN} a {PIN_MAX} dígitos; el que escribió tiene {n}.")
         }
     }
 }
@@ -390,5 +401,43 @@ pub fn account(r: &AccountRefusal) -> String {
         AccountRefusal::LastAdmin => {
             "La empresa debe conservar al menos un administrador activo.".into()
         }
+    }
+}
+
+/// A WhatsApp channel as the client page names it.
+pub fn assistant_channel(stored: &str) -> &'static str {
+    match stored {
+        "cloud_api" => "WhatsApp Cloud API",
+        "autoresponder" => "AutoResponder (teléfono de la financiera)",
+        _ => "Otro canal",
+    }
+}
+
+/// What the assistant's router read in a message, as staff read it in a transcript.
+pub fn assistant_intent(stored: &str) -> &'static str {
+    use credinet_assistant::Intent;
+    match Intent::parse(stored) {
+        Some(Intent::Greeting) => "saludo o menú",
+        Some(Intent::Balance) => "saldo",
+        Some(Intent::NextPayment) => "próximo pago",
+        Some(Intent::PaymentHistory) => "historial de pagos",
+        Some(Intent::Statement) => "estado de cuenta",
+        Some(Intent::HowToPay) => "cómo pagar",
+        Some(Intent::Agent) => "hablar con un asesor",
+        Some(Intent::OptOut) => "baja de mensajes",
+        Some(Intent::Thanks) => "agradecimiento",
+        Some(Intent::Answer) => "respuesta a la verificación",
+        Some(Intent::Unknown) | None => "no reconocido",
+    }
+}
+
+/// A reply's delivery status reported by the Cloud API.
+pub fn delivery_status(stored: &str) -> &'static str {
+    match stored {
+        "sent" => "enviado",
+        "delivered" => "entregado",
+        "read" => "leído",
+        "failed" => "no entregado",
+        _ => "",
     }
 }

@@ -2,7 +2,7 @@
 //! older versions, every way of presenting the token) and the Cloud API's handshake, signed batches,
 //! replays and statuses, its replies sent to a local fake Graph API speaking Meta's wire format.
 
-use crate::helpers::{RequestExt, TestApp};
+use crate::helpers::{Lender, RequestExt, TestApp};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::routing::post;
@@ -22,9 +22,14 @@ use std::time::Duration;
 const NUMBER_ID: &str = "106540352242922";
 const APP_SECRET: &str = "fake-app-secret";
 
-/// A lender with a client born 12 May 1985 at 55 1234 5678 and a disbursed loan; returns the loan's
-/// number.
-async fn borrower(app: &TestApp, slug: &str) -> (credinet_store::repo::tenants::Tenant, String) {
+/// A lender with a client born 12 May 1985 at 55 1234 5678 and a disbursed loan.
+pub struct Borrower {
+    pub lender: Lender,
+    pub client: i64,
+    pub loan_number: String,
+}
+
+pub async fn borrower(app: &TestApp, slug: &str) -> Borrower {
     let l = app.lender(slug).await;
     let client = app
         .post(
@@ -51,10 +56,14 @@ async fn borrower(app: &TestApp, slug: &str) -> (credinet_store::repo::tenants::
         .or(detail["number"].as_str())
         .expect("the loan has a number")
         .to_string();
-    (l.tenant, number)
+    Borrower {
+        lender: l,
+        client,
+        loan_number: number,
+    }
 }
 
-fn autoresponder_body(sender: &str, message: &str) -> Value {
+pub fn autoresponder_body(sender: &str, message: &str) -> Value {
     json!({"appPackageName": "tkstudio.autoresponderforwa", "messengerPackageName": "com.whatsapp",
         "query": {"sender": sender, "message": message, "isGroup": false, "groupParticipant": "",
         "ruleId": 4, "isTestMessage": false}})
@@ -62,7 +71,11 @@ fn autoresponder_body(sender: &str, message: &str) -> Value {
 
 async fn the_autoresponder_app_gets_its_replies_for_each_way_of_sending_the_token(db: TestDb) {
     let app = TestApp::spawn(db).await;
-    let (tenant, loan_number) = borrower(&app, "caja-ar").await;
+    let Borrower {
+        lender: Lender { tenant, .. },
+        loan_number,
+        ..
+    } = borrower(&app, "caja-ar").await;
     let change = ChannelChange {
         new_autoresponder_token: true,
         autoresponder_header: Some(Some("X-Credinet-Token".into())),
@@ -252,7 +265,7 @@ async fn eventually_sent(sent: &Sent, count: usize) -> Vec<(String, String, Valu
 async fn cloud_api_batches_are_signed_answered_once_and_their_statuses_recorded(db: TestDb) {
     let (graph, sent) = fake_graph().await;
     let app = TestApp::spawn_with(db, |http| http.graph_api_base_url = graph.clone()).await;
-    let (tenant, _) = borrower(&app, "caja-cloud").await;
+    let tenant = borrower(&app, "caja-cloud").await.lender.tenant;
     let change = ChannelChange {
         cloud_phone_number_id: Some(Some(NUMBER_ID.into())),
         cloud_app_secret: Some(Some(APP_SECRET.into())),

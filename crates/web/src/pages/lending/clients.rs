@@ -1,5 +1,6 @@
 //! `/clientes`: search, create, detail and edit of borrowers; the client page also takes loan applications.
 
+use super::client_transcript::{ConversationView, conversations, zone_note};
 use super::{csv_download, explain, pager, pesos, refusal_of};
 use crate::auth::Staff;
 use crate::error::PageError;
@@ -63,6 +64,7 @@ pub struct ListQuery {
 const NEW_CLIENT_FORM: &str = "cliente";
 pub(super) const APPLICATION_FORM: &str = "solicitud";
 const EDIT_FORM: &str = "datos";
+pub(super) const PIN_FORM: &str = "pin";
 
 pub async fn list(
     State(state): State<AppState>,
@@ -309,6 +311,11 @@ struct ClientPage {
     apply: Form,
     /// The client's data to edit: the saved data, or what was sent and refused.
     edit: Form,
+    /// The assistant PIN form: always empty (a PIN is never shown), with its refusal if it had one.
+    pin: Form,
+    /// The client's WhatsApp conversations, most recent first, and the zone their times are in.
+    conversations: Vec<ConversationView>,
+    zone_note: String,
     can_write: bool,
 }
 
@@ -409,13 +416,20 @@ pub(super) async fn client_page(
         .into_iter()
         .map(|p| (p.id.get(), p.name))
         .collect();
-    let (mut notice, mut warnings, mut apply, mut edit) =
-        (None, Vec::new(), Form::default(), ClientForm::of(&client));
+    let conversations = conversations(state, staff, id).await?;
+    let (mut notice, mut warnings, mut apply, mut edit, mut pin) = (
+        None,
+        Vec::new(),
+        Form::default(),
+        ClientForm::of(&client),
+        Form::default(),
+    );
     match flash {
         Some(Flash::Notice(message)) => notice = Some(message),
         Some(Flash::Warnings(said)) => warnings = said,
         Some(Flash::Refused { form, typed }) if form == APPLICATION_FORM => apply = typed,
         Some(Flash::Refused { form, typed }) if form == EDIT_FORM => edit = typed,
+        Some(Flash::Refused { form, typed }) if form == PIN_FORM => pin = typed,
         _ => {}
     }
     let view = ClientPage {
@@ -431,6 +445,9 @@ pub(super) async fn client_page(
         warnings,
         apply,
         edit,
+        pin,
+        conversations,
+        zone_note: zone_note(staff, state.store().now()),
         can_write: staff.role.can_manage_clients(),
     };
     render(&view).map(|r| (status, r).into_response())

@@ -1,6 +1,8 @@
 //! Back-office screens of the lending core: clients, products, loans (with the approval queue) and
 //! payments, and a loan's statements. Each module is one screen family; this one holds what they share.
 
+pub mod client_pin;
+pub mod client_transcript;
 pub mod clients;
 pub mod loans;
 pub mod payments;
@@ -23,6 +25,7 @@ pub fn routes() -> Routes<AppState> {
         .route("/clientes/exportar.csv", get(clients::export))
         .route("/clientes/{id}", get(clients::show).post(clients::update))
         .route("/clientes/{id}/solicitud", post(loans::apply))
+        .route("/clientes/{id}/pin", post(client_pin::set))
         .route("/productos", get(products::list).post(products::create))
         .route("/prestamos", get(loans::list))
         .route("/prestamos/exportar.csv", get(loans::export))

@@ -131,6 +131,11 @@ pub fn pages() -> Vec<Page> {
                 ]
             },
         ),
+        form(
+            "/clientes/{id}/pin",
+            |i| vec![i.client.to_string()],
+            |_| owned(&[("pin", "4821"), ("action", "guardar")]),
+        ),
         page("/productos", &[]),
         form("/productos", none, |_| {
             owned(&[

@@ -62,7 +62,8 @@ impl TestApp {
             accounts.session_max_age(),
         )
         .expect("the default scheduler settings are valid");
-        let app = Application::build(store, http, accounts, jobs)
+        let assistant = credinet_assistant::AssistantSettings::default();
+        let app = Application::build(store, http, accounts, assistant, jobs)
             .await
             .expect("the app builds");
         let base = format!("http://{}", app.local_addr());
