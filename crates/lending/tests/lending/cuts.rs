@@ -23,6 +23,7 @@ each_backend!(
     a_cut_stopped_after_two_pages_and_resumed_equals_an_uninterrupted_one,
     a_payment_at_23_59_local_on_the_7th_counts_as_on_time_for_the_cut_of_the_8th,
     a_refused_cut_date_writes_nothing,
+    a_back_filled_cut_sees_the_book_as_it_stood_on_its_date,
 );
 
 /// 00:05 in Mexico City (UTC−6, no DST since 2022) on `date`: when the scheduler cuts.
@@ -495,4 +496,84 @@ async fn a_refused_cut_date_writes_nothing(db: TestDb) {
     run(d(2026, 2, 23), t).await.unwrap();
     let err = run(d(2026, 2, 8), t).await.unwrap_err();
     assert!(matches!(err, CutError::BeforeLatest { .. }), "{err}");
+}
+
+/// Every statement of the tenant, oldest cut first then by loan, as text.
+async fn statements(store: &Store, tenant: TenantId, loans: &[LoanId]) -> Vec<String> {
+    let mut out = Vec::new();
+    for loan in loans {
+        for s in cuts::statements_of_loan(store, tenant, *loan)
+            .await
+            .unwrap()
+        {
+            out.push(format!(
+                "{} loan {}: {:?} {:?}",
+                s.cut_date,
+                s.loan_id.get(),
+                s.line,
+                s.loan_status
+            ));
+        }
+    }
+    out
+}
+
+/// A cut run late (after a payment dated after its date was registered, and after a payment dated
+/// before it was reversed) gives the statements the cut run on its day gave: what is paid "as of the
+/// cut" leaves out the later payment and keeps the later-reversed one. (Later cuts may differ: the
+/// later payment was allocated before or after the cut's late fees existed.)
+async fn a_back_filled_cut_sees_the_book_as_it_stood_on_its_date(db: TestDb) {
+    let other = TestDb::create(db.backend).await.unwrap();
+    let mut results = Vec::new();
+    for (db, on_time) in [(&db, true), (&other, false)] {
+        let (store, clock) = clocked(db, noon(d(2026, 1, 2))).await;
+        let t = portfolio(&store, &clock, 10).await;
+        let sql = Sql::from_string(
+            store.backend(),
+            "SELECT id FROM loan ORDER BY id".to_string(),
+        );
+        let loans: Vec<LoanId> = store
+            .db()
+            .query_all_raw(sql)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| LoanId::new(r.try_get::<i64>("", "id").unwrap()))
+            .collect();
+        // A payment before the cut date that will be reversed after it.
+        clock.set(noon(d(2026, 2, 20)));
+        let to_reverse = pay(&store, t, loans[1], 169_600, d(2026, 2, 20)).await;
+        let (paid_late, paid_partly) = (loans[4], loans[1]);
+        let later = |store: Store, clock: ManualClock| async move {
+            clock.set(noon(d(2026, 2, 24)));
+            payments::reverse(&store, t, to_reverse, "transferencia devuelta", &checker())
+                .await
+                .unwrap();
+            pay(&store, t, paid_late, 169_600, d(2026, 2, 24)).await;
+            pay(&store, t, paid_partly, 30_000, d(2026, 2, 24)).await;
+        };
+        if on_time {
+            clock.set(cut_time(d(2026, 2, 23)));
+            cut(&store, t, d(2026, 2, 23)).await;
+            later(store.clone(), clock.clone()).await;
+        } else {
+            later(store.clone(), clock.clone()).await;
+            clock.set(noon(d(2026, 2, 25)));
+            cut(&store, t, d(2026, 2, 23)).await;
+        }
+        assert_identity_holds(&store).await;
+        results.push(statements(&store, t, &loans).await);
+    }
+    let (on_time, back_filled) = (&results[0], &results[1]);
+    assert_eq!(on_time.len(), 10);
+    assert_eq!(back_filled.len(), 10);
+    for (a, b) in on_time.iter().zip(back_filled) {
+        assert_eq!(a, b);
+    }
+    // The reversed payment counts as paid on the statement of the cut before its reversal.
+    assert!(
+        on_time[1].contains("payments: Money(219600)"),
+        "{}",
+        on_time[1]
+    );
 }

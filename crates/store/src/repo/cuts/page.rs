@@ -223,41 +223,48 @@ async fn corrections<C: ConnectionTrait>(
     let b = db.get_database_backend();
     let a = |c: &'static str| Expr::col(("payment_allocation", c));
     let p = |c: &'static str| Expr::col(("payment", c));
-    let mut select: SelectStatement = Query::select()
-        .expr_as(a("installment_id"), Alias::new("installment_id"))
-        .expr_as(a("component"), Alias::new("component"))
-        .expr_as(summed(b, a("amount")), Alias::new("amount"))
-        .from("payment_allocation")
-        .inner_join(
-            "payment",
-            p("id")
-                .equals(("payment_allocation", "payment_id"))
-                .and(p("tenant_id").equals(("payment_allocation", "tenant_id"))),
-        )
+    // The page's payments that need a correction, as a subquery the allocations are looked up from.
+    // Written as a join, SQLite (no statistics, ADR 6) took `payment_allocation (tenant_id, …)` as the
+    // outer loop and walked every allocation of the tenant for each page: quadratic in the book.
+    let mut payments: SelectStatement = Query::select()
+        .column(("payment", "id"))
+        .from("payment")
         .and_where(p("tenant_id").eq(tenant.get()))
         .and_where(p("loan_id").is_in(loans.iter().copied()))
-        .group_by_col(("payment_allocation", "installment_id"))
-        .group_by_col(("payment_allocation", "component"))
         .to_owned();
     match which {
         Correction::PaidOnOrAfter => {
-            select
+            payments
                 .and_where(not_before(p("paid_on"), cut_date))
                 .and_where(p("reversed").eq(false));
         }
         Correction::ReversedOnOrAfter => {
             let r = |c: &'static str| Expr::col(("payment_reversal", c));
-            select
-                .inner_join(
-                    "payment_reversal",
-                    r("payment_id")
-                        .equals(("payment", "id"))
-                        .and(r("tenant_id").equals(("payment", "tenant_id"))),
-                )
+            // Looked up per payment of the page through the reversal's unique key, never a walk of
+            // every reversal of the tenant.
+            let reversed_on_or_after = Query::select()
+                .expr(Expr::val(1))
+                .from("payment_reversal")
+                .and_where(r("tenant_id").equals(("payment", "tenant_id")))
+                .and_where(r("payment_id").equals(("payment", "id")))
+                .and_where(r("reversed_on").gte(cut_date))
+                .to_owned();
+            payments
                 .and_where(before(p("paid_on"), cut_date))
-                .and_where(r("reversed_on").gte(cut_date));
+                .and_where(p("reversed").eq(true))
+                .and_where(Expr::exists(reversed_on_or_after));
         }
     }
+    let select: SelectStatement = Query::select()
+        .expr_as(a("installment_id"), Alias::new("installment_id"))
+        .expr_as(a("component"), Alias::new("component"))
+        .expr_as(summed(b, a("amount")), Alias::new("amount"))
+        .from("payment_allocation")
+        .and_where(a("tenant_id").eq(tenant.get()))
+        .and_where(a("payment_id").in_subquery(payments))
+        .group_by_col(("payment_allocation", "installment_id"))
+        .group_by_col(("payment_allocation", "component"))
+        .to_owned();
     let rows = db.query_all(&select).await?;
     rows.iter()
         .map(|r| {
