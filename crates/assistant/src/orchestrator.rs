@@ -205,9 +205,7 @@ impl Assistant {
                 });
             }
         }
-        for (stage, us, outcome) in stages.0 {
-            repo::record_stage(&tx, &message, stage, us, &outcome, now).await?;
-        }
+        repo::record_stages(&tx, &message, &stages.0, now).await?;
         session.last_message_at = now;
         repo::save_session(&tx, &session).await?;
         tx.commit().await?;
@@ -320,8 +318,7 @@ impl Step<'_> {
             }
             Action::CheckIdentifier => {
                 let identifier = verification::read_identifier(text);
-                let found =
-                    verification::find_client(self.store, self.tenant.id, &identifier).await?;
+                let found = verification::find_client(self.tx, self.tenant.id, &identifier).await?;
                 session.candidate_client_id = found.map(|c| c.get());
                 session::set_awaiting(session, Awaiting::Secret);
                 Outcome::AskSecret { again: false }
@@ -336,6 +333,7 @@ impl Step<'_> {
                 let config = TenantAssistant::of(self.tenant);
                 lending::answer(
                     self.store,
+                    self.tx,
                     self.tenant.id,
                     client,
                     intent,
@@ -380,13 +378,13 @@ impl Step<'_> {
         };
         session.candidate_client_id = None;
         let matches =
-            verification::secret_matches(self.store, self.tenant.id, candidate, &secret).await?;
+            verification::secret_matches(self.tx, self.tenant.id, candidate, &secret).await?;
         if let (true, Some(client)) = (matches, candidate) {
             session.client_id = Some(client.get());
             session.verified_at = Some(self.now);
             session.failed_attempts = 0;
             session::set_awaiting(session, Awaiting::MenuChoice);
-            let name = clients::get(self.store.db(), self.tenant.id, client)
+            let name = clients::get(self.tx, self.tenant.id, client)
                 .await?
                 .map(|c| c.full_name)
                 .unwrap_or_default();

@@ -12,8 +12,8 @@ use credinet_core::ids::{ClientId, TenantId};
 use credinet_core::phone::Phone;
 use credinet_core::pin::Pin;
 use credinet_lending::LendingError;
-use credinet_store::Store;
 use credinet_store::repo::{clients, loans};
+use credinet_store::sea_orm::ConnectionTrait;
 
 /// What an identifier can be. A loan number is whatever is not a phone or a CURP.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,12 +114,12 @@ fn read_date(text: &str, today: NaiveDate) -> Option<NaiveDate> {
 }
 
 /// The client an identifier names in the tenant, if exactly one.
-pub async fn find_client(
-    store: &Store,
+/// Reads on `db`, the message's transaction (no second pooled connection while it is held).
+pub async fn find_client<C: ConnectionTrait>(
+    db: &C,
     tenant: TenantId,
     identifier: &Identifier,
 ) -> Result<Option<ClientId>, LendingError> {
-    let db = store.db();
     let ids: Vec<i64> = match identifier {
         Identifier::Phone(phone) => clients::by_phone(db, tenant, phone.as_str())
             .await?
@@ -150,14 +150,14 @@ pub async fn find_client(
 
 /// Whether `secret` is the client's birth date or PIN. Without a client the PIN is still checked against
 /// a decoy hash, so a wrong identifier takes as long as a wrong secret.
-pub async fn secret_matches(
-    store: &Store,
+pub async fn secret_matches<C: ConnectionTrait>(
+    db: &C,
     tenant: TenantId,
     client: Option<ClientId>,
     secret: &Secret,
 ) -> Result<bool, LendingError> {
     let row = match client {
-        Some(id) => clients::get(store.db(), tenant, id).await?,
+        Some(id) => clients::get(db, tenant, id).await?,
         None => None,
     };
     let date_ok = match (&row, secret.date) {

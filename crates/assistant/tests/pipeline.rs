@@ -436,7 +436,36 @@ async fn a_pin_set_by_staff_verifies_and_a_wrong_pin_counts_a_failure(db: TestDb
     assert!(refused.contains("no coinciden"), "{refused}");
 }
 
+/// More conversations at once than the pool has connections: each message's reads run on its own
+/// transaction, so none waits for a second connection while holding one. Seen: on PostgreSQL (pool of
+/// 16) 16 transactions each waited for a connection to read the loans, and every message failed.
+async fn more_conversations_at_once_than_pooled_connections_all_get_their_balance(db: TestDb) {
+    let w = world(&db).await;
+    let senders: Vec<String> = (0..40).map(|n| format!("52155000{n:05}")).collect();
+    for me in &senders {
+        w.ask(me, "saldo").await;
+        w.ask(me, "5512345678").await;
+        w.ask(me, "12/05/1985").await;
+    }
+    let mut asks = tokio::task::JoinSet::new();
+    for me in &senders {
+        let (assistant, tenant) = (w.assistant.clone(), w.tenant.clone());
+        let message = whatsapp(me, "saldo", None);
+        asks.spawn(async move { assistant.handle(&tenant, false, &message).await });
+    }
+    while let Some(answer) = asks.join_next().await {
+        let handled = answer
+            .expect("the task ran")
+            .expect("the message was handled");
+        assert!(
+            matches!(handled.replies.as_slice(), [r] if r.text.contains(&w.loan.loan.number)),
+            "{handled:?}"
+        );
+    }
+}
+
 each_backend!(
+    more_conversations_at_once_than_pooled_connections_all_get_their_balance,
     a_pin_set_by_staff_verifies_and_a_wrong_pin_counts_a_failure,
     greeting_verify_balance_next_payment_agent_release_balance,
     an_unverified_sender_never_gets_loan_data,

@@ -9,23 +9,26 @@ use chrono::NaiveDate;
 use credinet_core::ids::{ClientId, TenantId};
 use credinet_core::money::Money;
 use credinet_lending::PageRequest;
-use credinet_lending::loans::{self, LoanDetail, LoanFilter, LoanStatus};
+use credinet_lending::loans::{self, LoanDetail};
 use credinet_lending::payments::{self, PaymentFilter};
-use credinet_store::Store;
+use credinet_store::{Store, WriteTx};
 
 /// A borrower rarely has more than a few loans at once; more than this are not listed in a chat.
 const MAX_LOANS: u64 = 10;
 const HISTORY_LINES: u64 = 5;
 
+/// `tx` is the message's transaction: the loans and schedules, read on every balance question, are read
+/// on it (see [`loans::active_of_client`]).
 pub async fn answer(
     store: &Store,
+    tx: &WriteTx,
     tenant: TenantId,
     client: ClientId,
     intent: Intent,
     today: NaiveDate,
     config: &TenantAssistant,
 ) -> Result<Outcome, AssistantError> {
-    let active = active_loans(store, tenant, client).await?;
+    let active = loans::active_of_client(tx, tenant, client, MAX_LOANS).await?;
     if active.is_empty() {
         return Ok(Outcome::NoLoans);
     }
@@ -39,34 +42,6 @@ pub async fn answer(
         },
         _ => balance(&active, today),
     })
-}
-
-async fn active_loans(
-    store: &Store,
-    tenant: TenantId,
-    client: ClientId,
-) -> Result<Vec<LoanDetail>, AssistantError> {
-    let filter = LoanFilter {
-        statuses: vec![LoanStatus::Disbursed],
-        client: Some(client),
-    };
-    let page = loans::list(
-        store,
-        tenant,
-        &filter,
-        PageRequest {
-            offset: 0,
-            limit: MAX_LOANS,
-        },
-    )
-    .await?;
-    let mut details = Vec::with_capacity(page.items.len());
-    for item in page.items {
-        details.push(loans::detail(store, tenant, item.loan.id).await?);
-    }
-    // Oldest first: the reference a borrower pays first.
-    details.sort_by_key(|d| d.loan.id.get());
-    Ok(details)
 }
 
 /// What is owed on installments whose due date has passed.

@@ -17,7 +17,7 @@ pub use disburse::disburse;
 pub use draft::create_draft;
 pub use lifecycle::{approve, reject, submit, write_off};
 pub(crate) use lifecycle::{check_transition, record_transition, transition_records};
-pub use queries::{by_number, client_of, detail, get, list};
+pub use queries::{active_of_client, by_number, client_of, detail, get, list};
 pub(crate) use rows::{balance, installment_to_domain, snapshot, to_domain};
 
 use chrono::{DateTime, NaiveDate, Utc};

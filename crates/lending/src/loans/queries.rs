@@ -1,11 +1,14 @@
 //! Reading loans: one, by number, with its schedule, a page of them.
 
-use super::{Loan, LoanDetail, LoanFilter, LoanListItem, installment_to_domain, to_domain};
+use super::{
+    Loan, LoanDetail, LoanFilter, LoanListItem, LoanStatus, installment_to_domain, to_domain,
+};
 use crate::{LendingError, Page, PageRequest, clients};
-use credinet_core::ids::{LoanId, TenantId};
+use credinet_core::ids::{ClientId, LoanId, TenantId};
 use credinet_store::Store;
 use credinet_store::repo::clients as client_repo;
 use credinet_store::repo::loans::{self as repo, LoanQuery};
+use credinet_store::sea_orm::ConnectionTrait;
 
 pub async fn get(store: &Store, tenant: TenantId, id: LoanId) -> Result<Loan, LendingError> {
     let row = repo::get(store.db(), tenant, id)
@@ -39,6 +42,37 @@ pub async fn detail(
         .map(installment_to_domain)
         .collect::<Result<_, _>>()?;
     Ok(LoanDetail { loan, installments })
+}
+
+/// The client's disbursed loans with their schedules, oldest first, at most `limit`, in two queries on
+/// `db`. The assistant reads them on its message's transaction: the answer sees what that transaction
+/// sees, and a message never holds one pooled connection while it waits for a second (under load that
+/// wait starved PostgreSQL's pool: every connection held by a transaction waiting for another).
+pub async fn active_of_client<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    client: ClientId,
+    limit: u64,
+) -> Result<Vec<LoanDetail>, LendingError> {
+    let rows =
+        repo::of_client(db, tenant, client, &[LoanStatus::Disbursed.as_str()], limit).await?;
+    let ids: Vec<LoanId> = rows.iter().map(|r| LoanId::new(r.id)).collect();
+    let mut installments = repo::installments_of(db, tenant, &ids).await?;
+    let mut details = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id = row.id;
+        let (mine, rest): (Vec<_>, Vec<_>) =
+            installments.into_iter().partition(|i| i.loan_id == id);
+        installments = rest;
+        details.push(LoanDetail {
+            loan: to_domain(row)?,
+            installments: mine
+                .into_iter()
+                .map(installment_to_domain)
+                .collect::<Result<_, _>>()?,
+        });
+    }
+    Ok(details)
 }
 
 /// One page of the tenant's loans, newest first.

@@ -31,6 +31,18 @@ pub async fn lock_session<C: ConnectionTrait>(
 ) -> Result<Session, StoreError> {
     let now = micros(now);
     let key: String = sender_key.chars().take(SENDER_KEY_CHARS).collect();
+    let locked = || {
+        assistant_session::Entity::find()
+            .filter(assistant_session::Column::TenantId.eq(tenant.get()))
+            .filter(assistant_session::Column::Channel.eq(channel))
+            .filter(assistant_session::Column::SenderKey.eq(key.clone()))
+            .lock_exclusive()
+            .one(tx)
+    };
+    // Every message but a sender's first finds its session: one statement instead of two.
+    if let Some(session) = locked().await? {
+        return Ok(session);
+    }
     let fresh = assistant_session::ActiveModel {
         tenant_id: Set(tenant.get()),
         channel: Set(channel.to_string()),
@@ -61,12 +73,7 @@ pub async fn lock_session<C: ConnectionTrait>(
         )
         .exec_without_returning(tx)
         .await?;
-    assistant_session::Entity::find()
-        .filter(assistant_session::Column::TenantId.eq(tenant.get()))
-        .filter(assistant_session::Column::Channel.eq(channel))
-        .filter(assistant_session::Column::SenderKey.eq(key))
-        .lock_exclusive()
-        .one(tx)
+    locked()
         .await?
         .ok_or_else(|| StoreError::NotFound("assistant session".into()))
 }
@@ -179,6 +186,35 @@ pub async fn record_stage<C: ConnectionTrait>(
     }
     .insert(tx)
     .await?;
+    Ok(())
+}
+
+/// Records the stages of `message` — (stage, duration in µs, outcome) in the order they ran — in one
+/// statement.
+pub async fn record_stages<C: ConnectionTrait>(
+    tx: &C,
+    message: &Message,
+    stages: &[(&str, i64, String)],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if stages.is_empty() {
+        return Ok(());
+    }
+    let now = micros(now);
+    let rows = stages.iter().map(
+        |(stage, duration_us, outcome)| assistant_stage::ActiveModel {
+            tenant_id: Set(message.tenant_id),
+            message_id: Set(message.id),
+            stage: Set(stage.to_string()),
+            duration_us: Set(*duration_us),
+            outcome: Set(outcome.chars().take(60).collect()),
+            created_at: Set(now),
+            ..Default::default()
+        },
+    );
+    assistant_stage::Entity::insert_many(rows)
+        .exec_without_returning(tx)
+        .await?;
     Ok(())
 }
 

@@ -207,6 +207,25 @@ pub async fn list<C: ConnectionTrait>(
     Ok((rows, total))
 }
 
+/// A client's loans in `statuses`, oldest first, at most `limit`: one query, no count (the assistant's
+/// answer about a borrower's own loans).
+pub async fn of_client<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    client: ClientId,
+    statuses: &[&str],
+    limit: u64,
+) -> Result<Vec<loan::Model>, StoreError> {
+    Ok(loan::Entity::find()
+        .filter(loan::Column::TenantId.eq(tenant.get()))
+        .filter(loan::Column::ClientId.eq(client.get()))
+        .filter(loan::Column::Status.is_in(statuses.iter().copied()))
+        .order_by_asc(loan::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
 pub async fn count<C: ConnectionTrait>(db: &C, tenant: TenantId) -> Result<u64, StoreError> {
     Ok(loan::Entity::find()
         .filter(loan::Column::TenantId.eq(tenant.get()))
