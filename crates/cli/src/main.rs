@@ -1,11 +1,12 @@
 //! `credinet`: one binary for the web back office, the API and the operations commands.
 
-mod commands;
-mod settings;
+// Visible to the crate root that includes this file as a module (the release drill example).
+pub(crate) mod commands;
+pub(crate) mod settings;
 
 use clap::{Parser, Subcommand};
 use commands::{
-    apikey, assistant, audit, backup, cut, demo, jobs, notify, serve, tenant, user, watch,
+    apikey, assistant, audit, backup, cut, demo, jobs, notify, release, serve, tenant, user, watch,
 };
 use settings::{Overrides, Settings};
 use std::path::PathBuf;
@@ -66,9 +67,13 @@ enum Command {
     /// Backups: take one, list, verify, restore, prune.
     #[command(subcommand)]
     Backup(backup::Command),
+    /// Install a new build beside the old ones: back up, migrate, switch, restart, check /readyz, and
+    /// roll back the binary and the database by itself when that fails.
+    Release(release::ReleaseArgs),
 }
 
-fn main() -> ExitCode {
+/// Public so the release drill (`examples/release_drill.rs`) can run this binary as a module.
+pub fn main() -> ExitCode {
     let _ = dotenvy_load();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -126,6 +131,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Cut(cmd) => cut::run(&settings, cmd).await,
         Command::Jobs(cmd) => jobs::run(&settings, cmd).await,
         Command::Backup(cmd) => backup::run(&settings, cmd).await,
+        Command::Release(args) => release::run(&settings, cli.config, args).await,
     }
 }
 

@@ -277,6 +277,13 @@ impl Settings {
                 "DEMO_PASSWORD",
                 "NEW_PASSWORD",
                 "CONFIRM",
+                "RELEASE_ROOT",
+                "RELEASE_KEEP",
+                "RELEASE_READYZ_URL",
+                "RELEASE_READY_TIMEOUT_SECONDS",
+                "RELEASE_ROLLBACK_READY_TIMEOUT_SECONDS",
+                "RELEASE_STOP_COMMAND",
+                "RELEASE_START_COMMAND",
                 // Read by `open` (debug builds only), not a setting of the file.
                 "CLOCK_START",
             ]))

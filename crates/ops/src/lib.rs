@@ -7,6 +7,7 @@
 //! - [`scheduler`]: the loop `serve` runs, the manual trigger, and the overview for `jobs list`.
 //! - [`jobs`]: the jobs themselves, one file each.
 //! - [`backup`]: `credinet backup run|list|verify|restore|prune`, one file per verb.
+//! - [`release`]: `credinet release`, a new build installed beside the old ones, rolled back by itself.
 //!
 //! Time comes from the store's clock, so tests move it; runs are rows (`job_run`) and the right to run
 //! a job for a scope is a lease row (`job_lease`), so several servers on one database behave as one.
@@ -16,6 +17,7 @@ pub mod catch_up;
 pub mod job;
 pub mod jobs;
 pub mod registry;
+pub mod release;
 pub mod schedule;
 pub mod scheduler;
 mod settings;

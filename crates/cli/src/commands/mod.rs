@@ -9,6 +9,7 @@ pub mod cut;
 pub mod demo;
 pub mod jobs;
 pub mod notify;
+pub mod release;
 pub mod serve;
 pub mod tenant;
 pub mod user;
