@@ -9,7 +9,9 @@ use crate::entities::{
 };
 use crate::repo::cuts::DONE;
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Statement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
+};
 use std::collections::HashMap;
 
 /// Events ever written, by kind (tenants' and the installation's together).
@@ -184,4 +186,37 @@ pub async fn last_cuts<C: ConnectionTrait>(db: &C) -> Result<Vec<LastCut>, Store
             })
         })
         .collect()
+}
+
+/// The kind of the installation event a successful backup writes (`credinet_ops::backup`, ADR 24).
+const BACKUP_COMPLETED: &str = "backup_completed";
+
+/// The newest successful backup, as its `backup_completed` event recorded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastBackup {
+    /// When the event was written: the backup had finished and its manifest was in place.
+    pub completed_at: DateTime<Utc>,
+    /// The compressed file's size, from the event's payload (the manifest's `size_bytes`).
+    pub size_bytes: u64,
+}
+
+/// The newest `backup_completed` event; `None` before the first backup. The events are the record
+/// every server shares (the backup files may be on another host's disk).
+pub async fn last_backup<C: ConnectionTrait>(db: &C) -> Result<Option<LastBackup>, StoreError> {
+    let newest = system_event::Entity::find()
+        .filter(system_event::Column::Kind.eq(BACKUP_COMPLETED))
+        .order_by_desc(system_event::Column::CreatedAt)
+        .order_by_desc(system_event::Column::Id)
+        .one(db)
+        .await?;
+    Ok(newest.map(|event| {
+        let size_bytes = serde_json::from_str::<serde_json::Value>(&event.payload)
+            .ok()
+            .and_then(|p| p.get("size_bytes").and_then(serde_json::Value::as_u64))
+            .unwrap_or(0);
+        LastBackup {
+            completed_at: event.created_at,
+            size_bytes,
+        }
+    }))
 }

@@ -12,8 +12,8 @@ use credinet_store::repo::monitoring;
 use credinet_store::{Store, StoreError};
 use prometheus::core::Collector;
 use prometheus::{
-    CounterVec, Encoder, GaugeVec, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts,
-    Registry, TextEncoder,
+    CounterVec, Encoder, Gauge, GaugeVec, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec,
+    Opts, Registry, TextEncoder,
 };
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -125,6 +125,7 @@ pub async fn render(store: &Store, http: &HttpMetrics) -> Result<String, Metrics
     outbox(&scrape, monitoring::outbox(db).await?, &slug)?;
     jobs(&scrape, monitoring::finished_runs(db).await?)?;
     portfolio(&scrape, monitoring::last_cuts(db).await?, &slug)?;
+    backup(&scrape, monitoring::last_backup(db).await?)?;
 
     let mut text = Vec::new();
     TextEncoder::new().encode(&scrape.registry.gather(), &mut text)?;
@@ -248,6 +249,26 @@ fn portfolio(
         scrape.add(g)?;
     }
     Ok(())
+}
+
+/// The newest successful backup. Before the first one neither series exists, and the alert rule
+/// «CredinetRespaldoViejo» fires on their absence: an installation without a backup is the risk.
+fn backup(scrape: &Scrape, last: Option<monitoring::LastBackup>) -> Result<(), MetricsError> {
+    let Some(last) = last else {
+        return Ok(());
+    };
+    let at = Gauge::with_opts(opts(
+        "backup_last_success_timestamp_seconds",
+        "When the newest successful backup finished (Unix time), from its backup_completed event",
+    ))?;
+    at.set(seconds(last.completed_at));
+    let size = Gauge::with_opts(opts(
+        "backup_last_size_bytes",
+        "Size of the newest successful backup's compressed file, in bytes",
+    ))?;
+    size.set(last.size_bytes as f64);
+    scrape.add(&at)?;
+    scrape.add(&size)
 }
 
 fn count(n: i64) -> u64 {

@@ -15,6 +15,7 @@ use std::process::{Command, Stdio};
 
 each_backend!(
     a_scrape_after_real_traffic_passes_promtool_with_bounded_labels,
+    the_backup_figures_are_those_of_the_newest_backup,
     the_token_is_required_when_set,
     without_a_token_only_this_host_may_scrape,
 );
@@ -135,6 +136,63 @@ async fn a_scrape_after_real_traffic_passes_promtool_with_bounded_labels(db: Tes
         1_776_902_400.0,
         "2026-04-23T00:00:00Z"
     );
+}
+
+/// Before any backup neither backup series exists (the alert fires on their absence); after two real
+/// backups (`credinet_ops::backup::run`, as `credinet backup run` and the nightly job take them) they
+/// are the newest one's completion time and compressed size.
+async fn the_backup_figures_are_those_of_the_newest_backup(db: TestDb) {
+    use credinet_ops::backup::{self, BackupSettings, DatabaseTarget, NoProgress};
+    use std::sync::Arc;
+
+    let app = TestApp::spawn_with(db, |h| h.metrics_token = Some(SecretKey::new(TOKEN))).await;
+    let before = app.get("/metrics", TOKEN).await.assert_status(200).body;
+    assert!(
+        !before.contains("credinet_backup_last"),
+        "no backup yet, no backup series:\n{before}"
+    );
+
+    let dir = std::env::temp_dir().join(format!(
+        "credinet-tests/metrics-backups-{}-{}",
+        std::process::id(),
+        rand_suffix()
+    ));
+    let settings = BackupSettings {
+        dir: dir.clone(),
+        ..BackupSettings::default()
+    };
+    let target = DatabaseTarget::parse(&app.database_url).unwrap();
+    let store = &app.app_store;
+    backup::run(store, &target, &settings, Arc::new(NoProgress))
+        .await
+        .expect("first backup");
+    let l = app.lender("caja-respaldo").await;
+    app.disbursed_loan(&l, l.flat, "9000.00").await;
+    let newest = backup::run(store, &target, &settings, Arc::new(NoProgress))
+        .await
+        .expect("second backup");
+
+    let text = app.get("/metrics", TOKEN).await.assert_status(200).body;
+    let (passed, said) = promtool_check_metrics(&text);
+    assert!(passed, "promtool check metrics: {said}\n{text}");
+    assert_eq!(
+        sample(&text, "credinet_backup_last_size_bytes"),
+        newest.manifest.size_bytes as f64
+    );
+    // The event is written right after the manifest, on the same clock as created_at.
+    let at = sample(&text, "credinet_backup_last_success_timestamp_seconds");
+    let created = newest.manifest.created_at.timestamp_millis() as f64 / 1000.0;
+    let now = store.now().timestamp_millis() as f64 / 1000.0;
+    assert!(
+        (created..=now).contains(&at),
+        "{at} between the backup's start {created} and now {now}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+fn rand_suffix() -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    RandomState::new().hash_one(std::time::SystemTime::now())
 }
 
 async fn the_token_is_required_when_set(db: TestDb) {

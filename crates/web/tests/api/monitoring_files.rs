@@ -160,10 +160,43 @@ async fn every_dashboard_query_names_a_metric_the_service_exports(db: TestDb) {
     clock.advance(Duration::minutes(1));
     notifier.run_once().await.unwrap();
 
+    // And a real backup: the backup alert reads its figures.
+    let backups = std::env::temp_dir().join(format!(
+        "credinet-tests/dashboard-backups-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    let _ = std::fs::remove_dir_all(&backups);
+    credinet_ops::backup::run(
+        store,
+        &credinet_ops::backup::DatabaseTarget::parse(&app.database_url).unwrap(),
+        &credinet_ops::backup::BackupSettings {
+            dir: backups.clone(),
+            ..Default::default()
+        },
+        std::sync::Arc::new(credinet_ops::backup::NoProgress),
+    )
+    .await
+    .expect("the backup runs");
+    std::fs::remove_dir_all(&backups).ok();
+
     let scrape = app.get("/metrics", TOKEN).await.assert_status(200).body;
     let (passed, said) = promtool_check_metrics(&scrape);
     assert!(passed, "{said}");
     let exported = exported(&scrape);
+
+    // Every metric of ours an alert rule reads is exported, so no rule silently has no series.
+    let rules = std::fs::read_to_string(Path::new(DIR).join("alerts.yml")).unwrap();
+    let read_by_rules = metric_names(&rules);
+    assert!(read_by_rules.contains("credinet_backup_last_success_timestamp_seconds"));
+    let missing: Vec<_> = read_by_rules.difference(&exported).collect();
+    assert!(
+        missing.is_empty(),
+        "alerts.yml reads {missing:?}, which the scrape does not export:\n{scrape}"
+    );
 
     let path = Path::new(DIR).join("grafana/dashboards/credinet.json");
     let dashboard: serde_json::Value =
