@@ -78,6 +78,7 @@ struct Flat {
     notify_telegram_chat_interval_ms: u64,
     notify_poll_interval_ms: u64,
     notify_send_timeout_seconds: u64,
+    notify_webhook_lanes: u64,
     scheduler_enabled: bool,
     scheduler_tick_seconds: u64,
     cut_time: String,
@@ -145,6 +146,7 @@ impl Default for Flat {
             notify_telegram_chat_interval_ms: notify.telegram_chat_interval_ms,
             notify_poll_interval_ms: notify.poll_interval_ms,
             notify_send_timeout_seconds: notify.send_timeout_secs,
+            notify_webhook_lanes: notify.webhook_lanes,
             scheduler_enabled: scheduler.enabled,
             scheduler_tick_seconds: scheduler.tick_seconds,
             cut_time: scheduler.cut_time,
@@ -214,6 +216,7 @@ impl From<Flat> for Settings {
                 telegram_chat_interval_ms: f.notify_telegram_chat_interval_ms,
                 poll_interval_ms: f.notify_poll_interval_ms,
                 send_timeout_secs: f.notify_send_timeout_seconds,
+                webhook_lanes: f.notify_webhook_lanes,
             },
             scheduler: SchedulerSettings {
                 enabled: f.scheduler_enabled,

@@ -122,13 +122,21 @@ impl ChannelConfig {
             ChannelConfig::Telegram { chat_ids, .. } => format!("chats {}", chat_ids.join(", ")),
             ChannelConfig::Discord { .. } => "webhook de Discord".to_string(),
             ChannelConfig::Email { from, to, .. } => format!("{from} → {}", to.join(", ")),
+            // Scheme and host only: integrations put tokens in the path (Slack's hooks/T…/B…/…)
+            // as well as in the query, and the URL is write-only like the other secrets.
             ChannelConfig::Webhook { url, .. } => match url::Url::parse(url) {
-                Ok(u) => format!(
-                    "{}://{}{}",
-                    u.scheme(),
-                    u.host_str().unwrap_or_default(),
-                    u.path()
-                ),
+                Ok(u) => {
+                    let rest = if u.path().len() > 1 || u.query().is_some() {
+                        "/…"
+                    } else {
+                        ""
+                    };
+                    format!(
+                        "{}://{}{rest}",
+                        u.scheme(),
+                        u.host_str().unwrap_or_default()
+                    )
+                }
                 Err(_) => "webhook".to_string(),
             },
         }

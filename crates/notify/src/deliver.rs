@@ -1,9 +1,11 @@
 //! Stage 3, delivery: claim due messages under a lease, send each over its channel, record the
-//! outcome. Messages to one destination of one channel (a lane) go in order, one after another; when
-//! one fails, the rest of its lane waits with it, so the parts of a long message never arrive out of
-//! order. Lanes go side by side.
+//! outcome. The messages of a lane ([`lanes`]: one destination of one channel, a webhook spread over
+//! several) go in order, one after another, each recorded before the next is sent; when one fails,
+//! the rest of its lane waits with it, so the parts of a long message never arrive out of order.
+//! Lanes go side by side.
 
 use crate::channel::ChannelConfig;
+use crate::lanes;
 use crate::pace::Pacer;
 use crate::retry;
 use crate::send::{self, Outgoing, SendError};
@@ -15,7 +17,6 @@ use credinet_store::repo::notify::messages::{self, Outcome};
 use credinet_store::repo::notify::{Owner, channels};
 use futures::StreamExt;
 use rand::Rng;
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Lanes delivered at the same time.
@@ -72,17 +73,10 @@ impl Deliverer<'_> {
             claimed.messages.iter().map(|m| m.channel_id),
         )
         .await?;
-        let mut lanes: BTreeMap<(i64, String), Vec<notify_message::Model>> = BTreeMap::new();
-        for message in claimed.messages {
-            lanes
-                .entry((message.channel_id, message.destination.clone()))
-                .or_default()
-                .push(message);
-        }
+        let lanes = lanes::plan(claimed.messages, &channel_rows, self.settings.webhook_lanes);
         let results: Vec<Result<DeliveryReport, NotifyError>> =
             futures::stream::iter(lanes.into_values())
-                .map(|mut lane| {
-                    lane.sort_by_key(|m| m.id);
+                .map(|lane| {
                     let channel = channel_rows
                         .iter()
                         .find(|c| c.id == lane[0].channel_id)
@@ -139,9 +133,8 @@ impl Deliverer<'_> {
                     "notification not delivered"
                 );
             }
-            let tx = self.store.write().await?;
-            let recorded = messages::record(&tx, message.id, until, outcome, now).await?;
-            tx.commit().await?;
+            let recorded =
+                messages::record_alone(self.store, message.id, until, outcome, now).await?;
             if !recorded {
                 report.lost_leases += 1;
             }

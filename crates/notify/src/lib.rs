@@ -14,10 +14,13 @@
 
 pub mod admin;
 pub mod channel;
+pub mod configure;
 pub mod deliver;
+pub mod draft;
 mod error;
 pub mod flush;
 pub mod grouping;
+pub mod lanes;
 mod pace;
 pub mod render;
 pub mod retry;

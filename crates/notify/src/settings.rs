@@ -30,6 +30,10 @@ pub struct NotifySettings {
     pub poll_interval_ms: u64,
     /// Timeout of one HTTP or SMTP delivery.
     pub send_timeout_secs: u64,
+    /// Lanes one signed webhook is delivered over at once (ADR 28): its messages may then arrive out
+    /// of order, and a crash may repeat up to this many of them (same `X-Credinet-Message-Id`). `1`
+    /// keeps strict order and one message in flight.
+    pub webhook_lanes: u64,
 }
 
 impl Default for NotifySettings {
@@ -47,6 +51,7 @@ impl Default for NotifySettings {
             telegram_chat_interval_ms: 1000,
             poll_interval_ms: 1000,
             send_timeout_secs: 10,
+            webhook_lanes: 8,
         }
     }
 }

@@ -165,6 +165,12 @@ impl Store {
         &self.db
     }
 
+    /// Where a single statement that writes runs on its own (autocommit): SQLite's one writer
+    /// connection, the shared pool elsewhere.
+    pub(crate) fn writer(&self) -> &DatabaseConnection {
+        &self.writer
+    }
+
     pub fn backend(&self) -> DbBackend {
         self.db.get_database_backend()
     }

@@ -24,6 +24,7 @@ use credinet_core::rfc::{RfcError, RfcWarning};
 use credinet_core::text::{Field, TextError};
 use credinet_lending::clients::ClientWarning;
 use credinet_lending::{DateOf, DuplicateOf, Refusal};
+use credinet_notify::draft::{DraftField, DraftProblem, DraftRefusal};
 
 /// A date as pages show it.
 fn date(d: NaiveDate) -> String {
@@ -439,5 +440,65 @@ pub fn delivery_status(stored: &str) -> &'static str {
         "read" => "leído",
         "failed" => "no entregado",
         _ => "",
+    }
+}
+
+/// How a sentence names a field of the notification forms, with its article.
+fn notify_field(f: DraftField) -> &'static str {
+    match f {
+        DraftField::Name => "el nombre",
+        DraftField::Kind => "el tipo de canal",
+        DraftField::BotToken => "el token del bot",
+        DraftField::ChatIds => "la lista de chats",
+        DraftField::WebhookUrl => "la URL del webhook de Discord",
+        DraftField::SmtpUrl => "la URL del servidor SMTP",
+        DraftField::From => "el remitente",
+        DraftField::To => "la lista de destinatarios",
+        DraftField::Url => "la URL del webhook",
+        DraftField::Secret => "el secreto",
+        DraftField::EventKind => "el evento",
+        DraftField::Channel => "el canal",
+    }
+}
+
+/// A refused notification channel or rule form, said next to its field.
+pub fn notify_draft(r: &DraftRefusal) -> String {
+    let what = notify_field(r.field);
+    match &r.problem {
+        DraftProblem::Required => match r.field {
+            DraftField::Kind | DraftField::EventKind | DraftField::Channel => {
+                format!("Elija {what}.")
+            }
+            _ => format!("Escriba {what}."),
+        },
+        DraftProblem::TooLong { max } => format!(
+            "{} tiene más de {max} caracteres; acórtelo.",
+            capitalized(what)
+        ),
+        DraftProblem::ControlCharacter { at } => format!(
+            "{} tiene un carácter invisible (el número {at}), quizá pegado de otro programa; bórrelo.",
+            capitalized(what)
+        ),
+        DraftProblem::UnknownKind => {
+            "Elija el tipo de canal: Telegram, Discord, correo o webhook.".into()
+        }
+        DraftProblem::NameTaken => "Ya hay un canal con ese nombre; elija otro.".into(),
+        DraftProblem::TooMany { max } => format!(
+            "{} tiene demasiados elementos: como máximo {max}.",
+            capitalized(what)
+        ),
+        DraftProblem::BadChatId { value } => format!(
+            "«{value}» no es un chat de Telegram: escriba su número (por ejemplo -1001234567890) o @nombre_del_canal."
+        ),
+        DraftProblem::BadUrl => format!(
+            "{} debe ser una dirección que empiece con https:// (o http://) y nombre el servidor.",
+            capitalized(what)
+        ),
+        DraftProblem::BadSmtpUrl => "La URL del servidor SMTP empieza con smtps:// (o smtp://) y nombra el servidor, por ejemplo smtps://usuario:contraseña@correo.ejemplo.mx:465.".into(),
+        DraftProblem::BadAddress { value } => {
+            format!("«{value}» no es una dirección de correo.")
+        }
+        DraftProblem::UnknownEvent => "Elija un evento de la lista.".into(),
+        DraftProblem::UnknownChannel => "Elija uno de los canales de la lista.".into(),
     }
 }

@@ -45,6 +45,16 @@ pub enum Flash {
     Error(String),
     /// A new API key, the only time it is shown.
     NewKey(String),
+    /// What each of several attempts came to (a test message per channel and chat).
+    Outcomes(Vec<Outcome>),
+}
+
+/// One line of [`Flash::Outcomes`]: what was tried, how it went, and whether that is good news.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub label: String,
+    pub text: String,
+    pub ok: bool,
 }
 
 fn signature(state: &AppState, staff: &Staff, path: &str, payload: &str) -> String {

@@ -31,11 +31,36 @@ pub fn router(state: AppState) -> (Router, Vec<RouteEntry>) {
         .route("/notificaciones", get(notifications::show))
         .route(
             "/notificaciones/canales/{id}/probar",
-            post(notifications::test),
+            post(notifications::test::test),
         )
         .route(
             "/notificaciones/mensajes/{id}/reintentar",
-            post(notifications::retry),
+            post(notifications::retry::retry),
+        )
+        .route(
+            "/notificaciones/canales",
+            post(notifications::channels::create),
+        )
+        .route(
+            "/notificaciones/canales/{id}",
+            post(notifications::channels::update),
+        )
+        .route(
+            "/notificaciones/canales/{id}/activar",
+            post(notifications::channels::enable),
+        )
+        .route(
+            "/notificaciones/canales/{id}/desactivar",
+            post(notifications::channels::disable),
+        )
+        .route("/notificaciones/reglas", post(notifications::rules::create))
+        .route(
+            "/notificaciones/reglas/{id}",
+            post(notifications::rules::update),
+        )
+        .route(
+            "/notificaciones/reglas/{id}/quitar",
+            post(notifications::rules::remove),
         )
         .route("/logout", post(login::logout))
         .merge(pages::lending::routes())

@@ -87,6 +87,28 @@ pub async fn update_config<C: ConnectionTrait>(
     .await
 }
 
+/// Renames one of the owner's channels and replaces its configuration (an admin's edit). The caller
+/// reads the channel first in the same transaction: the rows affected cannot say whether it exists,
+/// as MariaDB counts a row set to the values it had as unchanged.
+pub async fn update<C: ConnectionTrait>(
+    db: &C,
+    owner: Owner,
+    id: i64,
+    name: String,
+    config: String,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    notify_channel::Entity::update_many()
+        .col_expr(notify_channel::Column::Name, name.into())
+        .col_expr(notify_channel::Column::Config, config.into())
+        .col_expr(notify_channel::Column::UpdatedAt, micros(now).into())
+        .filter(notify_channel::Column::Id.eq(id))
+        .filter(owner.is(notify_channel::Column::TenantId))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 pub async fn set_enabled<C: ConnectionTrait>(
     db: &C,
     owner: Owner,

@@ -179,6 +179,19 @@ pub async fn record<C: ConnectionTrait>(
     Ok(update.exec(db).await?.rows_affected == 1)
 }
 
+/// [`record`] as one statement committed on its own: one round trip to the database instead of
+/// three (BEGIN, UPDATE, COMMIT). The delivery worker records each message right after its answer and
+/// before sending the next one of its lane (ADR 26), so this round trip is on every message's path.
+pub async fn record_alone(
+    store: &Store,
+    id: i64,
+    until: DateTime<Utc>,
+    outcome: Outcome,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    record(store.writer(), id, until, outcome, now).await
+}
+
 fn short(error: String) -> String {
     error.chars().take(500).collect()
 }

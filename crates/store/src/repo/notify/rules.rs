@@ -56,6 +56,42 @@ pub async fn list<C: ConnectionTrait>(
         .await?)
 }
 
+/// One of the owner's rules; another owner's id reads as missing.
+pub async fn get<C: ConnectionTrait>(
+    db: &C,
+    owner: Owner,
+    id: i64,
+) -> Result<Option<notify_rule::Model>, StoreError> {
+    Ok(notify_rule::Entity::find_by_id(id)
+        .filter(owner.is(notify_rule::Column::TenantId))
+        .one(db)
+        .await?)
+}
+
+/// Points one of the owner's rules at another event kind or channel. The channel must be the
+/// owner's, as in [`create`].
+pub async fn update<C: ConnectionTrait>(
+    db: &C,
+    owner: Owner,
+    id: i64,
+    event_kind: &str,
+    channel_id: i64,
+) -> Result<(), StoreError> {
+    if channels::get(db, owner, channel_id).await?.is_none() {
+        return Err(StoreError::NotFound(format!("channel {channel_id}")));
+    }
+    // Not judged by the rows affected: MariaDB counts a row set to the values it had as unchanged.
+    // The caller reads the rule first, in the same transaction.
+    notify_rule::Entity::update_many()
+        .col_expr(notify_rule::Column::EventKind, event_kind.into())
+        .col_expr(notify_rule::Column::ChannelId, channel_id.into())
+        .filter(notify_rule::Column::Id.eq(id))
+        .filter(owner.is(notify_rule::Column::TenantId))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Removes one of the owner's rules; returns whether there was one.
 pub async fn delete<C: ConnectionTrait>(db: &C, owner: Owner, id: i64) -> Result<bool, StoreError> {
     let done = notify_rule::Entity::delete_many()

@@ -5,6 +5,7 @@ mod assistant_client;
 mod duplicates;
 mod forms;
 mod jobs;
+mod notification_forms;
 mod notifications;
 mod payments_list;
 mod post_redirect_get;

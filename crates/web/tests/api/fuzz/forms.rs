@@ -234,6 +234,46 @@ pub fn pages() -> Vec<Page> {
             |_| vec!["999999".into()],
             |_| vec![],
         ),
+        // A channel nobody listens to (port 9, discard): its valid request adds it.
+        form("/notificaciones/canales", none, |_| {
+            owned(&[
+                ("name", "Fuzz"),
+                ("kind", "webhook"),
+                ("url", "http://127.0.0.1:9/avisos"),
+                ("secret", "secreto-fuzz"),
+            ])
+        }),
+        form(
+            "/notificaciones/canales/{id}",
+            |_| vec!["999999".into()],
+            |_| owned(&[("name", "Fuzz"), ("chat_ids", "42")]),
+        ),
+        form(
+            "/notificaciones/canales/{id}/activar",
+            |_| vec!["999999".into()],
+            |_| vec![],
+        ),
+        form(
+            "/notificaciones/canales/{id}/desactivar",
+            |_| vec!["999999".into()],
+            |_| vec![],
+        ),
+        form("/notificaciones/reglas", none, |_| {
+            owned(&[
+                ("event_kind", "payment_registered"),
+                ("channel_id", "999999"),
+            ])
+        }),
+        form(
+            "/notificaciones/reglas/{id}",
+            |_| vec!["999999".into()],
+            |_| owned(&[("event_kind", "*"), ("channel_id", "999999")]),
+        ),
+        form(
+            "/notificaciones/reglas/{id}/quitar",
+            |_| vec!["999999".into()],
+            |_| vec![],
+        ),
     ]
 }
 
