@@ -10,6 +10,7 @@ use credinet_assistant::orchestrator::SECRET_IN_TRANSCRIPT;
 use credinet_assistant::{Assistant, AssistantSettings, Handled};
 use credinet_core::events::EventKind;
 use credinet_core::ids::TenantId;
+use credinet_core::lending::limits::ProductLimits;
 use credinet_core::lending::terms::{InterestMethod, Periodicity, ProductTerms};
 use credinet_core::money::Money;
 use credinet_core::phone::Phone;
@@ -90,6 +91,7 @@ async fn disbursed_loan(store: &Store, tenant: TenantId, name: &str, phone: &str
         tenant,
         ProductInput {
             name: format!("Quincenal {name}"),
+            limits: ProductLimits::defaults_for(terms.term_periods()),
             terms,
             active: true,
         },
@@ -118,6 +120,7 @@ async fn disbursed_loan(store: &Store, tenant: TenantId, name: &str, phone: &str
             client: client.id,
             product: product.id,
             principal: Money::from_centavos(1_000_000),
+            term: None,
         },
         &staff(1),
     )

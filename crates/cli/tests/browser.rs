@@ -112,6 +112,40 @@ async fn a_loan_goes_from_application_to_payments_and_a_reversal_in_the_browser(
     }
 }
 
+/// Issue 22, defect 9: every page the demo admin reaches, at 1366×768 and at 390×844, is no wider than
+/// the viewport, has one h1, labels every input and shows its badges at AA contrast (layout.mjs); a
+/// screenshot of each is kept. Cuts are run first so that the cut pages have rows.
+#[tokio::test]
+async fn every_page_fits_a_phone_and_a_desktop_with_one_h1_and_labelled_inputs() {
+    let db = TestDb::create(Backend::Sqlite).await.unwrap();
+    credinet(&db.url, &["demo"]);
+    for date in recent_cut_dates(2) {
+        credinet(
+            &db.url,
+            &["cut", "run", "--tenant", "demo", "--date", &date],
+        );
+    }
+    let (mut server, base) = serve_demo(&db.url);
+    let out = repo_root().join("test-output/browser/diseno");
+    let result = std::panic::catch_unwind(|| {
+        run_script("layout.mjs", &[&base, DEMO_PASSWORD, out.to_str().unwrap()])
+    });
+    server.kill().ok();
+    server.wait().ok();
+    result.unwrap();
+    for shot in [
+        "escritorio-panel.png",
+        "telefono-panel.png",
+        "telefono-clientes.png",
+        "telefono-pagos.png",
+    ] {
+        let size = std::fs::metadata(out.join(shot))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        assert!(size > 5_000, "{shot} was saved ({size} bytes)");
+    }
+}
+
 /// The demo tenant's last `n` cut dates up to today in its zone, oldest first. The demo portfolio is
 /// laid out back from today and the binary reads the wall clock, so the test asks the same clock (the
 /// store's `SystemClock`, the one place that reads it).

@@ -259,6 +259,7 @@ pub async fn seed(
             client: client_ids[usize::try_from(i % 250).unwrap_or(0)],
             product,
             principal,
+            term: None,
         };
         let loan = loans::create_draft(store, tenant, input, maker).await?;
         report.loans += 1;

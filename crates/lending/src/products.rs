@@ -7,6 +7,7 @@ use crate::{LendingError, support};
 use chrono::{DateTime, Utc};
 use credinet_core::ids::{ProductId, TenantId};
 use credinet_core::lending::allocation::{AllocationOrder, Component};
+use credinet_core::lending::limits::ProductLimits;
 use credinet_core::lending::terms::TermsError;
 use credinet_core::lending::terms::{InterestMethod, Periodicity, ProductTerms};
 use credinet_core::money::Money;
@@ -24,16 +25,20 @@ pub struct Product {
     pub id: ProductId,
     pub name: String,
     pub terms: ProductTerms,
+    /// What an application may ask for: principal and term ranges, the term above among them.
+    pub limits: ProductLimits,
     pub active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-/// A product as staff define it. The terms are already validated by [`ProductTerms`]'s constructors.
+/// A product as staff define it. The terms are already validated by [`ProductTerms`]'s constructors,
+/// the limits by [`ProductLimits::new`] against those terms' own term.
 #[derive(Debug, Clone)]
 pub struct ProductInput {
     pub name: String,
     pub terms: ProductTerms,
+    pub limits: ProductLimits,
     pub active: bool,
 }
 
@@ -42,6 +47,20 @@ fn fields(input: &ProductInput) -> Result<ProductFields, LendingError> {
     if t.opening_commission().as_decimal() >= rust_decimal::Decimal::ONE {
         return Err(Refusal::CommissionTooHigh.into());
     }
+    let l = &input.limits;
+    // The limits were checked against a term when they were built; check again against these terms,
+    // which a caller could have changed since.
+    ProductLimits::new(
+        l.min_principal(),
+        l.max_principal(),
+        l.min_term(),
+        l.max_term(),
+        t.term_periods(),
+    )
+    .map_err(Refusal::Limits)?;
+    let term = |n: u32| {
+        i32::try_from(n).map_err(|_| LendingError::from(Refusal::Terms(TermsError::TermTooLong(n))))
+    };
     let order: Vec<String> = t
         .allocation_order()
         .components()
@@ -63,6 +82,10 @@ fn fields(input: &ProductInput) -> Result<ProductFields, LendingError> {
         allocation_order: order.join(","),
         rounding: enum_text(&t.rounding()),
         active: input.active,
+        min_principal: l.min_principal().centavos(),
+        max_principal: l.max_principal().centavos(),
+        min_term_periods: term(l.min_term())?,
+        max_term_periods: term(l.max_term())?,
     })
 }
 
@@ -183,6 +206,7 @@ fn demo_products() -> Result<Vec<ProductInput>, LendingError> {
             .map_err(|e| invalid(e.to_string()))?;
         Ok(ProductInput {
             name: name.to_string(),
+            limits: ProductLimits::defaults_for(terms.term_periods()),
             terms,
             active: true,
         })
@@ -228,7 +252,7 @@ fn demo_products() -> Result<Vec<ProductInput>, LendingError> {
 }
 
 fn snapshot(p: &Product) -> serde_json::Value {
-    json!({ "name": p.name, "terms": p.terms, "active": p.active })
+    json!({ "name": p.name, "terms": p.terms, "limits": p.limits, "active": p.active })
 }
 
 pub(crate) fn to_domain(row: loan_product::Model) -> Result<Product, LendingError> {
@@ -261,10 +285,20 @@ pub(crate) fn to_domain(row: loan_product::Model) -> Result<Product, LendingErro
     .map_err(|e| corrupt(e.to_string()))?
     .with_allocation_order(order)
     .with_rounding(rounding);
+    let periods = |n: i32| u32::try_from(n).map_err(|e| corrupt(e.to_string()));
+    let limits = ProductLimits::new(
+        Money::from_centavos(row.min_principal),
+        Money::from_centavos(row.max_principal),
+        periods(row.min_term_periods)?,
+        periods(row.max_term_periods)?,
+        terms.term_periods(),
+    )
+    .map_err(|e| corrupt(e.to_string()))?;
     Ok(Product {
         id: ProductId::new(row.id),
         name: row.name,
         terms,
+        limits,
         active: row.active,
         created_at: row.created_at,
         updated_at: row.updated_at,

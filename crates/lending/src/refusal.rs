@@ -7,6 +7,7 @@ use credinet_core::curp::CurpError;
 use credinet_core::date_window::DateOutOfRange;
 use credinet_core::ids::{ClientId, PaymentId};
 use credinet_core::lending::allocation::AllocationError;
+use credinet_core::lending::limits::LimitsError;
 use credinet_core::lending::schedule::ScheduleError;
 use credinet_core::lending::terms::TermsError;
 use credinet_core::money::Money;
@@ -40,6 +41,10 @@ pub enum Refusal {
     Terms(#[from] TermsError),
     #[error(transparent)]
     Allocation(AllocationError),
+    /// A product's limits contradict themselves, or an application asks for a principal or a term
+    /// outside them.
+    #[error(transparent)]
+    Limits(#[from] LimitsError),
     #[error("the principal must be a positive amount, got {0}")]
     NonPositivePrincipal(Money),
     #[error("the product '{0}' is no longer offered")]

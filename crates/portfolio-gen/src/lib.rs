@@ -23,6 +23,7 @@ pub mod standing;
 use archetype::{Archetype, PlanError, disbursement_for, plan, schedule};
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use credinet_accounts::{AccountError, Accounts, TenantInput};
+use credinet_core::lending::limits::ProductLimits;
 use credinet_core::lending::schedule::Schedule;
 use credinet_core::lending::terms::{InterestMethod, Periodicity, ProductTerms, TermsError};
 use credinet_core::money::Money;
@@ -139,6 +140,7 @@ pub async fn generate(
                 Rate::parse(rate)?,
             )?
             .with_late_fee(Money::from_centavos(LATE_FEE))?,
+            limits: ProductLimits::defaults_for(periods),
             active: true,
         })
     };

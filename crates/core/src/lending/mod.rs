@@ -7,5 +7,6 @@ pub mod cut;
 pub mod delinquency;
 pub mod due_dates;
 pub mod holidays;
+pub mod limits;
 pub mod schedule;
 pub mod terms;

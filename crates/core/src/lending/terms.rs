@@ -163,6 +163,19 @@ impl ProductTerms {
         })
     }
 
+    /// The same terms over another number of periods: an application may choose its term within the
+    /// product's limits (`super::limits`), and the loan copies the terms with the term it chose.
+    pub fn with_term_periods(mut self, term_periods: u32) -> Result<Self, TermsError> {
+        if term_periods == 0 {
+            return Err(TermsError::ZeroTerm);
+        }
+        if term_periods > MAX_TERM_PERIODS {
+            return Err(TermsError::TermTooLong(term_periods));
+        }
+        self.term_periods = term_periods;
+        Ok(self)
+    }
+
     pub fn with_opening_commission(mut self, rate: Rate) -> Self {
         self.opening_commission = rate;
         self

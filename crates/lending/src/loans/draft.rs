@@ -36,18 +36,24 @@ pub async fn create_draft(
     if !product.active {
         return Err(Refusal::ProductRetired(product.name).into());
     }
+    let term = input.term.unwrap_or(product.terms.term_periods());
+    product
+        .limits
+        .admit(input.principal, term)
+        .map_err(Refusal::Limits)?;
+    // The loan copies the product's terms over the term it asked for.
+    let terms = product
+        .terms
+        .clone()
+        .with_term_periods(term)
+        .map_err(Refusal::Terms)?;
     // Refuse now what disbursement would refuse later (a commission that leaves nothing, a principal too
     // small to split): the dates do not change that.
     let probe_date = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
-    build_schedule(
-        &product.terms,
-        input.principal,
-        probe_date,
-        &CutDays::default(),
-    )
-    .map_err(Refusal::Schedule)?;
+    build_schedule(&terms, input.principal, probe_date, &CutDays::default())
+        .map_err(Refusal::Schedule)?;
     let number = format!("{:06}", counters::next(&tx, tenant, "loan").await?);
-    let terms = serde_json::to_string(&product.terms)
+    let terms = serde_json::to_string(&terms)
         .map_err(|e| LendingError::Store(support::corrupt(e.to_string())))?;
     let new = NewLoan {
         number,

@@ -170,6 +170,8 @@ pub struct LoanInput {
     pub client: ClientId,
     pub product: ProductId,
     pub principal: Money,
+    /// Periods asked for, within the product's limits; `None` takes the product's own term.
+    pub term: Option<u32>,
 }
 
 /// Filters of the loan list.

@@ -1,5 +1,6 @@
 use chrono::NaiveDate;
 use credinet_core::ids::{LoanId, TenantId};
+use credinet_core::lending::limits::ProductLimits;
 use credinet_core::lending::terms::{InterestMethod, Periodicity, ProductTerms};
 use credinet_core::money::Money;
 use credinet_core::rate::Rate;
@@ -75,6 +76,7 @@ pub fn terms(method: InterestMethod, n: u32, rate: &str) -> ProductTerms {
 pub async fn product(store: &Store, tenant: TenantId, name: &str, t: ProductTerms) -> Product {
     let input = ProductInput {
         name: name.into(),
+        limits: ProductLimits::defaults_for(t.term_periods()),
         terms: t,
         active: true,
     };
@@ -108,6 +110,7 @@ pub async fn disbursed_loan(
         client: client.id,
         product: product.id,
         principal,
+        term: None,
     };
     let loan = loans::create_draft(store, tenant, input, &maker())
         .await

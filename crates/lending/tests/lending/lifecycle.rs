@@ -191,6 +191,7 @@ async fn the_submitter_cannot_approve_their_own_loan(db: TestDb) {
         client: client.id,
         product: p.id,
         principal: m(500_000),
+        term: None,
     };
     let loan = loans::create_draft(&store, t, input, &maker())
         .await
@@ -260,6 +261,7 @@ async fn transitions_outside_the_lifecycle_are_refused(db: TestDb) {
             client,
             product: p.id,
             principal: m(100_000),
+            term: None,
         },
         &maker(),
     )

@@ -75,6 +75,7 @@ async fn submitted_by(store: &Store, tenant: TenantId, by: &Requester, n: u32) -
         client: client.id,
         product: p.id,
         principal: m(500_000),
+        term: None,
     };
     let loan = loans::create_draft(store, tenant, input, by).await.unwrap();
     loans::submit(store, tenant, loan.id, by).await.unwrap();

@@ -75,6 +75,7 @@ async fn dates_outside_their_window_are_refused(db: TestDb) {
         client: client.id,
         product: product.id,
         principal: m(500_000),
+        term: None,
     };
     let loan = loans::create_draft(&store, t, input, &maker())
         .await
@@ -146,6 +147,7 @@ async fn a_declining_loan_whose_installments_round_to_zero_is_refused_like_flat(
             client: client.id,
             product: product.id,
             principal: m(100),
+            term: None,
         };
         let refused = loans::create_draft(&store, t, input, &maker()).await;
         assert!(

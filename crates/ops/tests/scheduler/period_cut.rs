@@ -7,6 +7,7 @@ use credinet_core::currency::Currency;
 use credinet_core::events::EventKind;
 use credinet_core::ids::TenantId;
 use credinet_core::lending::delinquency::DelinquencyBucket;
+use credinet_core::lending::limits::ProductLimits;
 use credinet_core::lending::terms::{InterestMethod, Periodicity, ProductTerms};
 use credinet_core::money::Money;
 use credinet_core::rate::Rate;
@@ -84,6 +85,7 @@ async fn loan(store: &Store, tenant: TenantId, on: NaiveDate) -> LoanDetail {
         tenant,
         ProductInput {
             name: "quincenal".into(),
+            limits: ProductLimits::defaults_for(terms.term_periods()),
             terms,
             active: true,
         },
@@ -108,6 +110,7 @@ async fn loan(store: &Store, tenant: TenantId, on: NaiveDate) -> LoanDetail {
         client: client.id,
         product: product.id,
         principal: Money::from_centavos(1_200_000),
+        term: None,
     };
     let draft = loans::create_draft(store, tenant, input, &maker)
         .await

@@ -21,6 +21,12 @@ pub struct Model {
     pub allocation_order: String,
     pub rounding: String,
     pub active: bool,
+    /// Centavos: the smallest principal an application may ask for (migration 11).
+    pub min_principal: i64,
+    /// Centavos: the largest principal an application may ask for.
+    pub max_principal: i64,
+    pub min_term_periods: i32,
+    pub max_term_periods: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -14,6 +14,7 @@ mod m0007_job_runs;
 mod m0008_server_secrets;
 mod m0009_notifications;
 mod m0010_client_search_name;
+mod m0011_product_limits;
 mod m0012_exact_keys;
 mod m0015_assistant;
 mod m0016_assistant_channels;
@@ -103,6 +104,12 @@ fn all() -> Vec<Migration> {
             name: "client_search_name",
             statements: m0010_client_search_name::statements,
             backfill: Some(|tx| Box::pin(m0010_client_search_name::backfill(tx))),
+        },
+        Migration {
+            version: 11,
+            name: "product_limits",
+            statements: m0011_product_limits::statements,
+            backfill: None,
         },
         Migration {
             version: 12,

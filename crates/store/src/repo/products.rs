@@ -25,6 +25,12 @@ pub struct ProductFields {
     pub allocation_order: String,
     pub rounding: String,
     pub active: bool,
+    /// Centavos.
+    pub min_principal: i64,
+    /// Centavos.
+    pub max_principal: i64,
+    pub min_term_periods: i32,
+    pub max_term_periods: i32,
 }
 
 fn conflict(name: &str) -> impl Fn(sea_orm::DbErr) -> StoreError + '_ {
@@ -102,6 +108,10 @@ pub async fn insert<C: ConnectionTrait>(
         allocation_order: Set(f.allocation_order),
         rounding: Set(f.rounding),
         active: Set(f.active),
+        min_principal: Set(f.min_principal),
+        max_principal: Set(f.max_principal),
+        min_term_periods: Set(f.min_term_periods),
+        max_term_periods: Set(f.max_term_periods),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -135,6 +145,10 @@ pub async fn update<C: ConnectionTrait>(
     a.allocation_order = Set(f.allocation_order);
     a.rounding = Set(f.rounding);
     a.active = Set(f.active);
+    a.min_principal = Set(f.min_principal);
+    a.max_principal = Set(f.max_principal);
+    a.min_term_periods = Set(f.min_term_periods);
+    a.max_term_periods = Set(f.max_term_periods);
     a.updated_at = Set(micros(now));
     Ok(Some(a.update(db).await.map_err(conflict(&name))?))
 }

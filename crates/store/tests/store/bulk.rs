@@ -571,5 +571,9 @@ fn product_fields() -> ProductFields {
         allocation_order: "late_fee,interest,principal".into(),
         rounding: "half_up".into(),
         active: true,
+        min_principal: 100,
+        max_principal: 100_000_000,
+        min_term_periods: 6,
+        max_term_periods: 6,
     }
 }

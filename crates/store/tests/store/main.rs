@@ -18,6 +18,7 @@ mod bulk;
 mod client_search;
 mod key_listener;
 mod outbox;
+mod product_limits;
 mod tenant_settings;
 
 async fn migrated(db: &TestDb) -> Store {

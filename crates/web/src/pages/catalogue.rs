@@ -14,6 +14,7 @@ use credinet_core::curp::CurpError;
 use credinet_core::lending::allocation::{AllocationError, Component};
 use credinet_core::lending::cat::CatError;
 use credinet_core::lending::due_dates::DueDateError;
+use credinet_core::lending::limits::LimitsError;
 use credinet_core::lending::schedule::ScheduleError;
 use credinet_core::lending::terms::{MAX_MIN_DAYS, MAX_TERM_PERIODS, TermsError};
 use credinet_core::money::MoneyError;
@@ -204,6 +205,39 @@ pub fn terms(e: &TermsError) -> String {
     }
 }
 
+/// A product's limits, as the product form and the application form meet them.
+pub fn limits(e: &LimitsError) -> String {
+    match e {
+        LimitsError::NonPositiveMinimum(_) => "El monto mínimo debe ser mayor que cero.".into(),
+        LimitsError::PrincipalRangeInverted { .. } => {
+            "El monto mínimo no puede ser mayor que el monto máximo.".into()
+        }
+        LimitsError::TermOutOfBounds { .. } => {
+            format!("Los plazos mínimo y máximo van de 1 a {MAX_TERM_PERIODS} periodos.")
+        }
+        LimitsError::TermRangeInverted { .. } => {
+            "El plazo mínimo no puede ser mayor que el plazo máximo.".into()
+        }
+        LimitsError::DefaultTermOutside { min, max, .. } => format!(
+            "El plazo del producto debe estar entre el plazo mínimo ({min}) y el máximo ({max})."
+        ),
+        LimitsError::PrincipalBelowMinimum { min, .. } => format!(
+            "El monto mínimo de este producto es {}: solicite al menos esa cantidad.",
+            pesos(*min)
+        ),
+        LimitsError::PrincipalAboveMaximum { max, .. } => format!(
+            "El monto máximo de este producto es {}: solicite como máximo esa cantidad.",
+            pesos(*max)
+        ),
+        LimitsError::TermOutside { min, max, .. } if min == max => {
+            format!("Este producto se ofrece solo a {min} periodos.")
+        }
+        LimitsError::TermOutside { min, max, .. } => {
+            format!("El plazo de este producto va de {min} a {max} periodos.")
+        }
+    }
+}
+
 pub fn schedule(e: &ScheduleError) -> String {
     match e {
         ScheduleError::NonPositivePrincipal(_) => "El monto debe ser mayor que cero.".into(),
@@ -315,6 +349,7 @@ pub fn refusal(r: &Refusal) -> String {
         Refusal::Schedule(e) => schedule(e),
         Refusal::Terms(e) => terms(e),
         Refusal::Allocation(e) => allocation(e),
+        Refusal::Limits(e) => limits(e),
         Refusal::NonPositivePrincipal(_) => "El monto debe ser mayor que cero.".into(),
         Refusal::ProductRetired(name) => format!("El producto «{name}» ya no se ofrece."),
         Refusal::CommissionTooHigh => {

@@ -16,6 +16,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         include_bytes!("../../assets/app.js"),
     ),
     (
+        "favicon.svg",
+        "image/svg+xml",
+        include_bytes!("../../assets/favicon.svg"),
+    ),
+    (
         "htmx.min.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../../assets/htmx.min.js"),
@@ -34,4 +39,10 @@ pub async fn serve(Path(file): Path<String>) -> Response {
             .into_response(),
         None => StatusCode::NOT_FOUND.into_response(),
     }
+}
+
+/// `/favicon.ico`, which browsers ask for on their own: the same icon the pages link, so no page load
+/// ends in a 404 in the logs.
+pub async fn favicon() -> Response {
+    serve(Path("favicon.svg".to_string())).await
 }

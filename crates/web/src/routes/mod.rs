@@ -150,6 +150,7 @@ pub fn router(state: AppState) -> (Router, Vec<RouteEntry>) {
         .route("/metrics", get(crate::monitoring::scrape::metrics))
         .route("/v1/openapi.json", get(v1::openapi::document))
         .route("/assets/{file}", get(assets::serve))
+        .route("/favicon.ico", get(assets::favicon))
         .route(
             "/v1/channels/autoresponder/{tenant}",
             post(channels::autoresponder::receive),

@@ -4,7 +4,7 @@ use super::{CutRow, cut_row};
 use crate::auth::Staff;
 use crate::error::PageError;
 use crate::pages::extract::{PageQuery, blank_is_none};
-use crate::pages::lending::{csv_download, pager};
+use crate::pages::lending::{Pager, clamped, csv_download};
 use crate::pages::reports::require_reader;
 use crate::pages::{Chrome, local, render};
 use crate::routes::v1::exports::all_pages;
@@ -27,7 +27,7 @@ struct CutsPage {
     rows: Vec<CutRow>,
     total: u64,
     cut_days: String,
-    pages: Vec<(String, u64, bool)>,
+    pages: Pager,
 }
 
 #[derive(Deserialize, Default)]
@@ -43,11 +43,13 @@ pub async fn list(
 ) -> Result<Response, PageError> {
     require_reader(&staff)?;
     let current = q.p.unwrap_or(1).clamp(1, MAX_PAGE_NUMBER);
-    let page = cuts::list(
-        state.store(),
-        staff.tenant.id,
-        PageRequest::number(current, PER_PAGE),
-    )
+    let (current, page) = clamped(current, PER_PAGE, |n| {
+        cuts::list(
+            state.store(),
+            staff.tenant.id,
+            PageRequest::number(n, PER_PAGE),
+        )
+    })
     .await
     .map_err(|e| crate::pages::lending::clients::not_found(from_cut(e)))?;
     let rows = page
@@ -65,7 +67,7 @@ pub async fn list(
         rows,
         total: page.total,
         cut_days: staff.tenant.settings.cut_days.to_string(),
-        pages: pager(page.total, PER_PAGE, current),
+        pages: Pager::new("/cortes?p=".into(), page.total, PER_PAGE, current),
     })
 }
 

@@ -6,7 +6,7 @@ use super::{CutRow, cut_row};
 use crate::auth::Staff;
 use crate::error::PageError;
 use crate::pages::extract::{PagePath, PageQuery, blank_is_none};
-use crate::pages::lending::{csv_download, pager, pesos};
+use crate::pages::lending::{Pager, csv_download, pesos};
 use crate::pages::reports::require_reader;
 use crate::pages::{Chrome, local, render};
 use crate::routes::v1::exports::all_pages;
@@ -54,7 +54,7 @@ struct CutPage {
     progress: Progress,
     rows: Vec<StatementRow>,
     total: u64,
-    pages: Vec<(String, u64, bool)>,
+    pages: Pager,
 }
 
 #[derive(Template)]
@@ -133,7 +133,7 @@ pub async fn show(
         cut: cut_row(&cut, finished),
         rows,
         total: page.total,
-        pages: pager(page.total, PER_PAGE, current),
+        pages: Pager::new(format!("/cortes/{date}?p="), page.total, PER_PAGE, current),
     })
 }
 

@@ -1,7 +1,7 @@
 //! `/clientes`: search, create, detail and edit of borrowers; the client page also takes loan applications.
 
 use super::client_transcript::{ConversationView, conversations, zone_note};
-use super::{csv_download, explain, pager, pesos, refusal_of};
+use super::{Pager, clamped, csv_download, explain, pesos, refusal_of, urlencode};
 use crate::auth::Staff;
 use crate::error::PageError;
 use crate::pages::catalogue;
@@ -45,7 +45,7 @@ struct ClientsPage {
     rows: Vec<Row>,
     q: String,
     total: u64,
-    pages: Vec<(String, u64, bool)>,
+    pages: Pager,
     /// The loan whose number the search is (id, number, its holder's name): a link straight to it.
     loan: Option<(i64, String, String)>,
     can_write: bool,
@@ -92,12 +92,14 @@ async fn list_page(
     let filter = ClientFilter {
         search: q.q.clone().filter(|s| !s.trim().is_empty()),
     };
-    let page = clients::list(
-        state.store(),
-        staff.tenant.id,
-        &filter,
-        PageRequest::number(current, PER_PAGE),
-    )
+    let (current, page) = clamped(current, PER_PAGE, |n| {
+        clients::list(
+            state.store(),
+            staff.tenant.id,
+            &filter,
+            PageRequest::number(n, PER_PAGE),
+        )
+    })
     .await
     .map_err(|e| PageError::BadRequest(explain(e).unwrap_or_default()))?;
     let loan = match filter.search.as_deref().and_then(loan_number) {
@@ -105,12 +107,18 @@ async fn list_page(
         None => None,
     };
     let rows = page.items.into_iter().map(|c| row(staff, c)).collect();
+    let searched = q.q.unwrap_or_default();
     let view = ClientsPage {
         chrome: Chrome::new(staff, "/clientes"),
         rows,
-        q: q.q.unwrap_or_default(),
         total: page.total,
-        pages: pager(page.total, PER_PAGE, current),
+        pages: Pager::new(
+            format!("/clientes?q={}&p=", urlencode(&searched)),
+            page.total,
+            PER_PAGE,
+            current,
+        ),
+        q: searched,
         loan,
         can_write: staff.role.can_manage_clients(),
         form,
@@ -414,7 +422,7 @@ pub(super) async fn client_page(
         .await
         .map_err(not_found)?
         .into_iter()
-        .map(|p| (p.id.get(), p.name))
+        .map(|p| (p.id.get(), super::products::offer_es(&p)))
         .collect();
     let conversations = conversations(state, staff, id).await?;
     let (mut notice, mut warnings, mut apply, mut edit, mut pin) = (

@@ -14,9 +14,10 @@ use crate::routes::table::{Routes, get, post};
 use crate::state::AppState;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use credinet_core::lending::limits::LimitsError;
 use credinet_core::money::Money;
 use credinet_core::text::{Field, TextError};
-use credinet_lending::{DateOf, DuplicateOf, LendingError, Refusal};
+use credinet_lending::{DateOf, DuplicateOf, LendingError, Page, Refusal};
 
 /// The lending screens; the caller puts them behind the session gate.
 pub fn routes() -> Routes<AppState> {
@@ -27,6 +28,10 @@ pub fn routes() -> Routes<AppState> {
         .route("/clientes/{id}/solicitud", post(loans::apply))
         .route("/clientes/{id}/pin", post(client_pin::set))
         .route("/productos", get(products::list).post(products::create))
+        .route(
+            "/productos/{id}",
+            get(products::show).post(products::update),
+        )
         .route("/prestamos", get(loans::list))
         .route("/prestamos/exportar.csv", get(loans::export))
         .route("/prestamos/aprobacion", get(loans::queue))
@@ -97,6 +102,18 @@ fn refused_field(r: &Refusal) -> Option<&'static str> {
         Refusal::Curp(_) => "curp",
         Refusal::Rfc(_) => "rfc",
         Refusal::NonPositivePrincipal(_) => "principal",
+        Refusal::Limits(e) => match e {
+            LimitsError::PrincipalBelowMinimum { .. }
+            | LimitsError::PrincipalAboveMaximum { .. } => "principal",
+            LimitsError::TermOutside { .. } => "term",
+            LimitsError::NonPositiveMinimum(_) | LimitsError::PrincipalRangeInverted { .. } => {
+                "min_principal"
+            }
+            LimitsError::TermOutOfBounds { .. } | LimitsError::TermRangeInverted { .. } => {
+                "min_term_periods"
+            }
+            LimitsError::DefaultTermOutside { .. } => "term_periods",
+        },
         Refusal::ProductRetired(_) => "product",
         Refusal::DisbursedInFuture { .. } => "disbursed_on",
         Refusal::DateOutOfRange { what, .. } => match what {
@@ -167,11 +184,74 @@ pub fn csv_download(name: &str, body: String) -> Response {
         .into_response()
 }
 
-/// Page links of a list: `(label, page number, current)`.
-pub fn pager(total: u64, per_page: u64, current: u64) -> Vec<(String, u64, bool)> {
-    let pages = total.div_ceil(per_page.max(1)).max(1);
-    let window = current.saturating_sub(3).max(1)..=current.saturating_add(3).min(pages);
-    window.map(|n| (n.to_string(), n, n == current)).collect()
+/// The pages of a list: where each link leads, and which page this is of how many.
+pub struct Pager {
+    /// The link to a page is this followed by its number (`/clientes?q=ana&p=`).
+    pub href: String,
+    pub current: u64,
+    pub last: u64,
+    /// Numbered links around the current page: `(page, is it this one)`.
+    pub window: Vec<(u64, bool)>,
+}
+
+/// Text as a query string value (`ana lópez` → `ana+l%C3%B3pez`).
+pub fn urlencode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// The last page of a list of `total` rows (1 for an empty list: it still shows a page).
+pub fn last_page(total: u64, per_page: u64) -> u64 {
+    total.div_ceil(per_page.max(1)).max(1)
+}
+
+/// Fetches page `asked` of a list, or its last page when `asked` lies past the end (`?p=99` of a
+/// list of five pages shows the fifth, not an empty table under «250 clientes»). Answers the page
+/// shown and its rows.
+pub async fn clamped<T, E, Fut>(
+    asked: u64,
+    per_page: u64,
+    fetch: impl Fn(u64) -> Fut,
+) -> Result<(u64, Page<T>), E>
+where
+    Fut: std::future::Future<Output = Result<Page<T>, E>>,
+{
+    let page = fetch(asked).await?;
+    let last = last_page(page.total, per_page);
+    if asked <= last {
+        return Ok((asked, page));
+    }
+    Ok((last, fetch(last).await?))
+}
+
+impl Pager {
+    /// The pager of page `current` (already clamped to [`last_page`] by the caller, who had to fetch
+    /// that page) of `total` rows.
+    pub fn new(href: String, total: u64, per_page: u64, current: u64) -> Pager {
+        let last = last_page(total, per_page);
+        let current = current.clamp(1, last);
+        let window = (current.saturating_sub(3).max(1)..=current.saturating_add(3).min(last))
+            .map(|n| (n, n == current))
+            .collect();
+        Pager {
+            href,
+            current,
+            last,
+            window,
+        }
+    }
+
+    pub fn previous(&self) -> Option<u64> {
+        (self.current > 1).then(|| self.current - 1)
+    }
+
+    pub fn next(&self) -> Option<u64> {
+        (self.current < self.last).then(|| self.current + 1)
+    }
+
+    /// Whether there is more than one page to move between.
+    pub fn is_needed(&self) -> bool {
+        self.last > 1
+    }
 }
 
 #[cfg(test)]
@@ -179,15 +259,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_pager_shows_a_window_around_the_current_page() {
-        let links = pager(1000, 50, 10);
-        assert_eq!(links.first().unwrap().1, 7);
-        assert_eq!(links.last().unwrap().1, 13);
-        assert!(links.iter().any(|l| l.2 && l.1 == 10));
-        assert_eq!(pager(0, 50, 1).len(), 1);
-        assert!(
-            pager(10, 50, u64::MAX).is_empty(),
-            "a page far past the end shows no links"
+    fn the_pager_shows_a_window_around_the_current_page_and_where_it_stands() {
+        let p = Pager::new("/x?p=".into(), 1000, 50, 10);
+        assert_eq!(p.window.first().map(|l| l.0), Some(7));
+        assert_eq!(p.window.last().map(|l| l.0), Some(13));
+        assert!(p.window.iter().any(|l| l.1 && l.0 == 10));
+        assert_eq!((p.previous(), p.next(), p.last), (Some(9), Some(11), 20));
+        let empty = Pager::new("/x?p=".into(), 0, 50, 1);
+        assert_eq!(
+            (empty.last, empty.window.len(), empty.is_needed()),
+            (1, 1, false)
         );
+        let past = Pager::new("/x?p=".into(), 250, 50, 99);
+        assert_eq!(
+            (past.current, past.next(), past.previous()),
+            (5, None, Some(4)),
+            "a page past the end is the last one"
+        );
+        assert_eq!(last_page(250, 50), 5);
+        assert_eq!(last_page(251, 50), 6);
     }
 }

@@ -2,7 +2,7 @@
 
 use super::clients::not_found;
 use super::loans::{PAYMENT_FORM, done, refused};
-use super::{csv_download, explain, pager, pesos, refusal_of};
+use super::{Pager, clamped, csv_download, explain, pesos, refusal_of};
 use crate::auth::Staff;
 use crate::error::PageError;
 use crate::pages::catalogue;
@@ -160,7 +160,7 @@ struct PaymentsPage {
     total: u64,
     from: String,
     to: String,
-    pages: Vec<(String, u64, bool)>,
+    pages: Pager,
 }
 
 #[derive(Deserialize, Default)]
@@ -188,12 +188,15 @@ pub async fn list(
     PageQuery(q): PageQuery<ListQuery>,
 ) -> Result<Response, PageError> {
     let current = q.p.unwrap_or(1).clamp(1, MAX_PAGE_NUMBER);
-    let page = payments::list(
-        state.store(),
-        staff.tenant.id,
-        &filter(&q),
-        PageRequest::number(current, PER_PAGE),
-    )
+    let chosen = filter(&q);
+    let (current, page) = clamped(current, PER_PAGE, |n| {
+        payments::list(
+            state.store(),
+            staff.tenant.id,
+            &chosen,
+            PageRequest::number(n, PER_PAGE),
+        )
+    })
     .await
     .map_err(not_found)?;
     let rows = page
@@ -214,13 +217,20 @@ pub async fn list(
             reversed: p.reversed,
         })
         .collect();
+    let from = q.desde.map(|d| d.to_string()).unwrap_or_default();
+    let to = q.hasta.map(|d| d.to_string()).unwrap_or_default();
     let view = PaymentsPage {
         chrome: Chrome::new(&staff, "/pagos"),
         rows,
         total: page.total,
-        from: q.desde.map(|d| d.to_string()).unwrap_or_default(),
-        to: q.hasta.map(|d| d.to_string()).unwrap_or_default(),
-        pages: pager(page.total, PER_PAGE, current),
+        pages: Pager::new(
+            format!("/pagos?desde={from}&hasta={to}&p="),
+            page.total,
+            PER_PAGE,
+            current,
+        ),
+        from,
+        to,
     };
     render(&view)
 }

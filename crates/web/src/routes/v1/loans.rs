@@ -28,6 +28,8 @@ pub struct LoanView {
     #[schema(example = "draft")]
     pub status: String,
     pub principal: String,
+    /// Periods the loan was asked for (the product's term unless the application chose another).
+    pub term_periods: u32,
     pub opening_commission: Option<String>,
     pub commission_iva: Option<String>,
     pub net_disbursed: Option<String>,
@@ -61,6 +63,7 @@ impl From<Loan> for LoanView {
             product_id: l.product_id.get(),
             status: l.status.as_str().to_string(),
             principal: l.principal.plain(),
+            term_periods: l.terms.term_periods(),
             opening_commission: money(l.opening_commission),
             commission_iva: money(l.commission_iva),
             net_disbursed: money(l.net_disbursed),
@@ -188,6 +191,9 @@ pub struct NewLoan {
     /// Pesos, e.g. "10000.00".
     #[schema(value_type = String, example = "10000.00")]
     pub principal: Money,
+    /// Periods, within the product's `min_term_periods`..`max_term_periods`; default the product's
+    /// `term_periods`.
+    pub term_periods: Option<u32>,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -258,6 +264,7 @@ pub async fn create(
         client: body.client_id,
         product: body.product_id,
         principal: body.principal,
+        term: body.term_periods,
     };
     let loan =
         loans::create_draft(state.store(), caller.tenant.id, input, caller.requester()).await?;

@@ -7,6 +7,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use credinet_core::ids::ProductId;
+use credinet_core::lending::limits::ProductLimits;
 use credinet_core::lending::terms::{InterestMethod, Periodicity, ProductTerms};
 use credinet_core::money::Money;
 use credinet_core::rate::Rate;
@@ -33,6 +34,15 @@ pub struct ProductView {
     pub min_days_to_first_due: u32,
     pub allocation_order: Vec<String>,
     pub rounding: String,
+    /// Smallest principal an application may ask for, in pesos.
+    #[schema(example = "1000.00")]
+    pub min_principal: String,
+    /// Largest principal an application may ask for, in pesos.
+    #[schema(example = "50000.00")]
+    pub max_principal: String,
+    /// Shortest term an application may ask for; `term_periods` is among them.
+    pub min_term_periods: u32,
+    pub max_term_periods: u32,
 }
 
 fn text<T: Serialize>(value: &T) -> String {
@@ -59,6 +69,10 @@ impl From<Product> for ProductView {
             min_days_to_first_due: t.min_days_to_first_due(),
             allocation_order: t.allocation_order().components().iter().map(text).collect(),
             rounding: text(&t.rounding()),
+            min_principal: p.limits.min_principal().plain(),
+            max_principal: p.limits.max_principal().plain(),
+            min_term_periods: p.limits.min_term(),
+            max_term_periods: p.limits.max_term(),
             name: p.name,
         }
     }
@@ -88,6 +102,14 @@ pub struct ProductBody {
     pub min_days_to_first_due: Option<u32>,
     /// Default true.
     pub active: Option<bool>,
+    /// Smallest principal an application may ask for, in pesos (default 1.00).
+    pub min_principal: Option<String>,
+    /// Largest principal an application may ask for, in pesos (default 1000000.00).
+    pub max_principal: Option<String>,
+    /// Shortest term an application may ask for (default `term_periods`).
+    pub min_term_periods: Option<u32>,
+    /// Longest term an application may ask for (default `term_periods`).
+    pub max_term_periods: Option<u32>,
 }
 
 impl ProductBody {
@@ -126,9 +148,31 @@ impl ProductBody {
                 .with_min_days_to_first_due(days)
                 .map_err(|e| invalid("min_days_to_first_due", &e))?;
         }
+        let defaults = ProductLimits::defaults_for(terms.term_periods());
+        let amount = |raw: &Option<String>, what: &str, default: Money| match raw {
+            Some(raw) => Money::parse_plain(raw).map_err(|e| invalid(what, &e)),
+            None => Ok(default),
+        };
+        let limits = ProductLimits::new(
+            amount(
+                &self.min_principal,
+                "min_principal",
+                defaults.min_principal(),
+            )?,
+            amount(
+                &self.max_principal,
+                "max_principal",
+                defaults.max_principal(),
+            )?,
+            self.min_term_periods.unwrap_or(defaults.min_term()),
+            self.max_term_periods.unwrap_or(defaults.max_term()),
+            terms.term_periods(),
+        )
+        .map_err(|e| invalid("limits", &e))?;
         Ok(ProductInput {
             name: self.name,
             terms,
+            limits,
             active: self.active.unwrap_or(true),
         })
     }

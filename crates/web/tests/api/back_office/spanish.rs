@@ -122,6 +122,7 @@ async fn no_english_word_reaches_a_page_or_a_form_error(db: TestDb) {
         format!("/prestamos/{submitted}"),
         "/pagos".into(),
         "/productos".into(),
+        format!("/productos/{}", l.flat),
         "/usuarios".into(),
         "/claves".into(),
         // Not "/auditoria": its actions and before/after are still the stored records' English keys;
@@ -208,6 +209,18 @@ async fn no_english_word_reaches_a_page_or_a_form_error(db: TestDb) {
         ),
         (apply.clone(), vec![("product", &flat), ("principal", "0")]),
         (
+            apply.clone(),
+            vec![("product", &flat), ("principal", "99999999.00")],
+        ),
+        (
+            apply.clone(),
+            vec![("product", &flat), ("principal", "5000"), ("term", "99")],
+        ),
+        (
+            apply.clone(),
+            vec![("product", &flat), ("principal", "5000"), ("term", "x")],
+        ),
+        (
             format!("/prestamos/{submitted}/rechazar"),
             vec![("reason", " ")],
         ),
@@ -258,6 +271,30 @@ async fn no_english_word_reaches_a_page_or_a_form_error(db: TestDb) {
                 ("method", "flat"),
                 ("rate_percent", "5"),
                 ("commission_percent", "100"),
+            ],
+        ),
+        (
+            "/productos".into(),
+            vec![
+                ("name", "Límites al revés"),
+                ("periodicity", "weekly"),
+                ("term_periods", "4"),
+                ("method", "flat"),
+                ("rate_percent", "5"),
+                ("min_principal", "900"),
+                ("max_principal", "100"),
+            ],
+        ),
+        (
+            "/productos".into(),
+            vec![
+                ("name", "Plazo fuera"),
+                ("periodicity", "weekly"),
+                ("term_periods", "4"),
+                ("method", "flat"),
+                ("rate_percent", "5"),
+                ("min_term_periods", "6"),
+                ("max_term_periods", "12"),
             ],
         ),
         (

@@ -266,6 +266,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         // Loopback and no metrics_token: the scrape is served (ADR 20).
         public("/metrics"),
         public("/v1/openapi.json"),
+        public("/favicon.ico"),
         Endpoint {
             who: Credential::Nobody,
             query: &[
@@ -425,6 +426,7 @@ pub fn endpoints() -> Vec<Endpoint> {
                     ("client_id", i.client.to_string()),
                     ("product_id", i.product.to_string()),
                     ("principal", s("5000.00")),
+                    ("term_periods", "6".into()),
                 ]
             }),
         ),
@@ -542,6 +544,10 @@ fn product_body(_: &Ids) -> Vec<(&'static str, String)> {
         ("rate_per_period", s("0.05")),
         ("opening_commission", s("0.02")),
         ("iva_rate", s("0.16")),
+        ("min_principal", s("500.00")),
+        ("max_principal", s("20000.00")),
+        ("min_term_periods", "6".into()),
+        ("max_term_periods", "6".into()),
     ]
 }
 

@@ -128,6 +128,7 @@ pub fn pages() -> Vec<Page> {
                 vec![
                     ("product", i.product.to_string()),
                     ("principal", "3000.00".into()),
+                    ("term", String::new()),
                 ]
             },
         ),
@@ -146,8 +147,33 @@ pub fn pages() -> Vec<Page> {
                 ("rate_percent", "4"),
                 ("commission_percent", "2"),
                 ("late_fee", "50.00"),
+                ("min_principal", "500.00"),
+                ("max_principal", "20000.00"),
+                ("min_term_periods", "6"),
+                ("max_term_periods", "16"),
             ])
         }),
+        page_of("/productos/{id}", |i| vec![i.product.to_string()]),
+        form(
+            "/productos/{id}",
+            |i| vec![i.product.to_string()],
+            |_| {
+                // The fixture's product as it is, so the loans other entries apply for still fit.
+                owned(&[
+                    ("name", "Quincenal fijo"),
+                    ("periodicity", "biweekly_cut"),
+                    ("term_periods", "6"),
+                    ("method", "flat"),
+                    ("rate_percent", "5"),
+                    ("commission_percent", "2"),
+                    ("min_principal", "500.00"),
+                    ("max_principal", "20000.00"),
+                    ("min_term_periods", "6"),
+                    ("max_term_periods", "6"),
+                    ("active", "on"),
+                ])
+            },
+        ),
         page("/prestamos", &[("estado", "disbursed"), ("p", "1")]),
         page("/prestamos/exportar.csv", &[("estado", "disbursed")]),
         page("/prestamos/aprobacion", P),

@@ -21,6 +21,9 @@ use serde::Deserialize;
 pub struct ApplyForm {
     product: i64,
     principal: String,
+    /// Periods; empty takes the product's own term.
+    #[serde(default)]
+    term: String,
 }
 
 /// Creates the application and sends it to the approval queue in one step, as staff expect of "apply".
@@ -34,6 +37,7 @@ pub async fn apply(
     let typed = Form::with([
         ("product", form.product.to_string()),
         ("principal", form.principal.clone()),
+        ("term", form.term.clone()),
     ]);
     let failed = |field: Option<&'static str>, message: String| {
         client_refused(
@@ -50,11 +54,22 @@ pub async fn apply(
         Ok(m) => m,
         Err(e) => return failed(Some("principal"), catalogue::money("el monto", &e)).await,
     };
+    let term = match form.term.trim() {
+        "" => None,
+        typed => match typed.parse::<u32>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                let message = "El plazo es un número entero de periodos, por ejemplo 12.".into();
+                return failed(Some("term"), message).await;
+            }
+        },
+    };
     let by = staff.requester();
     let input = LoanInput {
         client,
         product: ProductId::new(form.product),
         principal,
+        term,
     };
     let draft = match loans::create_draft(state.store(), staff.tenant.id, input, by).await {
         Ok(loan) => loan,

@@ -1,7 +1,7 @@
 //! The loan list with its filter and export, and the approval queue.
 
 use super::super::clients::not_found;
-use super::super::{csv_download, pager, pesos};
+use super::super::{Pager, clamped, csv_download, pesos, urlencode};
 use crate::auth::Staff;
 use crate::error::PageError;
 use crate::pages::extract::{PageQuery, blank_is_none};
@@ -51,7 +51,7 @@ struct LoansPage {
     total: u64,
     status: String,
     statuses: Vec<(&'static str, &'static str)>,
-    pages: Vec<(String, u64, bool)>,
+    pages: Pager,
     queue: bool,
 }
 
@@ -76,19 +76,30 @@ pub async fn list(
     PageQuery(q): PageQuery<ListQuery>,
 ) -> Result<Response, PageError> {
     let current = q.p.unwrap_or(1).clamp(1, MAX_PAGE_NUMBER);
-    let page = loans::list(
-        state.store(),
-        staff.tenant.id,
-        &filter(q.estado.as_deref()),
-        PageRequest::number(current, PER_PAGE),
-    )
+    let statuses = filter(q.estado.as_deref());
+    let (current, page) = clamped(current, PER_PAGE, |n| {
+        loans::list(
+            state.store(),
+            staff.tenant.id,
+            &statuses,
+            PageRequest::number(n, PER_PAGE),
+        )
+    })
     .await
     .map_err(not_found)?;
     let view = LoansPage {
         chrome: Chrome::new(&staff, "/prestamos"),
         title: "Préstamos",
         total: page.total,
-        pages: pager(page.total, PER_PAGE, current),
+        pages: Pager::new(
+            format!(
+                "/prestamos?estado={}&p=",
+                urlencode(q.estado.as_deref().unwrap_or_default())
+            ),
+            page.total,
+            PER_PAGE,
+            current,
+        ),
         rows: page.items.into_iter().map(|i| row(&staff, i)).collect(),
         status: q.estado.unwrap_or_default(),
         statuses: LoanStatus::ALL
@@ -123,7 +134,7 @@ pub async fn queue(State(state): State<AppState>, staff: Staff) -> Result<Respon
         chrome: Chrome::new(&staff, "/prestamos/aprobacion"),
         title: "Solicitudes por aprobar o dispersar",
         total: page.total,
-        pages: Vec::new(),
+        pages: Pager::new(String::new(), page.total, 500, 1),
         rows: page.items.into_iter().map(|i| row(&staff, i)).collect(),
         status: String::new(),
         statuses: Vec::new(),
