@@ -1,7 +1,10 @@
 //! How late a loan is: days past due and the delinquency bucket reports and PAR are built on.
 
+use super::due_dates::effective_due_date;
+use crate::money::Money;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -55,6 +58,51 @@ pub fn days_past_due(oldest_unpaid_effective_due: NaiveDate, as_of: NaiveDate) -
     u32::try_from(days.max(0)).unwrap_or(u32::MAX)
 }
 
+/// The one rule of lateness (SPEC §3), used by the period cut and by the arrears pages show between
+/// cuts: an installment is overdue on `as_of` when its effective due date is before that day and
+/// something is still owed on it.
+pub fn is_overdue(effective_due: NaiveDate, owed: Money, as_of: NaiveDate) -> bool {
+    effective_due < as_of && owed.is_positive()
+}
+
+/// How late a loan is on a day, from its stored schedule: what the next cut would find, without its
+/// late fees (they are charged by the cut, not by looking).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Arrears {
+    pub days_past_due: u32,
+    /// What is still owed on the overdue installments.
+    pub overdue: Money,
+    pub overdue_installments: u32,
+    pub bucket: DelinquencyBucket,
+}
+
+/// The arrears on `as_of` of a loan whose installments are `(nominal due date, still owed)`, with the
+/// tenant's `holidays` moving due dates as the cut moves them. `None` if the amounts overflow.
+pub fn arrears_as_of(
+    installments: impl IntoIterator<Item = (NaiveDate, Money)>,
+    holidays: &BTreeSet<NaiveDate>,
+    as_of: NaiveDate,
+) -> Option<Arrears> {
+    let mut arrears = Arrears {
+        days_past_due: 0,
+        overdue: Money::ZERO,
+        overdue_installments: 0,
+        bucket: DelinquencyBucket::Current,
+    };
+    let mut oldest: Option<NaiveDate> = None;
+    for (due, owed) in installments {
+        let effective = effective_due_date(due, holidays);
+        if is_overdue(effective, owed, as_of) {
+            arrears.overdue = arrears.overdue.checked_add(owed)?;
+            arrears.overdue_installments += 1;
+            oldest = Some(oldest.map_or(effective, |d| d.min(effective)));
+        }
+    }
+    arrears.days_past_due = oldest.map_or(0, |d| days_past_due(d, as_of));
+    arrears.bucket = DelinquencyBucket::from_days_past_due(arrears.days_past_due);
+    Some(arrears)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,6 +144,35 @@ mod tests {
         }
         assert_eq!(DelinquencyBucket::Over90.label_es(), "Más de 90 días");
         assert_eq!(DelinquencyBucket::Current.label_es(), "Al corriente");
+    }
+
+    #[test]
+    fn arrears_count_from_the_oldest_unpaid_effective_due_date_and_skip_paid_installments() {
+        let m = Money::from_centavos;
+        // Saturday 7 Feb 2026 falls due on Monday 9 Feb; Sunday 22 Feb on Monday 23 Feb.
+        let schedule = [
+            (d(2026, 1, 22), m(0)),
+            (d(2026, 2, 7), m(50_000)),
+            (d(2026, 2, 22), m(50_000)),
+            (d(2026, 3, 7), m(50_000)),
+        ];
+        let none = BTreeSet::new();
+        let on = |day| arrears_as_of(schedule, &none, day).unwrap();
+        assert_eq!(on(d(2026, 2, 9)).bucket, DelinquencyBucket::Current);
+        let late = on(d(2026, 2, 24));
+        assert_eq!(
+            (late.days_past_due, late.overdue, late.overdue_installments),
+            (15, m(100_000), 2)
+        );
+        assert_eq!(late.bucket, DelinquencyBucket::D1To15);
+        let holidays: BTreeSet<_> = [d(2026, 2, 9)].into_iter().collect();
+        assert_eq!(
+            arrears_as_of(schedule, &holidays, d(2026, 2, 10))
+                .unwrap()
+                .days_past_due,
+            0,
+            "a holiday moves the due date as the cut moves it"
+        );
     }
 
     proptest! {

@@ -10,7 +10,7 @@
 //! uninterrupted one.
 
 use crate::lending::allocation::{Component, Components};
-use crate::lending::delinquency::{DelinquencyBucket, days_past_due};
+use crate::lending::delinquency::{DelinquencyBucket, days_past_due, is_overdue};
 use crate::lending::due_dates::effective_due_date;
 use crate::lending::terms::{CutDays, ProductTerms};
 use crate::money::{Money, MoneyError};
@@ -238,7 +238,7 @@ pub fn cut_loan(
     for installment in by_number {
         let owed = owed_as_of(installment)?;
         let effective = effective_due_date(installment.due_date, holidays);
-        let overdue = effective < cut.date() && owed.is_positive();
+        let overdue = is_overdue(effective, owed, cut.date());
         let mut owed_after = owed;
         if overdue && !installment.charged_before {
             newly_overdue.push(installment.number);

@@ -1,6 +1,7 @@
 //! The back office as its users meet it: pages read as a cashier, a manager or an admin would, with the
 //! links the pages themselves offer and the input people really type.
 
+mod arrears;
 mod assistant_client;
 mod duplicates;
 mod forms;

@@ -16,14 +16,19 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
+use chrono::{Days, NaiveDate};
 use credinet_core::ids::LoanId;
 use credinet_core::lending::allocation::Component;
+use credinet_core::lending::delinquency::{DelinquencyBucket, arrears_as_of};
 use credinet_core::money::Money;
 use credinet_lending::cuts;
+use credinet_lending::holidays;
+use credinet_lending::loans::LoanDetail;
 use credinet_lending::loans::{self, LoanStatus};
 use credinet_lending::payments::{self, AllocationLine, PaymentFilter};
 use credinet_lending::products;
 use credinet_lending::reports::statement::from_cut;
+use std::collections::BTreeSet;
 
 pub struct InstallmentRow {
     pub number: u32,
@@ -121,6 +126,8 @@ struct LoanPage {
     can_pay: bool,
     can_reverse: bool,
     today: String,
+    /// How late an active loan is today, from its stored schedule (`None` unless disbursed).
+    arrears: Option<ArrearsView>,
     /// A fresh key per rendered form: a double click or a resent form registers one payment.
     payment_key: String,
     notice: Option<String>,
@@ -128,6 +135,58 @@ struct LoanPage {
     error: Option<String>,
     /// The payment form: today's date and cash, or what was sent and refused.
     payment: Form,
+}
+
+/// A loan's arrears as the page shows them.
+pub struct ArrearsView {
+    pub days_past_due: u32,
+    pub overdue: String,
+    pub bucket: &'static str,
+    /// The badge's colour: on time, up to 30 days, more.
+    pub tone: &'static str,
+}
+
+/// The arrears of `detail` today in the tenant's zone, with the rule the period cut applies
+/// (`credinet_core::lending::delinquency`): effective due dates move past weekends and the tenant's
+/// holidays, and days are counted from the oldest unpaid one.
+async fn arrears(
+    state: &AppState,
+    staff: &Staff,
+    detail: &LoanDetail,
+    today: NaiveDate,
+) -> Result<Option<ArrearsView>, PageError> {
+    let Some(first) = detail.installments.iter().map(|i| i.due_date).min() else {
+        return Ok(None);
+    };
+    // A due date before today may move past it over a run of holidays: read a few weeks beyond.
+    let until = today + Days::new(31);
+    let holidays: BTreeSet<NaiveDate> = if first <= until {
+        holidays::between(state.store(), staff.tenant.id, first, until)
+            .await
+            .map_err(not_found)?
+            .into_iter()
+            .map(|h| h.date)
+            .collect()
+    } else {
+        BTreeSet::new()
+    };
+    let owed = detail
+        .installments
+        .iter()
+        .map(|i| (i.due_date, i.outstanding));
+    let Some(a) = arrears_as_of(owed, &holidays, today) else {
+        return Ok(None);
+    };
+    Ok(Some(ArrearsView {
+        days_past_due: a.days_past_due,
+        overdue: pesos(a.overdue),
+        bucket: a.bucket.label_es(),
+        tone: match a.bucket {
+            DelinquencyBucket::Current => "ok",
+            DelinquencyBucket::D1To15 | DelinquencyBucket::D16To30 => "late",
+            _ => "bad",
+        },
+    }))
 }
 
 /// The name of the payment form in a [`Flash::Refused`].
@@ -235,11 +294,13 @@ pub(in crate::pages::lending) async fn loan_page(
             outstanding: pesos(i.outstanding),
         })
         .collect();
-    let today = staff
-        .tenant
-        .zone
-        .local_date(state.store().now())
-        .to_string();
+    let today_date = staff.tenant.zone.local_date(state.store().now());
+    let arrears = if s == LoanStatus::Disbursed {
+        arrears(state, staff, &detail, today_date).await?
+    } else {
+        None
+    };
+    let today = today_date.to_string();
     let (mut notice, mut error, mut payment) = (None, None, None);
     match flash {
         Some(Flash::Notice(message)) => notice = Some(message),
@@ -301,6 +362,7 @@ pub(in crate::pages::lending) async fn loan_page(
         can_pay: s == LoanStatus::Disbursed && role.can_register_payments(),
         can_reverse: role.can_reverse_payments(),
         today,
+        arrears,
         payment_key: format!("web-{}", credinet_accounts::token::random_token()),
         notice,
         error,
