@@ -57,6 +57,7 @@ struct Flat {
     graph_api_base_url: String,
     graph_api_max_attempts: u32,
     graph_api_backoff_ms: u64,
+    operator_tenant: Option<String>,
     assistant_session_idle_minutes: u32,
     assistant_verification_max_failures: u32,
     assistant_verification_lock_minutes: u32,
@@ -125,6 +126,7 @@ impl Default for Flat {
             graph_api_base_url: http.graph_api_base_url,
             graph_api_max_attempts: http.graph_api_max_attempts,
             graph_api_backoff_ms: http.graph_api_backoff_ms,
+            operator_tenant: http.operator_tenant,
             assistant_session_idle_minutes: assistant.session_idle_minutes,
             assistant_verification_max_failures: assistant.verification_max_failures,
             assistant_verification_lock_minutes: assistant.verification_lock_minutes,
@@ -189,6 +191,7 @@ impl From<Flat> for Settings {
                 graph_api_base_url: f.graph_api_base_url,
                 graph_api_max_attempts: f.graph_api_max_attempts,
                 graph_api_backoff_ms: f.graph_api_backoff_ms,
+                operator_tenant: f.operator_tenant.filter(|t| !t.trim().is_empty()),
             },
             assistant: AssistantSettings {
                 session_idle_minutes: f.assistant_session_idle_minutes,

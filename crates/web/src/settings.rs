@@ -43,6 +43,10 @@ pub struct HttpSettings {
     /// The wait before the first retry, in milliseconds; doubled on each failure up to 30 s, and at least
     /// what a 429's `Retry-After` asks.
     pub graph_api_backoff_ms: u64,
+    /// The tenant (its slug) that runs the installation: its admins, and no one else, see the backups
+    /// page, because a backup holds every tenant. Unset: the page exists only while the installation
+    /// has a single tenant, for that tenant's admins (ADR 32).
+    pub operator_tenant: Option<String>,
 }
 
 /// A secret from the configuration: it never prints.
@@ -87,6 +91,7 @@ impl Default for HttpSettings {
             graph_api_base_url: "https://graph.facebook.com/v21.0".into(),
             graph_api_max_attempts: 5,
             graph_api_backoff_ms: 200,
+            operator_tenant: None,
         }
     }
 }

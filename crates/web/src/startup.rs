@@ -3,6 +3,7 @@
 
 use crate::auth::csrf::LoginCsrf;
 use crate::monitoring::Observer;
+use crate::pages::backups::Backups;
 use crate::routes;
 use crate::routes::table::RouteEntry;
 use crate::serving::ConnectionLimits;
@@ -22,6 +23,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
@@ -51,13 +53,15 @@ pub enum StartError {
 impl Application {
     /// Binds the address and builds the routes over an open store (see [`Store::open`]). From here on
     /// the store seals audit entries in the background. `jobs` are the scheduler's jobs of this
-    /// configuration (`credinet_ops::jobs::standard`), shown and run by hand on the jobs page.
+    /// configuration (`credinet_ops::jobs::standard`), shown and run by hand on the jobs page; `backups`
+    /// the database and backup directory the backups page works on (`None`: no backups page).
     pub async fn build(
         store: Store,
         http: HttpSettings,
         accounts: AccountSettings,
         assistant: AssistantSettings,
         jobs: Registry,
+        backups: Option<Backups>,
     ) -> Result<Application, StartError> {
         let listener = TcpListener::bind(http.bind)
             .await
@@ -80,7 +84,15 @@ impl Application {
         crate::wal::spawn_checkpointer(store.clone()).await;
         crate::key_listener::spawn(store.clone()).await;
         let login_csrf = LoginCsrf::new(&login_secret(&store, &http).await?);
-        let state = AppState::new(store.clone(), http, accounts, assistant, login_csrf, jobs);
+        let state = AppState::new(
+            store.clone(),
+            http,
+            accounts,
+            assistant,
+            login_csrf,
+            jobs,
+            backups,
+        );
         let (router, routes) = routes::router(state.clone());
         let router = with_layers(router, state.http(), state.observer().clone());
         Ok(Application {
@@ -140,7 +152,10 @@ fn with_layers(router: Router, config: &HttpSettings, observer: Observer) -> Rou
         .layer(axum::middleware::from_fn(
             crate::serving::unread_body::close_when_body_left_unread,
         ))
-        .layer(CompressionLayer::new())
+        // A backup download is gzip already: compressing it again costs a core and drops its length.
+        .layer(CompressionLayer::new().compress_when(
+            DefaultPredicate::new().and(NotForContentType::const_new("application/gzip")),
+        ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(config.request_timeout_seconds),

@@ -1,5 +1,6 @@
 use crate::auth::csrf::LoginCsrf;
 use crate::monitoring::Observer;
+use crate::pages::backups::Backups;
 use crate::settings::HttpSettings;
 use crate::throttle::Throttles;
 use crate::whatsapp_graph::GraphClient;
@@ -27,6 +28,7 @@ struct Inner {
     scheduler: Scheduler,
     assistant: Assistant,
     graph: GraphClient,
+    backups: Option<Backups>,
 }
 
 impl AppState {
@@ -39,6 +41,7 @@ impl AppState {
         assistant: AssistantSettings,
         login_csrf: LoginCsrf,
         jobs: Registry,
+        backups: Option<Backups>,
     ) -> Self {
         let scheduler = Scheduler::new(store.clone(), jobs);
         let payments = PaymentQueue::spawn(store.clone());
@@ -58,6 +61,7 @@ impl AppState {
                 scheduler,
                 assistant,
                 graph,
+                backups,
             }),
         }
     }
@@ -95,6 +99,10 @@ impl AppState {
     /// The WhatsApp assistant's pipeline (the channel webhooks hand it their messages).
     pub fn assistant(&self) -> &Assistant {
         &self.inner.assistant
+    }
+    /// The database and backup directory of the backups page; `None` when this server has none.
+    pub fn backups(&self) -> Option<&Backups> {
+        self.inner.backups.as_ref()
     }
     /// Sends the Cloud API channel's replies.
     pub fn graph(&self) -> &GraphClient {

@@ -3,7 +3,9 @@
 use super::demo;
 use super::open;
 use crate::settings::Settings;
+use credinet_ops::backup::DatabaseTarget;
 use credinet_web::Application;
+use credinet_web::pages::backups::Backups;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
@@ -31,6 +33,10 @@ pub async fn run(settings: Settings, args: ServeArgs) -> anyhow::Result<ExitCode
         settings.accounts.clone(),
         settings.assistant.clone(),
         scheduler.registry().clone(),
+        Some(Backups {
+            target: DatabaseTarget::parse(&settings.store.database_url)?,
+            settings: settings.backup.clone(),
+        }),
     )
     .await?;
     // Delivers the outbox in the background; several `serve` processes share it through claims.

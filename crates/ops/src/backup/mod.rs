@@ -20,6 +20,7 @@
 mod atomic;
 mod codec;
 mod database;
+mod download;
 pub mod dump_rows;
 mod events;
 mod files;
@@ -32,10 +33,12 @@ mod restore;
 pub mod retention;
 mod run;
 mod sync;
+pub mod task;
 mod tools;
 mod verify;
 
 pub use database::{DatabaseKind, DatabaseTarget};
+pub use download::record_download;
 pub use events::{BACKUP_COMPLETED, BACKUP_FAILED, OFFSITE_SYNC_FAILED};
 pub use list::{BackupEntry, list};
 pub use manifest::Manifest;
@@ -45,6 +48,7 @@ pub use restore::{RestoreReport, restore};
 pub use retention::{Retention, RetentionError};
 pub use run::{BackupReport, run};
 pub use sync::{OffsiteSettings, SyncReport, sync};
+pub use task::{TaskError, TaskRequest};
 pub use verify::{Verification, verify};
 
 use std::path::PathBuf;

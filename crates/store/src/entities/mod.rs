@@ -10,6 +10,7 @@ pub mod audit_chain;
 pub mod audit_entry;
 pub mod audit_pending;
 pub mod audit_seal;
+pub mod backup_task;
 pub mod client;
 pub mod domain_event;
 pub mod holiday;

@@ -5,6 +5,7 @@ pub mod api_keys;
 pub mod assistant;
 pub mod assistant_channels;
 pub mod audit;
+pub mod backup_tasks;
 pub mod bulk;
 pub mod clients;
 pub mod collections;

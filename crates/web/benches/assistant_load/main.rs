@@ -105,6 +105,7 @@ fn run(
         AssistantSettings::default(),
         // The benchmark measures the assistant; no job is shown or run.
         credinet_ops::Registry::new(),
+        None,
     ))?;
     let url = format!(
         "http://{}/v1/channels/autoresponder/{}",

@@ -121,6 +121,7 @@ fn run(
         credinet_assistant::AssistantSettings::default(),
         // The benchmark measures payments; no job is shown or run.
         credinet_ops::Registry::new(),
+        None,
     ))?;
     let base = format!("http://{}", app.local_addr());
     let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();

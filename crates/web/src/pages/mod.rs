@@ -2,6 +2,7 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod backups;
 pub mod catalogue;
 pub mod chart;
 pub mod cuts;

@@ -9,7 +9,7 @@ pub mod v1;
 
 use crate::auth::{api_key, session};
 use crate::pages::{
-    self, api_keys, audit, cuts, dashboard, jobs, login, notifications, reports, users,
+    self, api_keys, audit, backups, cuts, dashboard, jobs, login, notifications, reports, users,
 };
 use crate::state::AppState;
 use axum::Router;
@@ -71,6 +71,14 @@ pub fn router(state: AppState) -> (Router, Vec<RouteEntry>) {
         .route("/cortes/{date}/estados.csv", get(cuts::show::export))
         .route("/tareas", get(jobs::list::list))
         .route("/tareas/{job}/ejecutar", post(jobs::run::run))
+        .route("/respaldos", get(backups::list::list))
+        .route("/respaldos/avance", get(backups::list::progress_fragment))
+        .route("/respaldos/ejecutar", post(backups::start::run))
+        .route("/respaldos/{file}/verificar", post(backups::start::verify))
+        .route(
+            "/respaldos/{file}/descargar",
+            get(backups::download::download),
+        )
         .route("/reportes/cartera", get(reports::portfolio::show))
         .route(
             "/reportes/cartera/cortes.csv",

@@ -46,6 +46,8 @@ struct JobsPage {
     zone: String,
     jobs: Vec<JobCard>,
     notice: Option<&'static str>,
+    /// Whether to link the backups page: only for those who may use it (ADR 32).
+    backups: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -80,11 +82,15 @@ pub async fn list(
         .await?;
         jobs.push(card(&staff, &view, runs));
     }
+    let backups = crate::pages::backups::admitted(&state, &staff)
+        .await
+        .is_ok();
     render(&JobsPage {
         chrome: Chrome::new(&staff, "/tareas"),
         zone: staff.tenant.zone.name().to_string(),
         jobs,
         notice,
+        backups,
     })
 }
 

@@ -3,6 +3,7 @@
 
 mod arrears;
 mod assistant_client;
+mod backups;
 mod duplicates;
 mod forms;
 mod jobs;

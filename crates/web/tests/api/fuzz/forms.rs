@@ -60,6 +60,8 @@ fn owned(fields: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
 const P: &[(&str, &str)] = &[("p", "1")];
 /// The fixture's cut.
 const DAY: &str = "2026-01-23";
+/// A backup's name that no backup directory holds.
+const NO_BACKUP: &str = "credinet-20260101T000000Z-sqlite.db.gz";
 
 /// Every back-office page and form, and the login form.
 pub fn pages() -> Vec<Page> {
@@ -232,6 +234,18 @@ pub fn pages() -> Vec<Page> {
             |_| vec!["period_cut".into()],
             |_| vec![],
         ),
+        // The fixture's tenant is the installation's only one, so its admin has the backups page. A
+        // run starts a real backup (or meets the running one: 303 either way); the file named here
+        // does not exist, so verifying and downloading it are refused alike on every backend.
+        page("/respaldos", &[]),
+        page("/respaldos/avance", &[]),
+        form("/respaldos/ejecutar", none, |_| vec![]),
+        form(
+            "/respaldos/{file}/verificar",
+            |_| vec![NO_BACKUP.into()],
+            |_| vec![],
+        ),
+        page_of("/respaldos/{file}/descargar", |_| vec![NO_BACKUP.into()]),
         page("/reportes/cartera", &[]),
         page("/reportes/cartera/cortes.csv", &[]),
         page("/reportes/cartera/clasificacion.csv", &[]),

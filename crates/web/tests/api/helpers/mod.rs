@@ -16,15 +16,18 @@ pub use reply::{Reply, RequestExt};
 use credinet_accounts::AccountSettings;
 use credinet_accounts::{Accounts, TenantInput, UserInput};
 use credinet_core::role::Role;
+use credinet_ops::backup::{BackupSettings, DatabaseTarget};
 use credinet_store::repo::audit::Requester;
 use credinet_store::repo::tenants::Tenant;
 use credinet_store::repo::users::StaffUser;
 use credinet_store::testing::TestDb;
 use credinet_store::{Store, StoreSettings};
+use credinet_web::pages::backups::Backups;
 use credinet_web::routes::table::RouteEntry;
 use credinet_web::{Application, HttpSettings};
 use reqwest::redirect::Policy;
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::sync::Once;
 
 pub const PASSWORD: &str = "contraseña-segura-1";
@@ -37,6 +40,14 @@ pub struct TestApp {
     pub database_url: String,
     /// Every method and path template the app serves.
     pub routes: Vec<RouteEntry>,
+    /// Where the backups page keeps its backups: a directory of this app's own, removed with it.
+    pub backup_dir: PathBuf,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.backup_dir);
+    }
 }
 
 impl TestApp {
@@ -63,7 +74,19 @@ impl TestApp {
         )
         .expect("the default scheduler settings are valid");
         let assistant = credinet_assistant::AssistantSettings::default();
-        let app = Application::build(store, http, accounts, assistant, jobs)
+        let backup_dir = std::env::temp_dir().join(format!(
+            "credinet-test-backups-{}-{}",
+            std::process::id(),
+            rand::random::<u64>()
+        ));
+        let backups = Backups {
+            target: DatabaseTarget::parse(&db.url).expect("a test database URL is a backup target"),
+            settings: BackupSettings {
+                dir: backup_dir.clone(),
+                ..BackupSettings::default()
+            },
+        };
+        let app = Application::build(store, http, accounts, assistant, jobs, Some(backups))
             .await
             .expect("the app builds");
         let base = format!("http://{}", app.local_addr());
@@ -75,6 +98,7 @@ impl TestApp {
             app_store,
             database_url: db.url,
             routes,
+            backup_dir,
         }
     }
 
