@@ -7,7 +7,7 @@
 
 use crate::AssistantError;
 use crate::dispatcher::{self, Action, Situation};
-use crate::message::{Content, Inbound, Sender};
+use crate::message::{Channel, Content, Inbound, Sender};
 use crate::modules::{faq, lending};
 use crate::outcome::Outcome;
 use crate::redactor;
@@ -136,6 +136,7 @@ impl Assistant {
             intent: Some(routed.intent.as_str()),
             confidence_pct: Some((routed.confidence * 100.0).round() as i32),
             template: None,
+            pending_send: false,
         };
         let Some(message) = repo::record_message(&tx, &session, new, now).await? else {
             tx.rollback().await?;
@@ -197,6 +198,9 @@ impl Assistant {
                 intent: Some(routed.intent.as_str()),
                 confidence_pct: None,
                 template: Some((r.template, r.version)),
+                // The Cloud API answers by a push the reply sender makes after the commit, from this
+                // row: a server stopped before it succeeds leaves it for the next one.
+                pending_send: inbound.channel == Channel::CloudApi,
             };
             if let Some(row) = repo::record_message(&tx, &session, out, now).await? {
                 replies.push(Reply {

@@ -2,6 +2,7 @@
 //! Handlers are thin: parse, authorize, call a service, render.
 
 pub mod auth;
+pub mod cloud_replies;
 pub mod error;
 pub mod guard;
 pub mod key_listener;

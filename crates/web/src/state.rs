@@ -1,9 +1,9 @@
 use crate::auth::csrf::LoginCsrf;
+use crate::cloud_replies::ReplySender;
 use crate::monitoring::Observer;
 use crate::pages::backups::Backups;
 use crate::settings::HttpSettings;
 use crate::throttle::Throttles;
-use crate::whatsapp_graph::GraphClient;
 use credinet_accounts::AccountSettings;
 use credinet_assistant::{Assistant, AssistantSettings};
 use credinet_lending::payments::PaymentQueue;
@@ -27,7 +27,7 @@ struct Inner {
     observer: Observer,
     scheduler: Scheduler,
     assistant: Assistant,
-    graph: GraphClient,
+    replies: ReplySender,
     backups: Option<Backups>,
 }
 
@@ -48,7 +48,10 @@ impl AppState {
         let throttles = Throttles::new(&http, &store);
         let observer = Observer::new(store.clone());
         let assistant = Assistant::new(store.clone(), assistant);
-        let graph = GraphClient::new(&http);
+        // Sends the Cloud API replies the pipeline records, from the database, for as long as the
+        // runtime runs.
+        let replies = ReplySender::new(store.clone(), &http);
+        replies.clone().spawn();
         AppState {
             inner: Arc::new(Inner {
                 store,
@@ -60,7 +63,7 @@ impl AppState {
                 observer,
                 scheduler,
                 assistant,
-                graph,
+                replies,
                 backups,
             }),
         }
@@ -105,7 +108,7 @@ impl AppState {
         self.inner.backups.as_ref()
     }
     /// Sends the Cloud API channel's replies.
-    pub fn graph(&self) -> &GraphClient {
-        &self.inner.graph
+    pub fn replies(&self) -> &ReplySender {
+        &self.inner.replies
     }
 }

@@ -1,8 +1,8 @@
 //! Replies through Meta's Graph API (`POST {base}/{phone_number_id}/messages`), the only way the Cloud
-//! API channel answers. The base URL is configurable (tests point it at a local fake). A send that fails
-//! for a reason that may pass (a network error, 429, a 5xx) is retried with exponential backoff; a
-//! refusal (another 4xx) is logged and not retried. Meta's id of the sent message is returned, so its
-//! delivery statuses can be matched to the reply.
+//! API channel answers. The base URL is configurable (tests point it at a local fake). One call is one
+//! attempt: the reply sender ([`crate::cloud_replies`]) retries from the database, so a retry survives a
+//! restart. What may pass (a network error, 429, a 5xx) is told apart from a refusal (another 4xx), and
+//! Meta's id of the sent message is returned, so its delivery statuses can be matched to the reply.
 
 use serde::Deserialize;
 use serde_json::json;
@@ -12,16 +12,18 @@ use std::time::Duration;
 pub struct GraphClient {
     http: reqwest::Client,
     base_url: String,
-    attempts: u32,
-    first_backoff: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum SendError {
     #[error("the Graph API refused the message: HTTP {status}")]
     Refused { status: u16 },
-    #[error("the Graph API did not take the message after {attempts} attempts: {last}")]
-    GaveUp { attempts: u32, last: String },
+    /// Worth another attempt, not before `retry_after` when Meta said so (429 `Retry-After`).
+    #[error("the Graph API did not take the message: {reason}")]
+    Retryable {
+        reason: String,
+        retry_after: Option<Duration>,
+    },
 }
 
 #[derive(Deserialize)]
@@ -36,8 +38,7 @@ struct SentId {
 }
 
 impl GraphClient {
-    /// A client for the configured Graph API (`graph_api_base_url`, `graph_api_max_attempts`,
-    /// `graph_api_backoff_ms`).
+    /// A client for the configured Graph API (`graph_api_base_url`).
     pub fn new(settings: &crate::settings::HttpSettings) -> GraphClient {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
@@ -49,13 +50,11 @@ impl GraphClient {
                 .graph_api_base_url
                 .trim_end_matches('/')
                 .to_string(),
-            attempts: settings.graph_api_max_attempts.max(1),
-            first_backoff: Duration::from_millis(settings.graph_api_backoff_ms),
         }
     }
 
-    /// Sends `text` to `to` (digits, country code first) from the number `phone_number_id`; returns
-    /// Meta's id of the message (`wamid…`) when it gives one.
+    /// Sends `text` to `to` (digits, country code first) from the number `phone_number_id`, once;
+    /// returns Meta's id of the message (`wamid…`) when it gives one.
     pub async fn send_text(
         &self,
         phone_number_id: &str,
@@ -71,55 +70,46 @@ impl GraphClient {
             "type": "text",
             "text": {"preview_url": false, "body": text},
         });
-        let mut backoff = self.first_backoff;
-        let mut last = String::new();
-        for attempt in 1..=self.attempts {
-            let sent = self
-                .http
-                .post(&url)
-                .bearer_auth(access_token)
-                .json(&body)
-                .send()
-                .await;
-            match sent {
-                Ok(response) if response.status().is_success() => {
-                    let id = response
-                        .json::<Sent>()
-                        .await
-                        .ok()
-                        .and_then(|s| s.messages.into_iter().next())
-                        .map(|m| m.id);
-                    return Ok(id);
-                }
-                Ok(response) => {
-                    let status = response.status();
-                    let retry_after = response
-                        .headers()
-                        .get(reqwest::header::RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.trim().parse::<u64>().ok())
-                        .map(|s| Duration::from_secs(s.min(60)));
-                    if status.as_u16() != 429 && !status.is_server_error() {
-                        return Err(SendError::Refused {
-                            status: status.as_u16(),
-                        });
-                    }
-                    last = format!("HTTP {status}");
-                    if let Some(wait) = retry_after {
-                        backoff = backoff.max(wait);
-                    }
-                }
-                Err(e) => last = e.without_url().to_string(),
+        let sent = self
+            .http
+            .post(&url)
+            .bearer_auth(access_token)
+            .json(&body)
+            .send()
+            .await;
+        let response = match sent {
+            Ok(response) => response,
+            Err(e) => {
+                return Err(SendError::Retryable {
+                    reason: e.without_url().to_string(),
+                    retry_after: None,
+                });
             }
-            if attempt < self.attempts {
-                tracing::warn!(attempt, error = %last, "Graph API send failed; retrying");
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(Duration::from_secs(30));
-            }
+        };
+        let status = response.status();
+        if status.is_success() {
+            let id = response
+                .json::<Sent>()
+                .await
+                .ok()
+                .and_then(|s| s.messages.into_iter().next())
+                .map(|m| m.id);
+            return Ok(id);
         }
-        Err(SendError::GaveUp {
-            attempts: self.attempts,
-            last,
+        if status.as_u16() != 429 && !status.is_server_error() {
+            return Err(SendError::Refused {
+                status: status.as_u16(),
+            });
+        }
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(|s| Duration::from_secs(s.min(3600)));
+        Err(SendError::Retryable {
+            reason: format!("HTTP {status}"),
+            retry_after,
         })
     }
 }

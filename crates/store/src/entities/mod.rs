@@ -4,6 +4,7 @@
 pub mod api_key;
 pub mod assistant_channel;
 pub mod assistant_message;
+pub mod assistant_reply_queue;
 pub mod assistant_session;
 pub mod assistant_stage;
 pub mod audit_chain;

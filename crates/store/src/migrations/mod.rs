@@ -16,6 +16,7 @@ mod m0009_notifications;
 mod m0010_client_search_name;
 mod m0011_product_limits;
 mod m0012_exact_keys;
+mod m0013_assistant_reply_outbox;
 mod m0014_backup_tasks;
 mod m0015_assistant;
 mod m0016_assistant_channels;
@@ -116,6 +117,12 @@ fn all() -> Vec<Migration> {
             version: 12,
             name: "exact_keys",
             statements: m0012_exact_keys::statements,
+            backfill: None,
+        },
+        Migration {
+            version: 13,
+            name: "assistant_reply_outbox",
+            statements: m0013_assistant_reply_outbox::statements,
             backfill: None,
         },
         Migration {

@@ -103,6 +103,9 @@ pub async fn save_session<C: ConnectionTrait>(tx: &C, session: &Session) -> Resu
     Ok(())
 }
 
+/// The status of a reply waiting to be sent (see [`super::assistant_replies`]).
+pub const PENDING: &str = "pending";
+
 /// A message about to be recorded.
 pub struct NewMessage<'a> {
     pub direction: Direction,
@@ -111,6 +114,8 @@ pub struct NewMessage<'a> {
     pub intent: Option<&'a str>,
     pub confidence_pct: Option<i32>,
     pub template: Option<(&'a str, i32)>,
+    /// A reply the channel must push (Cloud API): recorded `pending`, due now, for the reply sender.
+    pub pending_send: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,11 +164,15 @@ pub async fn record_message<C: ConnectionTrait>(
         confidence_pct: Set(new.confidence_pct),
         template: Set(new.template.map(|(name, _)| name.to_string())),
         template_version: Set(new.template.map(|(_, version)| version)),
-        status: Set(None),
+        status: Set(new.pending_send.then(|| PENDING.to_string())),
         created_at: Set(micros(now)),
         ..Default::default()
     };
-    Ok(Some(row.insert(tx).await?))
+    let message = row.insert(tx).await?;
+    if new.pending_send {
+        super::assistant_replies::enqueue(tx, &message, now).await?;
+    }
+    Ok(Some(message))
 }
 
 /// Records how long one pipeline stage took on `message` and how it ended.
@@ -300,32 +309,4 @@ pub async fn lock_session_by_id<C: ConnectionTrait>(
         .lock_exclusive()
         .one(tx)
         .await?)
-}
-
-/// Records the channel's id of a reply once the channel accepted it (the Cloud API's `wamid…`), so its
-/// delivery statuses find it.
-pub async fn set_channel_message_id<C: ConnectionTrait>(
-    db: &C,
-    tenant: TenantId,
-    message_id: i64,
-    channel_message_id: &str,
-) -> Result<(), StoreError> {
-    assistant_message::Entity::update_many()
-        .col_expr(
-            assistant_message::Column::ChannelMessageId,
-            channel_message_id
-                .chars()
-                .take(200)
-                .collect::<String>()
-                .into(),
-        )
-        .col_expr(
-            assistant_message::Column::Status,
-            String::from("sent").into(),
-        )
-        .filter(assistant_message::Column::TenantId.eq(tenant.get()))
-        .filter(assistant_message::Column::Id.eq(message_id))
-        .exec(db)
-        .await?;
-    Ok(())
 }

@@ -4,6 +4,7 @@
 pub mod api_keys;
 pub mod assistant;
 pub mod assistant_channels;
+pub mod assistant_replies;
 pub mod audit;
 pub mod backup_tasks;
 pub mod bulk;

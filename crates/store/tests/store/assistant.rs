@@ -15,6 +15,7 @@ fn inbound<'a>(wamid: Option<&'a str>, body: &'a str) -> NewMessage<'a> {
         intent: Some("balance"),
         confidence_pct: Some(95),
         template: None,
+        pending_send: false,
     }
 }
 
@@ -93,6 +94,7 @@ async fn a_redelivered_message_is_recorded_once_and_statuses_stay_in_their_tenan
         intent: None,
         confidence_pct: None,
         template: Some(("balance.ok", 3)),
+        pending_send: false,
     };
     assistant::record_message(&tx, &session, reply, now)
         .await

@@ -19,8 +19,8 @@ use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-const NUMBER_ID: &str = "106540352242922";
-const APP_SECRET: &str = "fake-app-secret";
+pub const NUMBER_ID: &str = "106540352242922";
+pub const APP_SECRET: &str = "fake-app-secret";
 
 /// A lender with a client born 12 May 1985 at 55 1234 5678 and a disbursed loan.
 pub struct Borrower {
@@ -229,7 +229,7 @@ async fn fake_graph() -> (String, Sent) {
     (url, sent)
 }
 
-fn delivery(messages: Value, statuses: Value) -> String {
+pub fn delivery(messages: Value, statuses: Value) -> String {
     json!({"object": "whatsapp_business_account", "entry": [{"id": "102290129340398", "changes": [{
         "field": "messages", "value": {"messaging_product": "whatsapp",
         "metadata": {"display_phone_number": "15550783881", "phone_number_id": NUMBER_ID},
@@ -238,7 +238,7 @@ fn delivery(messages: Value, statuses: Value) -> String {
     .to_string()
 }
 
-fn text(from: &str, id: &str, body: &str) -> Value {
+pub fn text(from: &str, id: &str, body: &str) -> Value {
     json!({"from": from, "id": id, "timestamp": "1764784800", "type": "text", "text": {"body": body}})
 }
 
@@ -328,18 +328,25 @@ async fn cloud_api_batches_are_signed_answered_once_and_their_statuses_recorded(
         .await
         .assert_status(200);
     let replies = eventually_sent(&sent, 2).await;
-    assert_eq!(replies[0].0, NUMBER_ID);
-    assert_eq!(replies[0].1, "Bearer graph-token");
-    assert_eq!(replies[0].2["to"], "525512345678");
+    // Each conversation's replies go in order; two conversations' replies need not (the first one's
+    // first attempt met the fake's 503 and waits for its retry while the second one's goes).
+    let to = |number: &str| {
+        replies
+            .iter()
+            .find(|r| r.2["to"] == number)
+            .unwrap_or_else(|| panic!("a reply to {number}: {replies:?}"))
+    };
+    let (first, second) = (to("525512345678"), to("525599990000"));
+    assert_eq!(first.0, NUMBER_ID);
+    assert_eq!(first.1, "Bearer graph-token");
     assert!(
-        replies[0].2["text"]["body"]
+        first.2["text"]["body"]
             .as_str()
             .unwrap()
             .contains("1. Saldo")
     );
-    assert_eq!(replies[1].2["to"], "525599990000");
     assert!(
-        replies[1].2["text"]["body"]
+        second.2["text"]["body"]
             .as_str()
             .unwrap()
             .contains("verificar"),

@@ -4,6 +4,7 @@ mod helpers;
 
 mod api_keys;
 mod assistant;
+mod assistant_replies;
 mod auth;
 mod back_office;
 mod clients;

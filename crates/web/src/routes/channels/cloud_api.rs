@@ -3,19 +3,17 @@
 //! `X-Hub-Signature-256` of its raw body with the app secret of each receiving number's tenant (401 if
 //! any does not match, before anything is handled), then every message of the batch goes through the
 //! pipeline in order (a redelivered message id is acknowledged, not answered again) and every status is
-//! recorded on its reply. The answer is 200 at once; the replies go out through the Graph API after it.
+//! recorded on its reply. The answer is 200 at once; the replies, recorded `pending` with the message,
+//! go out through the Graph API after it ([`crate::cloud_replies`]).
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::whatsapp_graph::GraphClient;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use credinet_assistant::channels::{cloud_api, signature};
-use credinet_assistant::message::Sender;
 use credinet_core::ids::TenantId;
-use credinet_store::Store;
 use credinet_store::repo::assistant as transcript;
 use credinet_store::repo::assistant_channels::{self, ChannelConfig};
 use credinet_store::repo::tenants;
@@ -45,16 +43,6 @@ pub async fn handshake(
         Some(challenge) => challenge.into_response(),
         None => ApiError::forbidden("the verify token is not one of this server's").into_response(),
     }
-}
-
-/// A reply to send once the webhook has answered.
-struct Outgoing {
-    tenant: TenantId,
-    phone_number_id: String,
-    access_token: Option<String>,
-    to: String,
-    message_id: i64,
-    text: String,
 }
 
 pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
@@ -104,7 +92,7 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
         }
         known.push((delivery, config));
     }
-    let mut outgoing = Vec::new();
+    let mut replied = false;
     for (delivery, config) in known {
         let tenant_id = TenantId::new(config.tenant_id);
         let tenant = match tenants::by_id(store.db(), tenant_id).await {
@@ -142,57 +130,14 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
                     return StatusCode::SERVICE_UNAVAILABLE.into_response();
                 }
             };
-            let to = match &message.sender {
-                Sender::Phone(phone) => phone.digits().to_string(),
-                Sender::Name(raw) => raw.clone(),
-            };
-            outgoing.extend(handled.replies.into_iter().map(|reply| Outgoing {
-                tenant: tenant_id,
-                phone_number_id: delivery.phone_number_id.clone(),
-                access_token: config.cloud_access_token.clone(),
-                to: to.clone(),
-                message_id: reply.message_id,
-                text: reply.text,
-            }));
+            replied |= !handled.replies.is_empty();
         }
     }
-    if !outgoing.is_empty() {
-        let (graph, store) = (state.graph().clone(), store.clone());
-        tokio::spawn(send_all(graph, store, outgoing));
+    // The replies are rows now (`pending`): the sender pushes them through the Graph API.
+    if replied {
+        state.replies().wake();
     }
     StatusCode::OK.into_response()
-}
-
-/// Sends the replies one after another (a conversation's replies arrive in order), recording Meta's id
-/// of each so its statuses find it.
-async fn send_all(graph: GraphClient, store: Store, outgoing: Vec<Outgoing>) {
-    for reply in outgoing {
-        let Some(token) = reply.access_token.as_deref() else {
-            tracing::warn!(tenant = %reply.tenant, "no Cloud API access token: reply not sent");
-            continue;
-        };
-        match graph
-            .send_text(&reply.phone_number_id, token, &reply.to, &reply.text)
-            .await
-        {
-            Ok(Some(wamid)) => {
-                if let Err(e) = transcript::set_channel_message_id(
-                    store.db(),
-                    reply.tenant,
-                    reply.message_id,
-                    &wamid,
-                )
-                .await
-                {
-                    tracing::warn!(tenant = %reply.tenant, error = %e, "sent reply's id not recorded");
-                }
-            }
-            Ok(None) => {}
-            Err(e) => {
-                tracing::error!(tenant = %reply.tenant, error = %e, "reply not sent through the Graph API")
-            }
-        }
-    }
 }
 
 fn unavailable(e: &credinet_store::StoreError) -> Response {
