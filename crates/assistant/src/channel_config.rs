@@ -105,6 +105,8 @@ pub async fn configure(
     };
     audit::append(&tx, tenant, record, now).await?;
     tx.commit().await?;
+    // The webhooks of this process read a copy of the configuration (ADR 31).
+    store.forget_assistant_channel(tenant);
     Ok(Configured {
         config: saved,
         autoresponder_token: token,

@@ -4,6 +4,11 @@
 //! dispatcher → module → redactor, each stage recorded with its duration, the replies recorded with
 //! their template version, and the session saved — all in one transaction, so a failure leaves nothing
 //! half-written and a retried delivery starts clean.
+//!
+//! Messages that arrive together share that transaction (group commit, ADR 31): a writer task takes
+//! whatever has queued, handles each message in turn inside one transaction (a conversation's second
+//! message sees what its first changed), writes all their records in a few multi-row statements and
+//! commits once; each webhook answers only after that commit.
 
 use crate::AssistantError;
 use crate::dispatcher::{self, Action, Situation};
@@ -19,21 +24,36 @@ use crate::verification;
 use chrono::{DateTime, NaiveDate, Utc};
 use credinet_core::events::EventKind;
 use credinet_core::ids::ClientId;
+use credinet_store::group_commit::{GroupCommit, NotWritten};
 use credinet_store::repo::assistant::{self as repo, Direction, NewMessage, Session};
+use credinet_store::repo::assistant_batch::{self, MessageWrites, Pending, Written};
 use credinet_store::repo::events::{self, NewEvent};
 use credinet_store::repo::tenants::Tenant;
 use credinet_store::repo::{audit, clients};
-use credinet_store::{Store, WriteTx};
+use credinet_store::{Store, StoreError, WriteTx};
 use std::time::Instant;
 
 /// What the transcript records in place of a verification secret (a birth date or a PIN).
 pub const SECRET_IN_TRANSCRIPT: &str = "[dato de verificación]";
+
+/// The most messages handled in one write transaction.
+const MAX_BATCH: usize = 64;
 
 /// The pipeline over one store.
 #[derive(Clone)]
 pub struct Assistant {
     store: Store,
     settings: AssistantSettings,
+    /// Where messages wait to be handled together (ADR 31); `None` on MySQL/MariaDB, where each
+    /// message is its own transaction, and outside a runtime.
+    group: Option<GroupCommit<Job, Result<Handled, AssistantError>>>,
+}
+
+/// A message waiting for its turn in a batch.
+struct Job {
+    tenant: Tenant,
+    group_replies: bool,
+    inbound: Inbound,
 }
 
 /// What handling a message gave.
@@ -53,6 +73,34 @@ pub struct Reply {
     pub text: String,
 }
 
+/// A message handled inside a batch's transaction, before the batch is written: its replies have no
+/// ids yet.
+struct Prepared {
+    session_id: i64,
+    replies: Vec<(Pending, String)>,
+    duplicate: bool,
+}
+
+impl Prepared {
+    fn finish(self, written: &Written) -> Result<Handled, AssistantError> {
+        let replies = self
+            .replies
+            .into_iter()
+            .map(|(pending, text)| {
+                let message_id = written.id(pending).ok_or_else(|| {
+                    StoreError::Corrupt("a reply of the batch was not written".into())
+                })?;
+                Ok(Reply { message_id, text })
+            })
+            .collect::<Result<_, AssistantError>>()?;
+        Ok(Handled {
+            session_id: self.session_id,
+            replies,
+            duplicate: self.duplicate,
+        })
+    }
+}
+
 /// What a stage took and how it ended, written once the inbound message has its row.
 struct Stages(Vec<(&'static str, i64, String)>);
 
@@ -64,8 +112,31 @@ impl Stages {
 }
 
 impl Assistant {
+    /// The pipeline; on SQLite and PostgreSQL, inside a runtime, it also starts the writers that
+    /// handle concurrent messages together.
     pub fn new(store: Store, settings: AssistantSettings) -> Assistant {
-        Assistant { store, settings }
+        let alone = Assistant {
+            store: store.clone(),
+            settings,
+            group: None,
+        };
+        let capabilities = store.capabilities();
+        if !capabilities.batched_payments || tokio::runtime::Handle::try_current().is_err() {
+            return alone;
+        }
+        let writer = alone.clone();
+        let group = GroupCommit::spawn(
+            capabilities.payment_writers,
+            MAX_BATCH,
+            move |jobs: Vec<Job>| {
+                let writer = writer.clone();
+                async move { writer.handle_batch(jobs).await }
+            },
+        );
+        Assistant {
+            group: Some(group),
+            ..alone
+        }
     }
 
     pub fn store(&self) -> &Store {
@@ -76,26 +147,120 @@ impl Assistant {
         &self.settings
     }
 
-    /// Handles `inbound` for `tenant`. `group_replies`: the tenant answers group chats.
+    /// Handles `inbound` for `tenant`. `group_replies`: the tenant answers group chats. The answer
+    /// comes once the message's records are committed.
     pub async fn handle(
         &self,
         tenant: &Tenant,
         group_replies: bool,
         inbound: &Inbound,
     ) -> Result<Handled, AssistantError> {
+        let job = Job {
+            tenant: tenant.clone(),
+            group_replies,
+            inbound: inbound.clone(),
+        };
+        let Some(group) = &self.group else {
+            return self.handle_alone(&job).await;
+        };
+        match group.submit(job).await {
+            Ok(answer) => answer,
+            Err(NotWritten::Closed(job)) => self.handle_alone(&job).await,
+            Err(NotWritten::Lost) => Err(AssistantError::Store(StoreError::Corrupt(
+                "the assistant's writer stopped".into(),
+            ))),
+        }
+    }
+
+    /// Handles messages that arrived together in one transaction; when that fails as a whole (a
+    /// database error, a deadlock with another server), each is handled alone, so one problem never
+    /// fails the others. Answers in the order of `jobs`.
+    async fn handle_batch(&self, jobs: Vec<Job>) -> Vec<Result<Handled, AssistantError>> {
+        if jobs.len() > 1 {
+            match self.handle_together(&jobs).await {
+                Ok(handled) => return handled.into_iter().map(Ok).collect(),
+                Err(e) => {
+                    tracing::warn!(error = %e, messages = jobs.len(), "assistant batch failed; handling one by one")
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(jobs.len());
+        for job in &jobs {
+            out.push(self.handle_alone(job).await);
+        }
+        out
+    }
+
+    async fn handle_alone(&self, job: &Job) -> Result<Handled, AssistantError> {
+        let mut handled = self.handle_together(std::slice::from_ref(job)).await?;
+        handled
+            .pop()
+            .ok_or_else(|| StoreError::Corrupt("a message got no answer".into()).into())
+    }
+
+    /// Handles `jobs` in one write transaction and writes their records together at its end. The
+    /// sessions are locked in the order of their keys (a conversation's messages keep their arrival
+    /// order), so two batches, here or on another server, never wait for each other in a circle.
+    async fn handle_together(&self, jobs: &[Job]) -> Result<Vec<Handled>, AssistantError> {
+        let keys: Vec<(i64, &'static str, String)> = jobs
+            .iter()
+            .map(|j| {
+                (
+                    j.tenant.id.get(),
+                    j.inbound.channel.as_str(),
+                    repo::stored_sender_key(&j.inbound.sender.key()),
+                )
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..jobs.len()).collect();
+        order.sort_by(|a, b| keys[*a].cmp(&keys[*b]));
+        let tx = self.store.write().await?;
+        let mut writes = MessageWrites::default();
+        let mut prepared: Vec<Option<Prepared>> = jobs.iter().map(|_| None).collect();
+        for index in order {
+            let job = &jobs[index];
+            prepared[index] = Some(
+                self.prepare(
+                    &tx,
+                    &mut writes,
+                    &job.tenant,
+                    job.group_replies,
+                    &job.inbound,
+                )
+                .await?,
+            );
+        }
+        let written = assistant_batch::write(&tx, writes).await?;
+        tx.commit().await?;
+        prepared
+            .into_iter()
+            .map(|p| {
+                p.ok_or_else(|| StoreError::Corrupt("a message was not handled".into()))?
+                    .finish(&written)
+            })
+            .collect()
+    }
+
+    /// One message through the pipeline inside the batch's transaction `tx`; its records go into
+    /// `writes`.
+    async fn prepare(
+        &self,
+        tx: &WriteTx,
+        writes: &mut MessageWrites,
+        tenant: &Tenant,
+        group_replies: bool,
+        inbound: &Inbound,
+    ) -> Result<Prepared, AssistantError> {
         let started = Instant::now();
         let mut stages = Stages(Vec::with_capacity(5));
         let now = self.store.now();
         let today = tenant.zone.local_date(now);
-        let tx = self.store.write().await?;
-        let mut session = repo::lock_session(
-            &tx,
-            tenant.id,
-            inbound.channel.as_str(),
-            &inbound.sender.key(),
-            now,
-        )
-        .await?;
+        let channel = inbound.channel.as_str();
+        let key = repo::stored_sender_key(&inbound.sender.key());
+        let mut session = match writes.session(tenant.id.get(), channel, &key) {
+            Some(session) => session.clone(),
+            None => repo::lock_session(tx, tenant.id, channel, &key, now).await?,
+        };
         let expired = session::expire_if_idle(&mut session, now, self.settings.session_idle());
         let body = match &inbound.content {
             Content::Text(text) => printable(text),
@@ -122,6 +287,19 @@ impl Assistant {
         };
         stages.push("router", at, routed.intent.as_str());
 
+        if let Some(id) = inbound.message_id.as_deref()
+            && (writes.has_channel_id(tenant.id.get(), channel, id)
+                || assistant_batch::seen(tx, &session, id).await?)
+        {
+            tracing::info!(tenant = %tenant.id, session = session.id, "redelivered message acknowledged, not answered");
+            let session_id = session.id;
+            writes.keep_session(session);
+            return Ok(Prepared {
+                session_id,
+                replies: Vec::new(),
+                duplicate: true,
+            });
+        }
         // The answer to «your birth date or PIN» is a secret: the transcript staff read keeps that one
         // was given, not what it was (a PIN must never be shown, SPEC §5).
         let recorded = if awaiting == Awaiting::Secret && routed.intent == Intent::Answer {
@@ -138,15 +316,7 @@ impl Assistant {
             template: None,
             pending_send: false,
         };
-        let Some(message) = repo::record_message(&tx, &session, new, now).await? else {
-            tx.rollback().await?;
-            tracing::info!(tenant = %tenant.id, session = session.id, "redelivered message acknowledged, not answered");
-            return Ok(Handled {
-                session_id: session.id,
-                replies: Vec::new(),
-                duplicate: true,
-            });
-        };
+        let incoming = writes.message(&session, new, now);
 
         let at = Instant::now();
         let situation = Situation {
@@ -166,7 +336,7 @@ impl Assistant {
         let step = Step {
             store: &self.store,
             settings: &self.settings,
-            tx: &tx,
+            tx,
             tenant,
             today,
             now,
@@ -202,19 +372,14 @@ impl Assistant {
                 // row: a server stopped before it succeeds leaves it for the next one.
                 pending_send: inbound.channel == Channel::CloudApi,
             };
-            if let Some(row) = repo::record_message(&tx, &session, out, now).await? {
-                replies.push(Reply {
-                    message_id: row.id,
-                    text: r.text,
-                });
-            }
+            replies.push((writes.message(&session, out, now), r.text));
         }
-        repo::record_stages(&tx, &message, &stages.0, now).await?;
+        writes.stages(incoming, stages.0, now);
         session.last_message_at = now;
-        repo::save_session(&tx, &session).await?;
-        tx.commit().await?;
-        Ok(Handled {
-            session_id: session.id,
+        let session_id = session.id;
+        writes.save_session(session);
+        Ok(Prepared {
+            session_id,
             replies,
             duplicate: false,
         })

@@ -29,6 +29,7 @@ pub struct Store {
     /// pool as `db`.
     writer: DatabaseConnection,
     tenants: Arc<TenantCache>,
+    pub(crate) copies: Arc<crate::copies::Copies>,
     pub(crate) live_keys: Arc<LiveKeys>,
     pub(crate) sealer: Arc<Sealer>,
     clock: Arc<dyn Clock>,
@@ -111,6 +112,7 @@ impl Store {
                 db,
                 writer,
                 tenants: Default::default(),
+                copies: Default::default(),
                 live_keys: Default::default(),
                 sealer: Default::default(),
                 clock: Arc::new(SystemClock),
@@ -142,6 +144,7 @@ impl Store {
             writer: db.clone(),
             db,
             tenants: Default::default(),
+            copies: Default::default(),
             live_keys: Default::default(),
             sealer: Default::default(),
             clock: Arc::new(SystemClock),

@@ -6,8 +6,10 @@
 mod capabilities;
 pub mod clock;
 mod connect;
+mod copies;
 pub mod entities;
 mod error;
+pub mod group_commit;
 mod live_keys;
 pub mod migrations;
 pub mod repo;
@@ -20,6 +22,7 @@ mod write_tx;
 pub use capabilities::Capabilities;
 pub use clock::{Clock, ManualClock, ShiftedClock, SystemClock};
 pub use connect::{DEFAULT_WAL_LIMIT_MIB, Store, redact_url};
+pub use copies::CHANNEL_TTL;
 pub use error::StoreError;
 pub use live_keys::KeyChanges;
 pub use sea_orm;

@@ -16,14 +16,13 @@ use crate::support;
 use crate::{LendingError, loans};
 use chrono::{DateTime, Utc};
 use credinet_core::ids::{LoanId, TenantId};
+use credinet_store::group_commit::{GroupCommit, NotWritten};
 use credinet_store::repo::audit::Requester;
 use credinet_store::repo::loans as loan_repo;
 use credinet_store::repo::payment_batch::{self, BatchWrites};
 use credinet_store::repo::payments as repo;
 use credinet_store::{Store, WriteTx};
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
-use tokio::sync::{Mutex, mpsc, oneshot};
 
 /// The most payments written in one transaction.
 const MAX_BATCH: usize = 64;
@@ -32,40 +31,33 @@ const MAX_BATCH: usize = 64;
 #[derive(Clone)]
 pub struct PaymentQueue {
     store: Store,
-    sender: Option<mpsc::Sender<Job>>,
+    group: Option<GroupCommit<Job, Result<PaymentReceipt, LendingError>>>,
 }
 
 struct Job {
     tenant: TenantId,
     input: PaymentInput,
     by: Requester,
-    reply: oneshot::Sender<Result<PaymentReceipt, LendingError>>,
 }
 
 impl PaymentQueue {
-    /// Starts the writer task on the current runtime (not on MySQL, where payments go one by one).
+    /// Starts the writer tasks on the current runtime (not on MySQL, where payments go one by one).
     pub fn spawn(store: Store) -> PaymentQueue {
         if !store.capabilities().batched_payments {
-            return PaymentQueue {
-                store,
-                sender: None,
-            };
+            return PaymentQueue { store, group: None };
         }
-        let (sender, receiver) = mpsc::channel::<Job>(4 * MAX_BATCH);
-        let receiver = Arc::new(Mutex::new(receiver));
-        for _ in 0..store.capabilities().payment_writers {
-            let (worker, receiver) = (store.clone(), receiver.clone());
-            tokio::spawn(async move {
-                // A batch is whatever queued while the previous one was being written: no waiting, so a
-                // lone payment is written at once and a burst shares transactions.
-                while let Some(jobs) = next_batch(&receiver).await {
-                    write_jobs(&worker, jobs).await;
-                }
-            });
-        }
+        let writer = store.clone();
+        let group = GroupCommit::spawn(
+            store.capabilities().payment_writers,
+            MAX_BATCH,
+            move |jobs: Vec<Job>| {
+                let store = writer.clone();
+                async move { write_jobs(&store, jobs).await }
+            },
+        );
         PaymentQueue {
             store,
-            sender: Some(sender),
+            group: Some(group),
         }
     }
 
@@ -77,62 +69,60 @@ impl PaymentQueue {
         input: PaymentInput,
         by: &Requester,
     ) -> Result<PaymentReceipt, LendingError> {
-        let Some(sender) = self
-            .sender
+        let Some(group) = self
+            .group
             .as_ref()
             .filter(|_| input.idempotency_key.is_none())
         else {
             return register(&self.store, tenant, input, by).await;
         };
-        let (reply, answer) = oneshot::channel();
         let job = Job {
             tenant,
             input,
             by: by.clone(),
-            reply,
         };
-        if let Err(mpsc::error::SendError(job)) = sender.send(job).await {
-            return register(&self.store, job.tenant, job.input, &job.by).await;
-        }
-        answer.await.unwrap_or_else(|_| {
-            Err(LendingError::Store(support::corrupt(
+        match group.submit(job).await {
+            Ok(answer) => answer,
+            Err(NotWritten::Closed(job)) => {
+                register(&self.store, job.tenant, job.input, &job.by).await
+            }
+            Err(NotWritten::Lost) => Err(LendingError::Store(support::corrupt(
                 "the payment writer stopped".into(),
-            )))
-        })
-    }
-}
-
-/// The next batch: the first job waiting and whatever queued behind it, up to [`MAX_BATCH`].
-async fn next_batch(receiver: &Mutex<mpsc::Receiver<Job>>) -> Option<Vec<Job>> {
-    let mut receiver = receiver.lock().await;
-    let first = receiver.recv().await?;
-    let mut jobs = vec![first];
-    while jobs.len() < MAX_BATCH {
-        match receiver.try_recv() {
-            Ok(job) => jobs.push(job),
-            Err(_) => break,
+            ))),
         }
     }
-    Some(jobs)
 }
 
-/// Writes queued jobs, tenant by tenant, and answers each.
-async fn write_jobs(store: &Store, jobs: Vec<Job>) {
-    let mut by_tenant: Vec<(TenantId, Vec<Job>)> = Vec::new();
-    for job in jobs {
+/// Writes a batch of jobs, tenant by tenant, and answers each in the order they came.
+async fn write_jobs(store: &Store, jobs: Vec<Job>) -> Vec<Result<PaymentReceipt, LendingError>> {
+    let count = jobs.len();
+    let mut by_tenant: Vec<(TenantId, Vec<(usize, Job)>)> = Vec::new();
+    for (index, job) in jobs.into_iter().enumerate() {
         match by_tenant.iter_mut().find(|(t, _)| *t == job.tenant) {
-            Some((_, list)) => list.push(job),
-            None => by_tenant.push((job.tenant, vec![job])),
+            Some((_, list)) => list.push((index, job)),
+            None => by_tenant.push((job.tenant, vec![(index, job)])),
         }
     }
+    let mut answers: Vec<Option<Result<PaymentReceipt, LendingError>>> =
+        (0..count).map(|_| None).collect();
     for (tenant, jobs) in by_tenant {
-        let (requests, replies): (Vec<_>, Vec<_>) =
-            jobs.into_iter().map(|j| ((j.input, j.by), j.reply)).unzip();
+        let (indices, requests): (Vec<usize>, Vec<_>) =
+            jobs.into_iter().map(|(i, j)| (i, (j.input, j.by))).unzip();
         let results = register_batch(store, tenant, requests).await;
-        for (reply, result) in replies.into_iter().zip(results) {
-            let _ = reply.send(result);
+        for (index, result) in indices.into_iter().zip(results) {
+            answers[index] = Some(result);
         }
     }
+    answers
+        .into_iter()
+        .map(|a| {
+            a.unwrap_or_else(|| {
+                Err(LendingError::Store(support::corrupt(
+                    "a queued payment got no answer".into(),
+                )))
+            })
+        })
+        .collect()
 }
 
 /// Registers several payments of one tenant together; the answers are in the order of the requests.

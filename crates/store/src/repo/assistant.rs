@@ -20,6 +20,11 @@ pub use assistant_session::Model as Session;
 /// their first 255 characters would share a session — a risk not worth a wider unique index).
 const SENDER_KEY_CHARS: usize = 255;
 
+/// A sender's key as its session stores it (cut at [`SENDER_KEY_CHARS`]).
+pub fn stored_sender_key(sender_key: &str) -> String {
+    sender_key.chars().take(SENDER_KEY_CHARS).collect()
+}
+
 /// The session of `sender` on `channel`, created when it writes for the first time, locked until the
 /// transaction ends (`FOR UPDATE`; on SQLite the write transaction is the only writer).
 pub async fn lock_session<C: ConnectionTrait>(
@@ -30,7 +35,7 @@ pub async fn lock_session<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<Session, StoreError> {
     let now = micros(now);
-    let key: String = sender_key.chars().take(SENDER_KEY_CHARS).collect();
+    let key = stored_sender_key(sender_key);
     let locked = || {
         assistant_session::Entity::find()
             .filter(assistant_session::Column::TenantId.eq(tenant.get()))
@@ -125,7 +130,7 @@ pub enum Direction {
 }
 
 impl Direction {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Direction::In => "in",
             Direction::Out => "out",

@@ -212,7 +212,7 @@ async fn flush_installments(
 }
 
 /// `n` fresh ids of `table` (one of this module's tables, never user input).
-pub(super) async fn reserve_ids(
+pub(crate) async fn reserve_ids(
     tx: &WriteTx,
     table: &'static str,
     n: usize,

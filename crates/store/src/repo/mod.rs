@@ -3,6 +3,7 @@
 
 pub mod api_keys;
 pub mod assistant;
+pub mod assistant_batch;
 pub mod assistant_channels;
 pub mod assistant_replies;
 pub mod audit;

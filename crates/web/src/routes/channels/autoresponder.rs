@@ -12,7 +12,6 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use credinet_assistant::channels::autoresponder::{self, Answer, Presented};
 use credinet_assistant::channels::signature;
-use credinet_store::repo::{assistant_channels, tenants};
 
 pub async fn receive(
     State(state): State<AppState>,
@@ -25,14 +24,15 @@ pub async fn receive(
             .into_response()
     };
     let store = state.store();
-    let found = match tenants::by_slug(store.db(), tenant.trim()).await {
+    // Both from this process's short-lived copies (ADR 31): every message reads them.
+    let found = match store.tenant_by_slug(tenant.trim()).await {
         Ok(found) => found,
         Err(e) => return failed(&e),
     };
     let Some(tenant) = found else {
         return refused();
     };
-    let config = match assistant_channels::get(store.db(), tenant.id).await {
+    let config = match store.assistant_channel(tenant.id).await {
         Ok(Some(config)) => config,
         Ok(None) => return refused(),
         Err(e) => return failed(&e),
