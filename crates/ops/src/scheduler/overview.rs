@@ -71,6 +71,22 @@ impl Scheduler {
         Ok(views)
     }
 
+    /// One per-tenant job as the tenant's pages show it (the cuts page names its next cut), or `None`
+    /// when no per-tenant job has that name.
+    pub async fn view_for(
+        &self,
+        job: &str,
+        tenant: &Tenant,
+    ) -> Result<Option<JobView>, StoreError> {
+        let Some(job) = self.registry.find(job) else {
+            return Ok(None);
+        };
+        if job.scope() != JobScope::PerTenant {
+            return Ok(None);
+        }
+        Ok(Some(self.view(&job, Some(tenant)).await?))
+    }
+
     async fn view(
         &self,
         job: &Arc<dyn Job>,

@@ -27,6 +27,8 @@ struct CutsPage {
     rows: Vec<CutRow>,
     total: u64,
     cut_days: String,
+    /// The next cut as local time with its UTC offset, from the scheduler's own schedule.
+    next_cut: Option<String>,
     pages: Pager,
 }
 
@@ -62,11 +64,17 @@ pub async fn list(
             )
         })
         .collect();
+    let next_cut = state
+        .scheduler()
+        .view_for(credinet_ops::jobs::PeriodCut::NAME, &staff.tenant)
+        .await?
+        .and_then(|view| view.next_local());
     render(&CutsPage {
         chrome: Chrome::new(&staff, "/cortes"),
         rows,
         total: page.total,
         cut_days: staff.tenant.settings.cut_days.to_string(),
+        next_cut,
         pages: Pager::new("/cortes?p=".into(), page.total, PER_PAGE, current),
     })
 }

@@ -4,15 +4,15 @@
 use super::{duration, may_run, may_see, outcome, status_label, title, trigger_label};
 use crate::auth::Staff;
 use crate::error::PageError;
-use crate::pages::extract::PageQuery;
+use crate::pages::flash::{self, Flash};
 use crate::pages::{Chrome, render};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::CookieJar;
 use credinet_ops::{JobScope, JobView};
 use credinet_store::repo::job_runs;
-use serde::Deserialize;
 
 /// Runs shown per job.
 const RECENT: u64 = 10;
@@ -45,29 +45,20 @@ struct JobsPage {
     chrome: Chrome,
     zone: String,
     jobs: Vec<JobCard>,
-    notice: Option<&'static str>,
+    notice: Option<String>,
     /// Whether to link the backups page: only for those who may use it (ADR 32).
     backups: bool,
-}
-
-#[derive(Deserialize, Default)]
-pub struct Notice {
-    aviso: Option<String>,
 }
 
 pub async fn list(
     State(state): State<AppState>,
     staff: Staff,
-    PageQuery(q): PageQuery<Notice>,
+    jar: CookieJar,
 ) -> Result<Response, PageError> {
     staff.require(may_see(&staff), "ver las tareas programadas")?;
-    let notice = match q.aviso.as_deref() {
-        Some("iniciada") => {
-            Some("La tarea empezó a ejecutarse. Actualice la página para ver cómo terminó.")
-        }
-        Some("ocupada") => {
-            Some("La tarea ya se está ejecutando; espere a que termine antes de volver a pedirla.")
-        }
+    let (jar, flash) = flash::take(&state, &staff, jar, super::PATH);
+    let notice = match flash {
+        Some(Flash::Notice(notice)) => Some(notice),
         _ => None,
     };
     let scheduler = state.scheduler();
@@ -85,13 +76,14 @@ pub async fn list(
     let backups = crate::pages::backups::admitted(&state, &staff)
         .await
         .is_ok();
-    render(&JobsPage {
-        chrome: Chrome::new(&staff, "/tareas"),
+    let page = render(&JobsPage {
+        chrome: Chrome::new(&staff, super::PATH),
         zone: staff.tenant.zone.name().to_string(),
         jobs,
         notice,
         backups,
-    })
+    })?;
+    Ok((jar, page).into_response())
 }
 
 fn card(staff: &Staff, view: &JobView, runs: Vec<job_runs::JobRun>) -> JobCard {

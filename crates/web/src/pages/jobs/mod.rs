@@ -8,6 +8,9 @@ pub mod run;
 use crate::auth::Staff;
 use credinet_store::repo::job_runs::{JobRun, RunStatus, RunTrigger};
 
+/// The jobs page, where a run by hand comes back to.
+const PATH: &str = "/tareas";
+
 /// Who may see the jobs page: the roles that read the audit log.
 fn may_see(staff: &Staff) -> bool {
     staff.role.can_read_audit()
@@ -23,6 +26,8 @@ fn title(job: &str) -> &str {
     match job {
         "period_cut" => "Corte de periodo",
         "session_expiry" => "Limpieza de sesiones vencidas",
+        "backup" => "Respaldo de la base de datos",
+        "offsite_sync" => "Copia de los respaldos fuera del servidor",
         other => other,
     }
 }
@@ -58,9 +63,13 @@ fn duration(run: &JobRun) -> String {
 
 /// What a run did, in Spanish: the known jobs' summaries in words, any other summary as it was stored.
 fn outcome(run: &JobRun) -> String {
-    if let Some(error) = &run.error {
-        // The error text is the log's (English, technical): quoted as such for support.
-        return format!("Error: {error}");
+    if run.error.is_some() {
+        // The error text is the log's (English, technical) and stays there: the page names the run
+        // so support can find it.
+        return format!(
+            "Falló; el detalle técnico está en el registro del servidor (ejecución {}).",
+            run.id
+        );
     }
     let Some(summary) = &run.summary else {
         return match run.status {
@@ -84,6 +93,17 @@ fn outcome(run: &JobRun) -> String {
         "session_expiry" => format!(
             "{} sesiones vencidas borradas",
             summary["deleted_sessions"].as_u64().unwrap_or(0)
+        ),
+        "backup" => format!(
+            "Respaldo de {} filas, {} bytes; {} respaldos viejos borrados",
+            summary["rows"].as_u64().unwrap_or(0),
+            summary["size_bytes"].as_u64().unwrap_or(0),
+            summary["pruned"].as_u64().unwrap_or(0)
+        ),
+        "offsite_sync" => format!(
+            "{} respaldos en la copia externa; {} borrados allí",
+            summary["remote_backups"].as_u64().unwrap_or(0),
+            summary["removed"].as_u64().unwrap_or(0)
         ),
         _ => summary.to_string(),
     }
@@ -128,8 +148,21 @@ mod tests {
         );
         assert_eq!(duration(&expiry), "3 min 04 s");
         assert_eq!(outcome(&expiry), "2 sesiones vencidas borradas");
-        let other = run("backup", serde_json::json!({"bytes": 10}), 12_400);
-        assert_eq!(duration(&other), "12 s");
-        assert_eq!(outcome(&other), r#"{"bytes":10}"#);
+        let backup = run(
+            "backup",
+            serde_json::json!({"rows": 10, "size_bytes": 2048, "pruned": 1}),
+            12_400,
+        );
+        assert_eq!(duration(&backup), "12 s");
+        assert_eq!(
+            outcome(&backup),
+            "Respaldo de 10 filas, 2048 bytes; 1 respaldos viejos borrados"
+        );
+        let mut failed = run("period_cut", serde_json::json!({}), 10);
+        failed.error = Some("database is locked".into());
+        assert_eq!(
+            outcome(&failed),
+            "Falló; el detalle técnico está en el registro del servidor (ejecución 1)."
+        );
     }
 }

@@ -6,9 +6,10 @@ use super::may_run;
 use crate::auth::Staff;
 use crate::error::PageError;
 use crate::pages::extract::PagePath;
+use crate::pages::flash::{self, Flash};
 use crate::state::AppState;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use credinet_ops::{JobScope, SchedulerError};
 
 pub async fn run(
@@ -37,15 +38,26 @@ pub async fn run(
                     tracing::warn!(job = name, run = %id, error = %e, "could not record the end of a run by hand");
                 }
             });
-            Ok(Redirect::to("/tareas?aviso=iniciada").into_response())
+            Ok(said(
+                &state,
+                &staff,
+                "La tarea empezó a ejecutarse. Actualice la página para ver cómo terminó.",
+            ))
         }
-        Err(SchedulerError::Busy { .. }) => {
-            Ok(Redirect::to("/tareas?aviso=ocupada").into_response())
-        }
+        Err(SchedulerError::Busy { .. }) => Ok(said(
+            &state,
+            &staff,
+            "La tarea ya se está ejecutando; espere a que termine antes de volver a pedirla.",
+        )),
         Err(SchedulerError::Store(e)) => Err(e.into()),
         Err(e) => {
             tracing::warn!(job = %job, error = %e, "a run by hand was refused");
             Err(PageError::NotFound)
         }
     }
+}
+
+/// Back to the jobs page, which says `notice` once (ADR 19).
+fn said(state: &AppState, staff: &Staff, notice: &str) -> Response {
+    flash::redirect_with(state, staff, super::PATH, Flash::Notice(notice.into()))
 }

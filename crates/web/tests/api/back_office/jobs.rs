@@ -65,7 +65,7 @@ async fn the_jobs_page_shows_the_next_cut_in_local_time_and_admins_run_it_by_han
         .await
         .unwrap();
     assert_eq!(ran.status(), 303);
-    assert_eq!(ran.headers()["location"], "/tareas?aviso=iniciada");
+    assert_eq!(ran.headers()["location"], "/tareas");
     // The run finishes in the background; the wait is a failsafe, not a measure.
     let deadline = Instant::now() + Duration::from_secs(60);
     let run = loop {
@@ -90,12 +90,14 @@ async fn the_jobs_page_shows_the_next_cut_in_local_time_and_admins_run_it_by_han
         .format("%d/%m/%Y")
         .to_string();
 
-    let page = app
-        .visit(&admin, "/tareas?aviso=iniciada")
-        .await
-        .assert_status(200)
-        .body;
+    // The notice travels in the one-time flash (ADR 19): said once, not again on a reload.
+    let page = app.visit(&admin, "/tareas").await.assert_status(200).body;
     assert!(page.contains("La tarea empezó a ejecutarse."), "{page}");
+    let reloaded = app.visit(&admin, "/tareas").await.assert_status(200).body;
+    assert!(
+        !reloaded.contains("La tarea empezó a ejecutarse."),
+        "said once"
+    );
     let cut = page.split("id=\"tarea-period_cut\"").nth(1).unwrap();
     let cut = cut.split("</section>").next().unwrap();
     for expected in [
@@ -111,6 +113,15 @@ async fn the_jobs_page_shows_the_next_cut_in_local_time_and_admins_run_it_by_han
     );
     // The cut exists, and the cuts page lists it.
     let cuts = app.visit(&admin, "/cortes").await.assert_status(200).body;
+    // It names the next cut from the scheduler's own schedule, not a time written in the template.
+    let next = cuts
+        .split("class=\"next-cut\">")
+        .nth(1)
+        .expect("the next cut is named")
+        .split('<')
+        .next()
+        .unwrap();
+    assert!(next.ends_with("00:05 (UTC−06:00)"), "{next}");
     assert!(
         cuts.contains(&format!("href=\"/cortes/{cut_date}\"")),
         "{cuts}"
