@@ -50,7 +50,12 @@ run(async () => {
       check((await page.textContent("h1")).includes("Lucía Hernández Prueba"), "the new client's page opens");
       await page.screenshot({ path: `${dir}/01-cliente.png`, fullPage: true });
 
-      await page.selectOption("#product", { label: "Quincenal fijo 12" });
+      // An option reads the product with its limits («Quincenal fijo 12 — $1,000.00 a …»): chosen by name.
+      const product = await page.$eval("#product", (select) =>
+        [...select.options].find((o) => o.text.startsWith("Quincenal fijo 12"))?.value,
+      );
+      check(product, "the product is offered with its limits");
+      await page.selectOption("#product", product);
       await page.fill("#principal", "10,000.00");
       await Promise.all([page.waitForURL(/\/prestamos\/\d+/), page.click("#solicitud button[type=submit]")]);
       check((await page.textContent("#loan-status")).includes("En revisión"), "the application waits for approval");
