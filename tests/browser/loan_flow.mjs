@@ -57,7 +57,7 @@ run(async () => {
       check(product, "the product is offered with its limits");
       await page.selectOption("#product", product);
       await page.fill("#principal", "10,000.00");
-      await Promise.all([page.waitForURL(/\/prestamos\/\d+/), page.click("#solicitud button[type=submit]")]);
+      await Promise.all([page.waitForURL(/\/prestamos\/\d+/), page.click("#solicitar")]);
       check((await page.textContent("#loan-status")).includes("En revisión"), "the application waits for approval");
       const body = await page.textContent("main");
       check(!body.includes("Aprobar"), "the cashier is not offered the approval");

@@ -219,3 +219,65 @@ async fn the_cuts_a_statement_pdf_and_the_par_chart_show_in_the_browser() {
         assert!(size > 10_000, "{shot} was saved ({size} bytes)");
     }
 }
+
+/// Issue 22: a cashier's day (search, preview, application; a manager's approval with the preview and
+/// the disbursement with the net amount; a payment with its printed receipt; her count of the day), at
+/// a desktop and a phone, no page wider than the viewport (cashier_day.mjs). The receipts' PDFs are kept
+/// with the screenshots.
+#[tokio::test]
+async fn a_cashiers_day_from_search_to_printed_receipt_and_cash_count() {
+    let db = TestDb::create(Backend::Sqlite).await.unwrap();
+    let (mut server, base) = serve_demo(&db.url);
+    let out = repo_root().join("test-output/browser/caja");
+    let result = std::panic::catch_unwind(|| {
+        run_script(
+            "cashier_day.mjs",
+            &[&base, DEMO_PASSWORD, out.to_str().unwrap()],
+        )
+    });
+    server.kill().ok();
+    server.wait().ok();
+    result.unwrap();
+    for viewport in ["escritorio", "telefono"] {
+        for shot in [
+            "02-vista-previa",
+            "04-aprobacion",
+            "06-recibo",
+            "07-corte-de-caja",
+        ] {
+            let path = out.join(format!("{viewport}-{shot}.png"));
+            assert!(path.exists(), "{} was saved", path.display());
+        }
+    }
+    let receipts = std::fs::read_dir(&out)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().ends_with(".pdf"))
+                .filter(|e| e.metadata().map(|m| m.len() > 1_000).unwrap_or(false))
+                .count()
+        })
+        .unwrap_or(0);
+    assert!(receipts >= 2, "a printed receipt per viewport ({receipts})");
+}
+
+/// Issue 22: a manager through the arrears — the loans list by bucket and by days late, the dashboard's
+/// PAR and buckets — at a desktop and a phone (manager_arrears.mjs).
+#[tokio::test]
+async fn a_manager_walks_the_arrears_by_bucket_and_par() {
+    let db = TestDb::create(Backend::Sqlite).await.unwrap();
+    let (mut server, base) = serve_demo(&db.url);
+    let out = repo_root().join("test-output/browser/atraso");
+    let result = std::panic::catch_unwind(|| {
+        run_script(
+            "manager_arrears.mjs",
+            &[&base, DEMO_PASSWORD, out.to_str().unwrap()],
+        )
+    });
+    server.kill().ok();
+    server.wait().ok();
+    result.unwrap();
+    for shot in ["escritorio-01-prestamos-mas-de-90", "telefono-03-panel-par"] {
+        assert!(out.join(format!("{shot}.png")).exists(), "{shot} was saved");
+    }
+}

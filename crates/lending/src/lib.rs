@@ -8,6 +8,7 @@
 //! register payments) is the caller's job too; the services enforce the rules that hold whoever asks
 //! (maker–checker, valid transitions, payoff, idempotency).
 
+pub mod arrears;
 pub mod clients;
 pub mod csv;
 pub mod cuts;

@@ -10,3 +10,9 @@ document.addEventListener("submit", function (event) {
   var question = event.target.getAttribute && event.target.getAttribute("data-confirm");
   if (question && !window.confirm(question)) { event.preventDefault(); }
 }, true);
+
+// A button marked data-print prints the page (the receipt); the print stylesheet keeps only what belongs on paper.
+document.addEventListener("click", function (event) {
+  var target = event.target.closest && event.target.closest("[data-print]");
+  if (target) { window.print(); }
+});

@@ -56,3 +56,17 @@ async fn person<C: ConnectionTrait>(
         (kind, id) => Person::Other(kind, id),
     })
 }
+
+/// Whether `by` is the person who submitted `loan` (so cannot approve it): what a page asks before it
+/// offers «Aprobar». The approval itself asks again inside its transaction.
+pub async fn is_own_application(
+    store: &credinet_store::Store,
+    tenant: TenantId,
+    loan: &super::Loan,
+    by: &credinet_store::repo::audit::Requester,
+) -> Result<bool, LendingError> {
+    match &loan.submitted_by {
+        Some(submitter) => same_person(store.db(), tenant, submitter, &by.actor).await,
+        None => Ok(false),
+    }
+}

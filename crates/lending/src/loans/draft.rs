@@ -1,5 +1,6 @@
 //! A new loan starts as a draft under a product's current terms.
 
+use super::preview::terms_for;
 use super::{Loan, LoanInput, snapshot, to_domain};
 use crate::Refusal;
 use crate::support::audit;
@@ -21,6 +22,7 @@ pub async fn create_draft(
     input: LoanInput,
     by: &Requester,
 ) -> Result<Loan, LendingError> {
+    // Before any read: a principal that is not one is refused whatever the client or product.
     if !input.principal.is_positive() {
         return Err(Refusal::NonPositivePrincipal(input.principal).into());
     }
@@ -33,20 +35,7 @@ pub async fn create_draft(
         .await?
         .ok_or(LendingError::NotFound("product"))?;
     let product = products::to_domain(product)?;
-    if !product.active {
-        return Err(Refusal::ProductRetired(product.name).into());
-    }
-    let term = input.term.unwrap_or(product.terms.term_periods());
-    product
-        .limits
-        .admit(input.principal, term)
-        .map_err(Refusal::Limits)?;
-    // The loan copies the product's terms over the term it asked for.
-    let terms = product
-        .terms
-        .clone()
-        .with_term_periods(term)
-        .map_err(Refusal::Terms)?;
+    let terms = terms_for(&product, input.principal, input.term)?;
     // Refuse now what disbursement would refuse later (a commission that leaves nothing, a principal too
     // small to split): the dates do not change that.
     let probe_date = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();

@@ -8,16 +8,21 @@ mod checker;
 mod disburse;
 mod draft;
 mod lifecycle;
+mod preview;
 mod queries;
 mod rows;
 
+pub use checker::is_own_application;
 /// Who did something to a loan or a payment: the store's actor, the one actor type of every crate.
 pub use credinet_store::repo::audit::Actor;
 pub use disburse::disburse;
 pub use draft::create_draft;
 pub use lifecycle::{approve, reject, submit, write_off};
 pub(crate) use lifecycle::{check_transition, record_transition, transition_records};
-pub use queries::{active_of_client, by_number, client_of, detail, get, list};
+pub use preview::{Preview, preview_application, preview_loan};
+pub use queries::{
+    active_of_client, by_number, client_of, detail, get, ids_with_status, list, list_items,
+};
 pub(crate) use rows::{balance, installment_to_domain, snapshot, to_domain};
 
 use chrono::{DateTime, NaiveDate, Utc};

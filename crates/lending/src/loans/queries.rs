@@ -94,6 +94,46 @@ pub async fn list(
         limit: page.limit,
     };
     let (rows, total) = repo::list(store.db(), tenant, &query).await?;
+    Ok(Page {
+        items: with_client_names(store, tenant, rows).await?,
+        total,
+        offset: page.offset,
+        limit: page.limit,
+    })
+}
+
+/// The ids of the tenant's loans in `status`, newest first.
+pub async fn ids_with_status(
+    store: &Store,
+    tenant: TenantId,
+    status: LoanStatus,
+) -> Result<Vec<LoanId>, LendingError> {
+    Ok(repo::ids_with_status(store.db(), tenant, status.as_str())
+        .await?
+        .into_iter()
+        .map(LoanId::new)
+        .collect())
+}
+
+/// The loans `ids` names (a page of a list ordered outside SQL), in the order of `ids`; an id of
+/// another tenant or of no loan is left out.
+pub async fn list_items(
+    store: &Store,
+    tenant: TenantId,
+    ids: &[LoanId],
+) -> Result<Vec<LoanListItem>, LendingError> {
+    let raw: Vec<i64> = ids.iter().map(|id| id.get()).collect();
+    let mut rows = repo::by_ids(store.db(), tenant, &raw).await?;
+    rows.sort_by_key(|r| raw.iter().position(|id| *id == r.id));
+    with_client_names(store, tenant, rows).await
+}
+
+/// Rows with their clients' names, one query for the names.
+async fn with_client_names(
+    store: &Store,
+    tenant: TenantId,
+    rows: Vec<credinet_store::entities::loan::Model>,
+) -> Result<Vec<LoanListItem>, LendingError> {
     let mut ids: Vec<i64> = rows.iter().map(|r| r.client_id).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -103,19 +143,12 @@ pub async fn list(
             .into_iter()
             .map(|c| (c.id, c.full_name))
             .collect();
-    let items = rows
-        .into_iter()
+    rows.into_iter()
         .map(|row| {
             let client_name = names.get(&row.client_id).cloned().unwrap_or_default();
             to_domain(row).map(|loan| LoanListItem { loan, client_name })
         })
-        .collect::<Result<_, _>>()?;
-    Ok(Page {
-        items,
-        total,
-        offset: page.offset,
-        limit: page.limit,
-    })
+        .collect()
 }
 
 /// The client of a loan, for screens that show both.

@@ -14,7 +14,10 @@ mod queue;
 mod register;
 mod reverse;
 
-pub use queries::{allocations_of, get, list};
+pub use queries::{
+    MethodTotal, ReversalNote, allocations_of, applied_totals, get, list, receipt_folio,
+    reversals_of,
+};
 pub use queue::{PaymentQueue, register_batch, register_together};
 pub use register::register;
 pub use reverse::reverse;
@@ -24,7 +27,7 @@ use crate::loans::{Actor, LoanStatus};
 use crate::support::parse_enum;
 use chrono::{DateTime, NaiveDate, Utc};
 use credinet_core::idempotency::IdempotencyKey;
-use credinet_core::ids::{InstallmentId, LoanId, PaymentId, ReversalId};
+use credinet_core::ids::{InstallmentId, LoanId, PaymentId, ReversalId, UserId};
 use credinet_core::lending::allocation::Component;
 use credinet_core::money::Money;
 use credinet_store::StoreError;
@@ -132,6 +135,9 @@ pub struct PaymentFilter {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub include_reversed: bool,
+    /// Registered by this staff user (a cashier's own payments).
+    pub registered_by: Option<UserId>,
+    pub method: Option<PaymentMethod>,
 }
 
 /// A stored payment row as the domain's payment.

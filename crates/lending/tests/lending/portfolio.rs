@@ -273,6 +273,7 @@ async fn lists_filter_and_paginate_and_export_as_csv(db: TestDb) {
         from: Some(d(2026, 10, 10)),
         to: Some(d(2026, 10, 31)),
         include_reversed: false,
+        ..Default::default()
     };
     let page = payments::list(&store, t, &filter, PageRequest::default())
         .await

@@ -207,6 +207,40 @@ pub async fn list<C: ConnectionTrait>(
     Ok((rows, total))
 }
 
+/// The ids of the tenant's loans in `status`, newest first: what a list sorted or filtered by something
+/// computed outside SQL (arrears) pages through.
+pub async fn ids_with_status<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    status: &str,
+) -> Result<Vec<i64>, StoreError> {
+    Ok(loan::Entity::find()
+        .select_only()
+        .column(loan::Column::Id)
+        .filter(loan::Column::TenantId.eq(tenant.get()))
+        .filter(loan::Column::Status.eq(status))
+        .order_by_desc(loan::Column::Id)
+        .into_tuple::<i64>()
+        .all(db)
+        .await?)
+}
+
+/// Loans of the tenant by id (one page of a list: a few dozen), in no particular order.
+pub async fn by_ids<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    ids: &[i64],
+) -> Result<Vec<loan::Model>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(loan::Entity::find()
+        .filter(tenant_is(loan::Column::TenantId, tenant))
+        .filter(loan::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?)
+}
+
 /// A client's loans in `statuses`, oldest first, at most `limit`: one query, no count (the assistant's
 /// answer about a borrower's own loans).
 pub async fn of_client<C: ConnectionTrait>(

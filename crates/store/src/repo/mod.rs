@@ -2,6 +2,7 @@
 //! ConnectionTrait`) so services decide the transaction boundaries.
 
 pub mod api_keys;
+pub mod arrears;
 pub mod assistant;
 pub mod assistant_batch;
 pub mod assistant_channels;

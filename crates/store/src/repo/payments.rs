@@ -172,6 +172,22 @@ pub async fn reversal_of<C: ConnectionTrait>(
         .await?)
 }
 
+/// The reversals of several payments, in one query.
+pub async fn reversals_of<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    payments: &[i64],
+) -> Result<Vec<payment_reversal::Model>, StoreError> {
+    if payments.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(payment_reversal::Entity::find()
+        .filter(super::tenant_is(payment_reversal::Column::TenantId, tenant))
+        .filter(payment_reversal::Column::PaymentId.is_in(payments.iter().copied()))
+        .all(db)
+        .await?)
+}
+
 /// How to narrow a list of payments.
 #[derive(Debug, Clone, Default)]
 pub struct PaymentQuery {
@@ -179,16 +195,16 @@ pub struct PaymentQuery {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub include_reversed: bool,
+    /// Registered by this actor (kind as stored, id): a cashier's payments.
+    pub registered_by: Option<(String, i64)>,
+    /// Of this method as stored (`cash`…).
+    pub method: Option<String>,
     pub offset: u64,
     pub limit: u64,
 }
 
-/// One page of the tenant's payments, newest first, and how many match in all.
-pub async fn list<C: ConnectionTrait>(
-    db: &C,
-    tenant: TenantId,
-    query: &PaymentQuery,
-) -> Result<(Vec<payment::Model>, u64), StoreError> {
+/// The payments a query names, without paging.
+fn matching(tenant: TenantId, query: &PaymentQuery) -> sea_orm::Select<payment::Entity> {
     let mut select = payment::Entity::find().filter(payment::Column::TenantId.eq(tenant.get()));
     if let Some(loan) = query.loan {
         select = select.filter(payment::Column::LoanId.eq(loan.get()));
@@ -202,6 +218,24 @@ pub async fn list<C: ConnectionTrait>(
     if !query.include_reversed {
         select = select.filter(payment::Column::Reversed.eq(false));
     }
+    if let Some((kind, id)) = &query.registered_by {
+        select = select
+            .filter(payment::Column::RegisteredByKind.eq(kind.as_str()))
+            .filter(payment::Column::RegisteredById.eq(*id));
+    }
+    if let Some(method) = &query.method {
+        select = select.filter(payment::Column::Method.eq(method.as_str()));
+    }
+    select
+}
+
+/// One page of the tenant's payments, newest first, and how many match in all.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    query: &PaymentQuery,
+) -> Result<(Vec<payment::Model>, u64), StoreError> {
+    let select = matching(tenant, query);
     let total = select.clone().count(db).await?;
     let rows = select
         .order_by_desc(payment::Column::PaidOn)
@@ -211,6 +245,58 @@ pub async fn list<C: ConnectionTrait>(
         .all(db)
         .await?;
     Ok((rows, total))
+}
+
+/// Payments not reversed among those a query names (paging aside), per method: how many and how much
+/// (centavos), in one statement — the cash count of a day (corte de caja).
+pub async fn applied_by_method<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    query: &PaymentQuery,
+) -> Result<Vec<(String, i64, i64)>, StoreError> {
+    use sea_orm::sea_query::{Alias, Expr, Func};
+    let b = db.get_database_backend();
+    let count: Expr = Func::cast_as(
+        Func::count(Expr::col(payment::Column::Id)),
+        Alias::new(if b == sea_orm::DbBackend::MySql {
+            "SIGNED"
+        } else {
+            "BIGINT"
+        }),
+    )
+    .into();
+    let rows: Vec<(String, i64, i64)> = matching(tenant, query)
+        .filter(payment::Column::Reversed.eq(false))
+        .select_only()
+        .column(payment::Column::Method)
+        .column_as(count, "payments")
+        .column_as(
+            super::portfolio::summed(b, Expr::col(payment::Column::Amount)),
+            "amount",
+        )
+        .group_by(payment::Column::Method)
+        .order_by_asc(payment::Column::Method)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows)
+}
+
+/// Where a payment stands among its loan's payments (1 for the first): a loan's payments are
+/// registered one at a time under the loan's row lock, so their ids grow in the order they were made
+/// and a payment's place never changes (none is ever deleted).
+pub async fn place_in_loan<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    loan: LoanId,
+    payment: PaymentId,
+) -> Result<u64, StoreError> {
+    Ok(payment::Entity::find()
+        .filter(payment::Column::TenantId.eq(tenant.get()))
+        .filter(payment::Column::LoanId.eq(loan.get()))
+        .filter(payment::Column::Id.lte(payment.get()))
+        .count(db)
+        .await?)
 }
 
 /// Every payment of one loan, oldest first.

@@ -31,6 +31,7 @@ struct DashboardPage {
     portfolio: Vec<Card>,
     chart: String,
     cards: Vec<Card>,
+    arrears: super::arrears_section::ArrearsSection,
 }
 
 /// Days of collections shown on the chart.
@@ -50,6 +51,13 @@ pub async fn show(State(state): State<AppState>, staff: Staff) -> Result<Respons
         .filter_map(|s| snapshot.line(*s))
         .map(|l| l.loans)
         .sum::<i64>();
+    let arrears = super::arrears_section::build(
+        &state,
+        tenant,
+        today,
+        active.map_or(0, |l| u64::try_from(l.loans).unwrap_or(0)),
+    )
+    .await?;
     let last = snapshot.days.last();
     let portfolio = vec![
         Card {
@@ -113,6 +121,7 @@ pub async fn show(State(state): State<AppState>, staff: Staff) -> Result<Respons
         portfolio,
         chart: chart::due_vs_collected(&snapshot.days),
         cards,
+        arrears,
     };
     render(&page)
 }

@@ -35,8 +35,10 @@ struct Sealed {
 /// What the next page says once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Flash {
-    /// A change went through: «Pago registrado.»
+    /// A change went through: «Préstamo aprobado.»
     Notice(String),
+    /// A payment went through: the notice and the payment whose receipt the page links.
+    Paid { notice: String, payment: i64 },
     /// Saved, with warnings to read now (a client's RFC check digit…).
     Warnings(Vec<String>),
     /// A form came back refused, with what was typed; `form` names which of the page's forms.

@@ -1,6 +1,7 @@
 //! Back-office pages (Spanish), server-rendered with askama; one module per screen.
 
 pub mod api_keys;
+pub mod arrears_section;
 pub mod audit;
 pub mod backups;
 pub mod catalogue;

@@ -1,6 +1,7 @@
 //! `/clientes`: search, create, detail and edit of borrowers; the client page also takes loan applications.
 
 use super::client_transcript::{ConversationView, conversations, zone_note};
+use super::loans::PreviewView;
 use super::{Pager, clamped, csv_download, explain, pesos, refusal_of, urlencode};
 use crate::auth::Staff;
 use crate::error::PageError;
@@ -325,6 +326,8 @@ struct ClientPage {
     conversations: Vec<ConversationView>,
     zone_note: String,
     can_write: bool,
+    /// The application as typed, computed by «Calcular» (nothing stored).
+    preview: Option<PreviewView>,
 }
 
 /// After saving a client: its page, which says once that it was saved, or the warnings to read now (a
@@ -360,6 +363,7 @@ pub(super) async fn refused(
                 staff,
                 id,
                 Some(refusal),
+                None,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -375,7 +379,7 @@ pub async fn show(
     PagePath(id): PagePath<ClientId>,
 ) -> Result<Response, PageError> {
     let (jar, flash) = flash::take(&state, &staff, jar, &format!("/clientes/{id}"));
-    let page = client_page(&state, &staff, id, flash, StatusCode::OK).await?;
+    let page = client_page(&state, &staff, id, flash, None, StatusCode::OK).await?;
     Ok((jar, page).into_response())
 }
 
@@ -391,6 +395,7 @@ pub(super) async fn client_page(
     staff: &Staff,
     id: ClientId,
     flash: Option<Flash>,
+    preview: Option<PreviewView>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let client = clients::get(state.store(), staff.tenant.id, id)
@@ -457,6 +462,7 @@ pub(super) async fn client_page(
         conversations,
         zone_note: zone_note(staff, state.store().now()),
         can_write: staff.role.can_manage_clients(),
+        preview,
     };
     render(&view).map(|r| (status, r).into_response())
 }

@@ -6,7 +6,9 @@ pub mod client_transcript;
 pub mod clients;
 pub mod loans;
 pub mod payments;
+pub mod payments_list;
 pub mod products;
+pub mod receipt;
 
 use crate::error::PageError;
 use crate::pages::catalogue;
@@ -43,8 +45,9 @@ pub fn routes() -> Routes<AppState> {
             get(loans::statement_pdf),
         )
         .route("/prestamos/{id}/pagos", post(payments::register))
-        .route("/pagos", get(payments::list))
-        .route("/pagos/exportar.csv", get(payments::export))
+        .route("/pagos", get(payments_list::list))
+        .route("/pagos/exportar.csv", get(payments_list::export))
+        .route("/pagos/{id}/recibo", get(receipt::show))
         .route("/pagos/{id}/reversa", post(payments::reverse))
 }
 

@@ -163,6 +163,7 @@ impl PaymentQuery {
             from: self.from,
             to: self.to,
             include_reversed: self.include_reversed.unwrap_or(true),
+            ..Default::default()
         }
     }
 }

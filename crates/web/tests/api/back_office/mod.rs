@@ -2,12 +2,15 @@
 //! links the pages themselves offer and the input people really type.
 
 mod arrears;
+mod arrears_list;
 mod assistant_client;
 mod backups;
+mod cashier_tools;
 mod duplicates;
 mod forms;
 mod jobs;
 mod lists;
+mod loan_preview;
 mod notification_forms;
 mod notifications;
 mod payments_list;
@@ -48,12 +51,12 @@ pub async fn submit(
     answer
 }
 
-/// The `href`s of the links on a page, with `&amp;` read back as `&`.
+/// The `href`s of the links on a page, with `&amp;` and `&#38;` (askama's escape) read back as `&`.
 pub fn links(html: &str) -> Vec<String> {
     html.split("href=\"")
         .skip(1)
         .filter_map(|rest| rest.split('"').next())
-        .map(|href| href.replace("&amp;", "&"))
+        .map(|href| href.replace("&amp;", "&").replace("&#38;", "&"))
         .collect()
 }
 

@@ -131,6 +131,7 @@ pub fn pages() -> Vec<Page> {
                     ("product", i.product.to_string()),
                     ("principal", "3000.00".into()),
                     ("term", String::new()),
+                    ("action", "solicitar".into()),
                 ]
             },
         ),
@@ -176,8 +177,19 @@ pub fn pages() -> Vec<Page> {
                 ])
             },
         ),
-        page("/prestamos", &[("estado", "disbursed"), ("p", "1")]),
-        page("/prestamos/exportar.csv", &[("estado", "disbursed")]),
+        page(
+            "/prestamos",
+            &[
+                ("estado", "disbursed"),
+                ("atraso", "mas-de-90"),
+                ("orden", "atraso"),
+                ("p", "1"),
+            ],
+        ),
+        page(
+            "/prestamos/exportar.csv",
+            &[("estado", "disbursed"), ("atraso", "al-corriente")],
+        ),
         page("/prestamos/aprobacion", P),
         Page {
             query: &[("aviso", "enviada")],
@@ -209,8 +221,15 @@ pub fn pages() -> Vec<Page> {
         ),
         page(
             "/pagos",
-            &[("desde", "2026-01-01"), ("hasta", "2026-12-31"), ("p", "1")],
+            &[
+                ("desde", "2026-01-01"),
+                ("hasta", "2026-12-31"),
+                ("cajero", "1"),
+                ("forma", "cash"),
+                ("p", "1"),
+            ],
         ),
+        page_of("/pagos/{id}/recibo", |i| vec![i.page_payment.to_string()]),
         page(
             "/pagos/exportar.csv",
             &[("desde", "2026-01-01"), ("hasta", "2026-12-31")],

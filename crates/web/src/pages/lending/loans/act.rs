@@ -1,6 +1,6 @@
 //! The actions on a loan: submit, approve, reject, disburse, write off.
 
-use super::super::explain;
+use super::super::{explain, pesos};
 use super::done;
 use super::refused;
 use crate::auth::Staff;
@@ -22,6 +22,11 @@ pub struct ActionForm {
     disbursed_on: String,
 }
 
+/// The notice of an action that went through, whatever it answered.
+fn said<T>(notice: &'static str) -> impl FnOnce(T) -> String {
+    move |_| notice.to_string()
+}
+
 /// `POST /prestamos/{id}/{enviar|aprobar|rechazar|dispersar|castigar}`.
 pub async fn act(
     State(state): State<AppState>,
@@ -31,29 +36,24 @@ pub async fn act(
 ) -> Result<Response, PageError> {
     let (store, tenant, id, by) = (state.store(), staff.tenant.id, id, staff.requester());
     let role = staff.role;
-    let (result, code) = match action.as_str() {
+    let result = match action.as_str() {
         "enviar" => {
             staff.require(role.can_manage_clients(), "enviar solicitudes")?;
-            (
-                loans::submit(store, tenant, id, by).await.map(drop),
-                "Solicitud enviada a aprobación.",
-            )
+            loans::submit(store, tenant, id, by)
+                .await
+                .map(said("Solicitud enviada a aprobación."))
         }
         "aprobar" => {
             staff.require(role.can_approve_loans(), "aprobar préstamos")?;
-            (
-                loans::approve(store, tenant, id, by).await.map(drop),
-                "Préstamo aprobado.",
-            )
+            loans::approve(store, tenant, id, by)
+                .await
+                .map(said("Préstamo aprobado."))
         }
         "rechazar" => {
             staff.require(role.can_approve_loans(), "rechazar préstamos")?;
-            (
-                loans::reject(store, tenant, id, &form.reason, by)
-                    .await
-                    .map(drop),
-                "Solicitud rechazada.",
-            )
+            loans::reject(store, tenant, id, &form.reason, by)
+                .await
+                .map(said("Solicitud rechazada."))
         }
         "dispersar" => {
             staff.require(role.can_approve_loans(), "dispersar préstamos")?;
@@ -67,24 +67,27 @@ pub async fn act(
                     })?,
                 ),
             };
-            (
-                loans::disburse(store, tenant, id, on, by).await.map(drop),
-                "Préstamo dispersado; el calendario quedó guardado.",
-            )
+            // The notice names what to hand over: the principal less the commission and its IVA.
+            loans::disburse(store, tenant, id, on, by)
+                .await
+                .map(|detail| match detail.loan.net_disbursed {
+                    Some(net) => format!(
+                        "Préstamo dispersado: entregue al cliente {} (monto neto). El calendario quedó guardado.",
+                        pesos(net)
+                    ),
+                    None => "Préstamo dispersado; el calendario quedó guardado.".to_string(),
+                })
         }
         "castigar" => {
             staff.require(role.can_approve_loans(), "castigar préstamos")?;
-            (
-                loans::write_off(store, tenant, id, &form.reason, by)
-                    .await
-                    .map(drop),
-                "Préstamo castigado.",
-            )
+            loans::write_off(store, tenant, id, &form.reason, by)
+                .await
+                .map(said("Préstamo castigado."))
         }
         _ => return Err(PageError::NotFound),
     };
     match result {
-        Ok(()) => Ok(done(&state, &staff, id, code)),
+        Ok(notice) => Ok(done(&state, &staff, id, &notice)),
         Err(e) => refused(&state, &staff, id, Flash::Error(explain(e)?)).await,
     }
 }

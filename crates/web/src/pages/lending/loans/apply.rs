@@ -1,7 +1,8 @@
 //! Applying for a loan from the client's page.
 
-use super::super::clients::{APPLICATION_FORM, refused as client_refused};
+use super::super::clients::{APPLICATION_FORM, client_page, refused as client_refused};
 use super::super::{explain, refusal_of};
+use super::preview::view;
 use super::{done, refused};
 use crate::auth::Staff;
 use crate::error::PageError;
@@ -11,6 +12,7 @@ use crate::pages::flash::Flash;
 use crate::pages::form::Form;
 use crate::state::AppState;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use credinet_core::ids::{ClientId, ProductId};
 use credinet_core::money::Money;
@@ -24,9 +26,16 @@ pub struct ApplyForm {
     /// Periods; empty takes the product's own term.
     #[serde(default)]
     term: String,
+    /// «calcular» shows the loan this application would be, committing nothing; anything else applies.
+    #[serde(default)]
+    action: String,
 }
 
-/// Creates the application and sends it to the approval queue in one step, as staff expect of "apply".
+/// The `action` of the «Calcular» button.
+const PREVIEW: &str = "calcular";
+
+/// Creates the application and sends it to the approval queue in one step, as staff expect of "apply";
+/// or, for «Calcular», answers the client page with the form as typed and the loan it would be.
 pub async fn apply(
     State(state): State<AppState>,
     staff: Staff,
@@ -71,6 +80,31 @@ pub async fn apply(
         principal,
         term,
     };
+    if form.action == PREVIEW {
+        // Answered in place, not redirected: a schedule does not fit the flash cookie, and sending the
+        // calculation again on a reload changes nothing.
+        return match loans::preview_application(state.store(), staff.tenant.id, &input).await {
+            Ok(preview) => {
+                let typed = Flash::Refused {
+                    form: APPLICATION_FORM.into(),
+                    typed: typed.clone(),
+                };
+                client_page(
+                    &state,
+                    &staff,
+                    client,
+                    Some(typed),
+                    Some(view(&preview)),
+                    StatusCode::OK,
+                )
+                .await
+            }
+            Err(e) => {
+                let (field, message) = refusal_of(e)?;
+                failed(field, message).await
+            }
+        };
+    }
     let draft = match loans::create_draft(state.store(), staff.tenant.id, input, by).await {
         Ok(loan) => loan,
         Err(e) => {

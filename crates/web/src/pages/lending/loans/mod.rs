@@ -4,14 +4,19 @@
 mod act;
 mod apply;
 mod list;
+mod preview;
+mod queue;
 mod show;
 mod statement;
 
 pub use act::act;
 pub use apply::apply;
-pub use list::{export, list, queue};
+pub use list::{bucket_href, export, list};
+pub(super) use preview::PreviewView;
+pub use queue::queue;
 pub use show::show;
 pub(super) use show::{PAYMENT_FORM, loan_page};
+pub(crate) use show::{applied, bucket_tone};
 pub use statement::{pdf as statement_pdf, show as statement};
 
 use crate::auth::Staff;

@@ -3,6 +3,7 @@
 
 use super::super::clients::not_found;
 use super::super::pesos;
+use super::preview::{self, PreviewView};
 use crate::auth::Staff;
 use crate::error::PageError;
 use crate::pages::extract::PagePath;
@@ -21,10 +22,12 @@ use credinet_core::ids::LoanId;
 use credinet_core::lending::allocation::Component;
 use credinet_core::lending::delinquency::{DelinquencyBucket, arrears_as_of};
 use credinet_core::money::Money;
+use credinet_lending::PageRequest;
+use credinet_lending::arrears::late_loans;
 use credinet_lending::cuts;
 use credinet_lending::holidays;
 use credinet_lending::loans::LoanDetail;
-use credinet_lending::loans::{self, LoanStatus};
+use credinet_lending::loans::{self, LoanFilter, LoanStatus};
 use credinet_lending::payments::{self, AllocationLine, PaymentFilter};
 use credinet_lending::products;
 use credinet_lending::reports::statement::from_cut;
@@ -60,6 +63,8 @@ pub struct PaymentRow {
     pub reference: String,
     pub by: String,
     pub reversed: bool,
+    /// For a reversed payment: when, by whom and why («el 21/01/2026 por ana@…: capturado dos veces»).
+    pub reversal: String,
     /// Where the money went: "Cuota 1: interés $350.00, IVA $56.00, capital $594.00".
     pub applied: Vec<String>,
 }
@@ -75,7 +80,7 @@ fn component_es(c: Component) -> &'static str {
 }
 
 /// The allocation lines of a payment grouped by installment, in installment order.
-fn applied(lines: &[AllocationLine]) -> Vec<String> {
+pub(crate) fn applied(lines: &[AllocationLine]) -> Vec<String> {
     let mut by_installment: Vec<(u32, Vec<String>)> = Vec::new();
     for line in lines {
         let part = format!("{} {}", component_es(line.component), pesos(line.amount));
@@ -131,10 +136,77 @@ struct LoanPage {
     /// A fresh key per rendered form: a double click or a resent form registers one payment.
     payment_key: String,
     notice: Option<String>,
+    /// The payment just registered, whose receipt the notice links.
+    receipt: Option<i64>,
     /// A refusal of an action on the loan (approve, disburse, reverse…), shown above the actions.
     error: Option<String>,
     /// The payment form: today's date and cash, or what was sent and refused.
     payment: Form,
+    /// An application (submitted or approved) as it would be disbursed today.
+    preview: Option<PreviewView>,
+    /// The viewer submitted this application, so cannot approve it (maker–checker).
+    own_application: bool,
+    /// The client's other loans with their arrears, beside an application.
+    other_loans: Vec<OtherLoan>,
+}
+
+/// Another loan of the same client, as the approval page lists it.
+pub struct OtherLoan {
+    pub id: i64,
+    pub number: String,
+    pub status: &'static str,
+    pub outstanding: String,
+    pub bucket: Option<(&'static str, &'static str)>,
+    pub days: u32,
+    pub overdue: String,
+}
+
+/// The client's loans other than `this`, with the arrears of the active ones (one statement for all).
+async fn other_loans(
+    state: &AppState,
+    staff: &Staff,
+    loan: &loans::Loan,
+    today: NaiveDate,
+) -> Result<Vec<OtherLoan>, PageError> {
+    let filter = LoanFilter {
+        client: Some(loan.client_id),
+        ..Default::default()
+    };
+    let items = loans::list(
+        state.store(),
+        staff.tenant.id,
+        &filter,
+        PageRequest::number(1, 100),
+    )
+    .await
+    .map_err(not_found)?
+    .items;
+    let active: Vec<LoanId> = items
+        .iter()
+        .filter(|i| i.loan.status == LoanStatus::Disbursed)
+        .map(|i| i.loan.id)
+        .collect();
+    let late = late_loans(state.store(), staff.tenant.id, today, Some(&active))
+        .await
+        .map_err(not_found)?;
+    Ok(items
+        .into_iter()
+        .filter(|i| i.loan.id != loan.id)
+        .map(|i| {
+            let a = late.get(&i.loan.id);
+            let active = i.loan.status == LoanStatus::Disbursed;
+            let bucket = a.map_or(DelinquencyBucket::Current, |a| a.bucket);
+            OtherLoan {
+                id: i.loan.id.get(),
+                number: i.loan.number,
+                status: i.loan.status.label_es(),
+                outstanding: pesos(i.loan.outstanding),
+                bucket: active.then(|| (bucket.label_es(), bucket_tone(bucket))),
+                days: a.map_or(0, |a| a.days_past_due),
+                overdue: pesos(a.map_or(Money::ZERO, |a| a.overdue)),
+            }
+        })
+        .collect())
 }
 
 /// A loan's arrears as the page shows them.
@@ -181,12 +253,17 @@ async fn arrears(
         days_past_due: a.days_past_due,
         overdue: pesos(a.overdue),
         bucket: a.bucket.label_es(),
-        tone: match a.bucket {
-            DelinquencyBucket::Current => "ok",
-            DelinquencyBucket::D1To15 | DelinquencyBucket::D16To30 => "late",
-            _ => "bad",
-        },
+        tone: bucket_tone(a.bucket),
     }))
+}
+
+/// The colour of a bucket's badge: on time, up to 30 days, more.
+pub(crate) fn bucket_tone(bucket: DelinquencyBucket) -> &'static str {
+    match bucket {
+        DelinquencyBucket::Current => "ok",
+        DelinquencyBucket::D1To15 | DelinquencyBucket::D16To30 => "late",
+        _ => "bad",
+    }
 }
 
 /// The name of the payment form in a [`Flash::Refused`].
@@ -231,6 +308,14 @@ pub(in crate::pages::lending) async fn loan_page(
     let lines = payments::allocations_of(state.store(), tenant, &ids)
         .await
         .map_err(not_found)?;
+    let reversed: Vec<_> = payments
+        .iter()
+        .filter(|p| p.reversed)
+        .map(|p| p.id)
+        .collect();
+    let reversals = payments::reversals_of(state.store(), tenant, &reversed)
+        .await
+        .map_err(not_found)?;
     let payment_rows: Vec<PaymentRow> = payments
         .into_iter()
         .map(|p| {
@@ -247,6 +332,18 @@ pub(in crate::pages::lending) async fn loan_page(
                 reference: p.reference.unwrap_or_default(),
                 by: p.registered_by.map(|a| a.label).unwrap_or_default(),
                 reversed: p.reversed,
+                reversal: reversals
+                    .iter()
+                    .find(|r| r.payment_id == p.id)
+                    .map(|r| {
+                        format!(
+                            "el {} por {}: {}",
+                            r.reversed_on.format("%d/%m/%Y"),
+                            r.reversed_by.as_ref().map_or("—", |a| a.label.as_str()),
+                            r.reason
+                        )
+                    })
+                    .unwrap_or_default(),
                 applied: applied(&own),
             }
         })
@@ -300,10 +397,41 @@ pub(in crate::pages::lending) async fn loan_page(
     } else {
         None
     };
+    let awaiting = matches!(s, LoanStatus::Submitted | LoanStatus::Approved);
+    let preview = if awaiting {
+        // A preview that cannot be computed (terms the tenant's calendar no longer fits) must not hide
+        // the page that approves or rejects the application: it is left out and logged.
+        match loans::preview_loan(state.store(), tenant, loan).await {
+            Ok(p) => Some(preview::view(&p)),
+            Err(e) => {
+                tracing::warn!(loan = %loan.id, error = %e, "loan preview not computed");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let other_loans = if awaiting {
+        other_loans(state, staff, loan, today_date).await?
+    } else {
+        Vec::new()
+    };
+    let own_application = s == LoanStatus::Submitted
+        && role.can_approve_loans()
+        && loans::is_own_application(state.store(), tenant, loan, staff.requester())
+            .await
+            .map_err(not_found)?;
     let today = today_date.to_string();
-    let (mut notice, mut error, mut payment) = (None, None, None);
+    let (mut notice, mut error, mut payment, mut receipt) = (None, None, None, None);
     match flash {
         Some(Flash::Notice(message)) => notice = Some(message),
+        Some(Flash::Paid {
+            notice: message,
+            payment,
+        }) => {
+            notice = Some(message);
+            receipt = Some(payment);
+        }
         Some(Flash::Error(message)) => error = Some(message),
         Some(Flash::Refused { form, typed }) if form == PAYMENT_FORM => payment = Some(typed),
         _ => {}
@@ -356,7 +484,7 @@ pub(in crate::pages::lending) async fn loan_page(
         payments: payment_rows,
         statements,
         can_submit: s == LoanStatus::Draft && role.can_manage_clients(),
-        can_check: s == LoanStatus::Submitted && role.can_approve_loans(),
+        can_check: s == LoanStatus::Submitted && role.can_approve_loans() && !own_application,
         can_disburse: s == LoanStatus::Approved && role.can_approve_loans(),
         can_write_off: s == LoanStatus::Disbursed && role.can_approve_loans(),
         can_pay: s == LoanStatus::Disbursed && role.can_register_payments(),
@@ -365,8 +493,12 @@ pub(in crate::pages::lending) async fn loan_page(
         arrears,
         payment_key: format!("web-{}", credinet_accounts::token::random_token()),
         notice,
+        receipt,
         error,
         payment,
+        preview,
+        own_application,
+        other_loans,
     };
     render(&view).map(|r| (status, r).into_response())
 }
