@@ -38,6 +38,8 @@ pub const SECRET_IN_TRANSCRIPT: &str = "[dato de verificación]";
 
 /// The most messages handled in one write transaction.
 const MAX_BATCH: usize = 64;
+/// How often a message chosen as a deadlock's victim is handled before the error is given up.
+const DEADLOCK_ATTEMPTS: u32 = 5;
 
 /// The pipeline over one store.
 #[derive(Clone)]
@@ -192,7 +194,18 @@ impl Assistant {
     }
 
     async fn handle_alone(&self, job: &Job) -> Result<Handled, AssistantError> {
-        let mut handled = self.handle_together(std::slice::from_ref(job)).await?;
+        let mut attempt = 1;
+        let mut handled = loop {
+            match self.handle_together(std::slice::from_ref(job)).await {
+                // MariaDB: two first messages of one new sender each hold a gap lock from the session
+                // lookup and then insert into it; one is rolled back whole and may run again.
+                Err(AssistantError::Store(e)) if e.is_deadlock() && attempt < DEADLOCK_ATTEMPTS => {
+                    attempt += 1;
+                    tracing::info!(error = %e, attempt, "assistant message hit a deadlock; handling it again");
+                }
+                other => break other?,
+            }
+        };
         handled
             .pop()
             .ok_or_else(|| StoreError::Corrupt("a message got no answer".into()).into())

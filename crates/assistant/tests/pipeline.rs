@@ -467,7 +467,61 @@ async fn more_conversations_at_once_than_pooled_connections_all_get_their_balanc
     }
 }
 
+/// One conversation's messages arriving together share a batch (ADR 31): a redelivery racing its first
+/// delivery is still answered once, and every distinct message is answered and recorded.
+async fn one_conversations_messages_at_once_are_each_answered_and_a_racing_redelivery_once(
+    db: TestDb,
+) {
+    let w = world(&db).await;
+    let me = "5215512345678";
+    let mut asks = tokio::task::JoinSet::new();
+    for n in 0..12 {
+        let (assistant, tenant) = (w.assistant.clone(), w.tenant.clone());
+        // Half are one message delivered six times; half are six different messages.
+        let id = if n % 2 == 0 {
+            "wamid.SAME".to_string()
+        } else {
+            format!("wamid.OTHER.{n}")
+        };
+        let message = whatsapp(me, "saldo", Some(&id));
+        asks.spawn(async move { assistant.handle(&tenant, false, &message).await });
+    }
+    let (mut answered, mut duplicates, mut session) = (0, 0, None);
+    while let Some(answer) = asks.join_next().await {
+        let handled = answer
+            .expect("the task ran")
+            .expect("the message was handled");
+        if handled.duplicate {
+            assert!(handled.replies.is_empty(), "{handled:?}");
+            duplicates += 1;
+        } else {
+            assert_eq!(handled.replies.len(), 1, "{handled:?}");
+            answered += 1;
+        }
+        assert!(
+            session.is_none_or(|s| s == handled.session_id),
+            "one session"
+        );
+        session = Some(handled.session_id);
+    }
+    assert_eq!(
+        (answered, duplicates),
+        (7, 5),
+        "six distinct, one of them six times"
+    );
+    let transcript = repo::transcript(
+        w.assistant.store().db(),
+        w.tenant.id,
+        session.expect("a session"),
+        100,
+    )
+    .await
+    .unwrap();
+    assert_eq!(transcript.len(), 14, "seven messages in, seven replies");
+}
+
 each_backend!(
+    one_conversations_messages_at_once_are_each_answered_and_a_racing_redelivery_once,
     more_conversations_at_once_than_pooled_connections_all_get_their_balance,
     a_pin_set_by_staff_verifies_and_a_wrong_pin_counts_a_failure,
     greeting_verify_balance_next_payment_agent_release_balance,

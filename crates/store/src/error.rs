@@ -61,6 +61,24 @@ impl StoreError {
     }
 }
 
+impl StoreError {
+    /// True when the database chose this transaction as a deadlock's victim (MySQL/MariaDB 1213,
+    /// PostgreSQL 40P01): it was rolled back whole and may simply run again.
+    pub fn is_deadlock(&self) -> bool {
+        let StoreError::Db(
+            DbErr::Exec(sea_orm::RuntimeErr::SqlxError(e))
+            | DbErr::Query(sea_orm::RuntimeErr::SqlxError(e)),
+        ) = self
+        else {
+            return false;
+        };
+        let Some(db) = e.as_database_error() else {
+            return false;
+        };
+        matches!(db.code().as_deref(), Some("40P01")) || db.message().starts_with("Deadlock found")
+    }
+}
+
 pub(crate) fn is_unique_violation(e: &DbErr) -> bool {
     matches!(
         e.sql_err(),
