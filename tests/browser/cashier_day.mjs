@@ -115,6 +115,13 @@ run(async () => {
         await page.fill("#reference", `recibo-${viewport.name}`);
         await navigated(page, page.click("#pago button[type=submit]"));
         check((await page.textContent(".notice.ok")).includes("Pago registrado"), "the payment is confirmed");
+        // The loan page on paper: no sidebar, forms or buttons; the schedule is there.
+        await page.emulateMedia({ media: "print" });
+        check(!(await page.isVisible("aside.side")), "the loan page prints without the sidebar");
+        check(!(await page.isVisible("#pago")), "the loan page prints without the payment form");
+        check(await page.isVisible("#calendario"), "the loan page prints its schedule");
+        await page.pdf({ path: `${dir}/${viewport.name}-prestamo.pdf`, format: "A4", printBackground: true });
+        await page.emulateMedia({ media: "screen" });
         await navigated(page, page.click("#ver-recibo"));
         const folio = await page.textContent("#folio");
         check(/^\d+-\d{2}$/.test(folio), `the receipt has a folio (${folio})`);

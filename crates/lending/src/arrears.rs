@@ -4,7 +4,6 @@
 //! what is owed set-based, one statement for any number of loans (ADR 33).
 
 use crate::LendingError;
-use crate::holidays;
 use crate::reports::par::BasisPoints;
 use chrono::{Days, NaiveDate};
 use credinet_core::ids::{LoanId, TenantId};
@@ -12,6 +11,7 @@ use credinet_core::lending::delinquency::{Arrears, DelinquencyBucket, arrears_as
 use credinet_core::money::Money;
 use credinet_store::Store;
 use credinet_store::repo::arrears as repo;
+use credinet_store::repo::holidays as holiday_repo;
 use std::collections::{BTreeSet, HashMap};
 
 /// A due date before `today` can move past it over a run of weekend days and holidays: the holidays
@@ -32,8 +32,11 @@ pub async fn late_loans(
     let Some(first) = owed.iter().map(|o| o.due_date).min() else {
         return Ok(HashMap::new());
     };
+    // Read as stored, without seeding missing years (`holidays::between` would open a write
+    // transaction on every list and dashboard view): a disbursement already seeded every year its
+    // schedule reaches.
     let holidays: BTreeSet<NaiveDate> =
-        holidays::between(store, tenant, first, today + HOLIDAY_REACH)
+        holiday_repo::between(store.db(), tenant, first, today + HOLIDAY_REACH)
             .await?
             .into_iter()
             .map(|h| h.date)
