@@ -41,7 +41,7 @@ run(async () => {
 
     await page.click("nav >> text=Auditoría");
     await page.waitForURL(`${base}/auditoria`);
-    check((await page.textContent("table")).includes("user_login"), "the audit log shows the login");
+    check((await page.textContent("table")).includes("Inicio de sesión"), "the audit log shows the login, in Spanish");
     await page.screenshot({ path: `${dir}/auditoria.png`, fullPage: true });
     console.log(`ok: screenshots in ${dir}`);
   } finally {

@@ -77,12 +77,14 @@ run(async () => {
     const page = await context.newPage();
     await signIn(page, base, "demo", "admin@demo.mx", password);
     const nav = await page.$$eval("nav a[href]", (as) => as.map((a) => a.getAttribute("href")));
-    const pages = [...nav, "/productos"];
+    const pages = [...nav, "/productos", "/cuenta/contrasena"];
     for (const [list, pattern] of [
       ["/clientes", /^\/clientes\/\d+$/],
       ["/prestamos?estado=disbursed", /^\/prestamos\/\d+$/],
       ["/productos", /^\/productos\/\d+$/],
       ["/cortes", /^\/cortes\/\d{4}-\d{2}-\d{2}$/],
+      ["/usuarios", /^\/usuarios\/\d+\/desactivar$/],
+      ["/usuarios", /^\/usuarios\/\d+\/contrasena$/],
     ]) {
       const found = await firstLink(page, list, pattern);
       if (found) pages.push(found);

@@ -15,6 +15,9 @@ pub enum AccountRefusal {
     NotAnEmail,
     #[error("the tenant must keep at least one active admin")]
     LastAdmin,
+    /// Changing one's own password asks for the current one: a session left open is not enough.
+    #[error("the current password is wrong")]
+    WrongCurrentPassword,
 }
 
 #[derive(Debug, thiserror::Error)]

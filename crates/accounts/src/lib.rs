@@ -6,7 +6,9 @@
 mod api_keys;
 mod error;
 mod gates;
+mod lockout;
 pub mod login;
+mod own_password;
 pub mod password;
 pub mod pin;
 mod settings;
@@ -18,6 +20,8 @@ pub use api_keys::{KEY_PREFIX, NewKey, generate as generate_key};
 pub use credinet_store::repo::audit::Requester;
 pub use error::{AccountError, AccountRefusal};
 pub use gates::SignedIn;
+pub use login::LoginPolicy;
+pub use own_password::OwnPasswordChange;
 pub use settings::{AccountSettings, AccountSettingsError};
 pub use tenants::TenantInput;
 pub use users::{UserInput, UserUpdate};

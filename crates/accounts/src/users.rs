@@ -169,7 +169,7 @@ fn valid_email(raw: &str) -> Result<String, AccountError> {
     }
 }
 
-async fn hash_off_thread(plain: String) -> Result<String, AccountError> {
+pub(crate) async fn hash_off_thread(plain: String) -> Result<String, AccountError> {
     tokio::task::spawn_blocking(move || password::hash(&plain))
         .await
         .map_err(|e| AccountError::Invalid(format!("password hashing stopped: {e}")))?

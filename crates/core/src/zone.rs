@@ -74,6 +74,21 @@ impl Zone {
         }
     }
 
+    /// An instant as the back office shows it: the local date as people in Mexico write it, the time,
+    /// and the zone's abbreviation where it has one (`08/03/2026 00:05 CST`; chrono-tz writes the
+    /// offset, `-03`, for a zone without one).
+    pub fn format_local(&self, instant: DateTime<Utc>) -> String {
+        instant
+            .with_timezone(&self.0)
+            .format("%d/%m/%Y %H:%M %Z")
+            .to_string()
+    }
+
+    /// The abbreviation of the zone at `instant` (`CST`), as the page header names the zone.
+    pub fn abbreviation(&self, instant: DateTime<Utc>) -> String {
+        instant.with_timezone(&self.0).format("%Z").to_string()
+    }
+
     /// Formats an instant as local time with its UTC offset, e.g. `2026-03-08 00:05 (-06:00)`.
     pub fn format_with_offset(&self, instant: DateTime<Utc>) -> String {
         instant
@@ -123,6 +138,17 @@ mod tests {
 
     fn at(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn the_back_office_writes_local_day_first_with_the_zone_abbreviation() {
+        let cut = Utc.with_ymd_and_hms(2026, 12, 8, 6, 5, 0).unwrap();
+        let mexico = Zone::mexico_city();
+        assert_eq!(mexico.format_local(cut), "08/12/2026 00:05 CST");
+        assert_eq!(mexico.abbreviation(cut), "CST");
+        let tijuana = Zone::parse("America/Tijuana").unwrap();
+        let summer = Utc.with_ymd_and_hms(2026, 7, 1, 19, 0, 0).unwrap();
+        assert_eq!(tijuana.format_local(summer), "01/07/2026 12:00 PDT");
     }
 
     #[test]

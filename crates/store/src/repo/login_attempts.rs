@@ -81,3 +81,19 @@ pub async fn recent_failures<C: ConnectionTrait>(
         .map(|r| r.at);
     Ok((count, oldest))
 }
+
+/// Forgets the failed attempts for `email`: an admin unlocking an account. Returns how many went. The
+/// failures stay in the audit log (`user_login_failed`); these rows only feed the lockout count.
+pub async fn forget_failures<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    email: &str,
+) -> Result<u64, StoreError> {
+    let result = login_attempt::Entity::delete_many()
+        .filter(login_attempt::Column::TenantId.eq(tenant.get()))
+        .filter(login_attempt::Column::Email.eq(email))
+        .filter(login_attempt::Column::Succeeded.eq(false))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}

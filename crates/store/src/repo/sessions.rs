@@ -122,6 +122,23 @@ pub async fn delete_for_user<C: ConnectionTrait>(
     Ok(result.rows_affected)
 }
 
+/// Ends every session of one user but `keep` (the one that changed its own password stays signed in;
+/// any other browser where the old password was used is signed out).
+pub async fn delete_for_user_except<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    user: UserId,
+    keep: &str,
+) -> Result<u64, StoreError> {
+    let result = web_session::Entity::delete_many()
+        .filter(web_session::Column::TenantId.eq(tenant.get()))
+        .filter(web_session::Column::UserId.eq(user.get()))
+        .filter(web_session::Column::Id.ne(keep))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
 /// Deletes the sessions that can no longer be used: idle past their expiry, or signed in at or before
 /// `signed_in_by` (older than the absolute lifetime). Returns how many went. A session row holds no
 /// money and no audit trail; sign-ins and sign-outs are in the audit log.

@@ -437,6 +437,7 @@ pub fn account(r: &AccountRefusal) -> String {
         AccountRefusal::LastAdmin => {
             "La empresa debe conservar al menos un administrador activo.".into()
         }
+        AccountRefusal::WrongCurrentPassword => "La contraseña actual no es correcta.".into(),
     }
 }
 

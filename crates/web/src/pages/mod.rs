@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod lending;
 pub mod login;
 pub mod notifications;
+pub mod password;
 pub mod reports;
 pub mod users;
 
@@ -28,7 +29,10 @@ use chrono::{DateTime, Utc};
 pub struct Chrome {
     pub nav: Vec<NavItem>,
     pub tenant_name: String,
+    /// The zone's abbreviation now (`CST`), as times on the pages are written.
     pub zone: String,
+    /// Its IANA name, for the header's tooltip.
+    pub zone_name: &'static str,
     pub user_name: String,
     pub role_label: &'static str,
     pub csrf_token: String,
@@ -79,7 +83,9 @@ impl Chrome {
                 })
                 .collect(),
             tenant_name: staff.tenant.legal_name.clone(),
-            zone: staff.tenant.zone.name().to_string(),
+            // The wall clock, not the store's: only the abbreviation's season depends on it.
+            zone: staff.tenant.zone.abbreviation(Utc::now()),
+            zone_name: staff.tenant.zone.name(),
             user_name: staff.via.user.full_name.clone(),
             role_label: role.label_es(),
             csrf_token: staff.via.csrf_token.clone(),
@@ -92,9 +98,10 @@ pub fn render<T: Template>(page: &T) -> Result<Response, crate::error::PageError
     Ok(Html(page.render()?).into_response())
 }
 
-/// An instant as local time in the tenant's zone, with its UTC offset.
+/// An instant as local time in the tenant's zone: `dd/mm/aaaa HH:MM` and the zone's abbreviation, the
+/// one format of every page (ADR 34).
 pub fn local(staff: &Staff, at: DateTime<Utc>) -> String {
-    staff.tenant.zone.format_with_offset(at)
+    staff.tenant.zone.format_local(at)
 }
 
 #[derive(Template)]

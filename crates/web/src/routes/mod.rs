@@ -9,7 +9,8 @@ pub mod v1;
 
 use crate::auth::{api_key, session};
 use crate::pages::{
-    self, api_keys, audit, backups, cuts, dashboard, jobs, login, notifications, reports, users,
+    self, api_keys, audit, backups, cuts, dashboard, jobs, login, notifications, password, reports,
+    users,
 };
 use crate::state::AppState;
 use axum::Router;
@@ -24,10 +25,25 @@ pub fn router(state: AppState) -> (Router, Vec<RouteEntry>) {
     let back_office = Routes::new()
         .route("/", get(dashboard::show))
         .route("/usuarios", get(users::list).post(users::create))
-        .route("/usuarios/{id}", post(users::update))
+        .route("/usuarios/{id}", post(users::update::update))
+        .route(
+            "/usuarios/{id}/desactivar",
+            get(users::deactivate::confirm).post(users::deactivate::deactivate),
+        )
+        .route("/usuarios/{id}/activar", post(users::deactivate::activate))
+        .route("/usuarios/{id}/desbloquear", post(users::unlock::unlock))
+        .route(
+            "/usuarios/{id}/contrasena",
+            get(users::reset_password::show).post(users::reset_password::reset),
+        )
+        .route(
+            "/cuenta/contrasena",
+            get(password::show).post(password::change),
+        )
         .route("/claves", get(api_keys::list).post(api_keys::create))
         .route("/claves/{id}/revocar", post(api_keys::revoke))
         .route("/auditoria", get(audit::list))
+        .route("/auditoria/exportar.csv", get(audit::export::export))
         .route("/notificaciones", get(notifications::show))
         .route(
             "/notificaciones/canales/{id}/probar",

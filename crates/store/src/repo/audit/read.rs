@@ -86,7 +86,7 @@ pub async fn get<C: ConnectionTrait>(
 }
 
 /// The entries with their place in the chain, for those already sealed.
-async fn with_links<C: ConnectionTrait>(
+pub(super) async fn with_links<C: ConnectionTrait>(
     db: &C,
     tenant: TenantId,
     rows: Vec<audit_entry::Model>,

@@ -44,8 +44,8 @@ pub async fn list(
     PageQuery(q): PageQuery<ListQuery>,
 ) -> Result<Response, PageError> {
     require_reader(&staff)?;
-    let current = q.p.unwrap_or(1).clamp(1, MAX_PAGE_NUMBER);
-    let (current, page) = clamped(current, PER_PAGE, |n| {
+    let asked = q.p.unwrap_or(1).clamp(1, MAX_PAGE_NUMBER);
+    let (current, page) = clamped(asked, PER_PAGE, |n| {
         cuts::list(
             state.store(),
             staff.tenant.id,
@@ -75,7 +75,7 @@ pub async fn list(
         total: page.total,
         cut_days: staff.tenant.settings.cut_days.to_string(),
         next_cut,
-        pages: Pager::new("/cortes?p=".into(), page.total, PER_PAGE, current),
+        pages: Pager::new("/cortes?p=".into(), page.total, PER_PAGE, current).asked(asked),
     })
 }
 

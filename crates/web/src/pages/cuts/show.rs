@@ -6,7 +6,7 @@ use super::{CutRow, cut_row};
 use crate::auth::Staff;
 use crate::error::PageError;
 use crate::pages::extract::{PagePath, PageQuery, blank_is_none};
-use crate::pages::lending::{Pager, csv_download, pesos};
+use crate::pages::lending::{Pager, clamped, csv_download, pesos};
 use crate::pages::reports::require_reader;
 use crate::pages::{Chrome, local, render};
 use crate::routes::v1::exports::all_pages;
@@ -98,16 +98,15 @@ pub async fn show(
     PageQuery(q): PageQuery<ListQuery>,
 ) -> Result<Response, PageError> {
     let cut = find(&state, &staff, date).await?;
-    let current = q.p.unwrap_or(1).clamp(1, MAX_PAGE_NUMBER);
-    let page = cuts::statements_of_cut(
-        state.store(),
-        staff.tenant.id,
-        date,
-        PageRequest::number(current, PER_PAGE),
-    )
-    .await
-    .map_err(|e| crate::pages::lending::clients::not_found(from_cut(e)))?
-    .ok_or(PageError::NotFound)?;
+    let asked = q.p.unwrap_or(1).clamp(1, MAX_PAGE_NUMBER);
+    let (store, tenant) = (state.store(), staff.tenant.id);
+    let (current, page) = clamped(asked, PER_PAGE, |n| async move {
+        cuts::statements_of_cut(store, tenant, date, PageRequest::number(n, PER_PAGE))
+            .await
+            .map_err(|e| crate::pages::lending::clients::not_found(from_cut(e)))?
+            .ok_or(PageError::NotFound)
+    })
+    .await?;
     let rows = page
         .items
         .iter()
@@ -133,7 +132,7 @@ pub async fn show(
         cut: cut_row(&cut, finished),
         rows,
         total: page.total,
-        pages: Pager::new(format!("/cortes/{date}?p="), page.total, PER_PAGE, current),
+        pages: Pager::new(format!("/cortes/{date}?p="), page.total, PER_PAGE, current).asked(asked),
     })
 }
 

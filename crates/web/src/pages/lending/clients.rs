@@ -89,11 +89,11 @@ async fn list_page(
     form: Form,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let current = q.p.unwrap_or(1).clamp(1, MAX_PAGE_NUMBER);
+    let asked = q.p.unwrap_or(1).clamp(1, MAX_PAGE_NUMBER);
     let filter = ClientFilter {
         search: q.q.clone().filter(|s| !s.trim().is_empty()),
     };
-    let (current, page) = clamped(current, PER_PAGE, |n| {
+    let (current, page) = clamped(asked, PER_PAGE, |n| {
         clients::list(
             state.store(),
             staff.tenant.id,
@@ -118,7 +118,8 @@ async fn list_page(
             page.total,
             PER_PAGE,
             current,
-        ),
+        )
+        .asked(asked),
         q: searched,
         loan,
         can_write: staff.role.can_manage_clients(),

@@ -195,6 +195,9 @@ pub struct Pager {
     pub last: u64,
     /// Numbered links around the current page: `(page, is it this one)`.
     pub window: Vec<(u64, bool)>,
+    /// The page number asked for when it lies past the end (the last page is shown instead): the page
+    /// says so rather than showing a list that silently is not the one asked for.
+    pub asked_past_end: Option<u64>,
 }
 
 /// Text as a query string value (`ana lópez` → `ana+l%C3%B3pez`).
@@ -240,7 +243,14 @@ impl Pager {
             current,
             last,
             window,
+            asked_past_end: None,
         }
+    }
+
+    /// The same pager, told which page was asked for: past the last one, the page says so.
+    pub fn asked(mut self, asked: u64) -> Pager {
+        self.asked_past_end = (asked > self.last).then_some(asked);
+        self
     }
 
     pub fn previous(&self) -> Option<u64> {
@@ -278,6 +288,13 @@ mod tests {
             (past.current, past.next(), past.previous()),
             (5, None, Some(4)),
             "a page past the end is the last one"
+        );
+        assert_eq!(past.asked(99).asked_past_end, Some(99));
+        assert_eq!(
+            Pager::new("/x?p=".into(), 250, 50, 5)
+                .asked(5)
+                .asked_past_end,
+            None
         );
         assert_eq!(last_page(250, 50), 5);
         assert_eq!(last_page(251, 50), 6);

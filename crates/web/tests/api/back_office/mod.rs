@@ -4,6 +4,7 @@
 mod arrears;
 mod arrears_list;
 mod assistant_client;
+mod audit_log;
 mod backups;
 mod cashier_tools;
 mod duplicates;
@@ -20,6 +21,7 @@ mod roles;
 mod sane_input;
 mod search;
 mod spanish;
+mod users;
 
 use crate::helpers::Lender;
 use crate::helpers::{Reply, RequestExt, TestApp};

@@ -63,7 +63,7 @@ async fn a_bad_query_path_or_form_on_a_page_is_the_spanish_error_page(db: TestDb
         "/clientes/exportar.csv?p=x",
         "/prestamos?p=x",
         "/prestamos/exportar.csv?p=x",
-        "/auditoria?antes=ayer",
+        "/auditoria?desde=ayer",
     ];
     for path in bad_queries {
         let page = app.visit(&browser, path).await;

@@ -3,7 +3,7 @@
 //! English has. English stays in logs and `/v1` (ADR 11).
 
 use super::{staff_browser, submit};
-use crate::helpers::{RequestExt, TestApp, hidden_csrf};
+use crate::helpers::{TestApp, hidden_csrf};
 use credinet_core::role::Role;
 use credinet_store::each_backend;
 use credinet_store::testing::TestDb;
@@ -125,6 +125,7 @@ async fn no_english_word_reaches_a_page_or_a_form_error(db: TestDb) {
         format!("/productos/{}", l.flat),
         "/usuarios".into(),
         "/claves".into(),
+        "/cuenta/contrasena".into(),
         // Not "/auditoria": its actions and before/after are still the stored records' English keys;
         // the readable audit log is its own item of issue 22.
         "/no-existe".into(),
@@ -325,6 +326,30 @@ async fn no_english_word_reaches_a_page_or_a_form_error(db: TestDb) {
             ],
         ),
         ("/claves".into(), vec![("name", " "), ("role", "viewer")]),
+        (
+            "/cuenta/contrasena".into(),
+            vec![
+                ("current_password", "no-es-la-actual"),
+                ("new_password", "contraseña-nueva-1"),
+                ("confirmation", "contraseña-nueva-1"),
+            ],
+        ),
+        (
+            "/cuenta/contrasena".into(),
+            vec![
+                ("current_password", "contraseña-segura-1"),
+                ("new_password", "corta"),
+                ("confirmation", "corta"),
+            ],
+        ),
+        (
+            "/cuenta/contrasena".into(),
+            vec![
+                ("current_password", "contraseña-segura-1"),
+                ("new_password", "contraseña-nueva-1"),
+                ("confirmation", "contraseña-nueva-2"),
+            ],
+        ),
     ];
     for (path, mut fields) in forms {
         fields.push(("csrf_token", &token));
@@ -353,15 +378,19 @@ async fn no_english_word_reaches_a_page_or_a_form_error(db: TestDb) {
         })
         .map(|u| u["id"].as_i64().unwrap_or_default())
         .unwrap_or_default();
-    let answer = admin
-        .post(app.url(&format!("/usuarios/{me}")))
-        .form(&[
-            ("role", "viewer"),
-            ("active", "false"),
-            ("csrf_token", &token),
-        ])
-        .reply()
-        .await;
-    assert!(answer.status.is_client_error(), "{answer}");
-    assert_no_english(&answer.body, "demoting the last admin");
+    for (path, form) in [
+        (format!("/usuarios/{me}"), vec![("role", "viewer")]),
+        (format!("/usuarios/{me}/desactivar"), vec![]),
+    ] {
+        let mut form = form;
+        form.push(("csrf_token", &token));
+        let answer = submit(&app, &admin, &path, &form).await;
+        assert!(
+            answer
+                .body
+                .contains("La empresa debe conservar al menos un administrador activo."),
+            "POST {path} is refused, said on the page it leads back to: {answer}"
+        );
+        assert_no_english(&answer.body, &format!("POST {path} on the last admin"));
+    }
 }

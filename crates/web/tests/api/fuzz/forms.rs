@@ -86,7 +86,7 @@ pub fn pages() -> Vec<Page> {
             ..form("/logout", none, |_| vec![])
         },
         page("/", &[]),
-        page("/usuarios", &[("aviso", "creado")]),
+        page("/usuarios", &[]),
         form("/usuarios", none, |_| {
             owned(&[
                 ("full_name", "Nueva Página"),
@@ -98,8 +98,43 @@ pub fn pages() -> Vec<Page> {
         form(
             "/usuarios/{id}",
             |i| vec![i.user.to_string()],
-            |_| owned(&[("role", "viewer"), ("active", "true")]),
+            |_| owned(&[("role", "viewer")]),
         ),
+        page_of("/usuarios/{id}/desactivar", |i| vec![i.user.to_string()]),
+        form(
+            "/usuarios/{id}/desactivar",
+            |i| vec![i.user.to_string()],
+            |_| vec![],
+        ),
+        form(
+            "/usuarios/{id}/activar",
+            |i| vec![i.user.to_string()],
+            |_| vec![],
+        ),
+        form(
+            "/usuarios/{id}/desbloquear",
+            |i| vec![i.user.to_string()],
+            |_| vec![],
+        ),
+        page_of("/usuarios/{id}/contrasena", |i| vec![i.user.to_string()]),
+        form(
+            "/usuarios/{id}/contrasena",
+            |i| vec![i.user.to_string()],
+            |_| {
+                owned(&[
+                    ("new_password", crate::helpers::PASSWORD),
+                    ("confirmation", crate::helpers::PASSWORD),
+                ])
+            },
+        ),
+        page("/cuenta/contrasena", &[]),
+        form("/cuenta/contrasena", none, |_| {
+            owned(&[
+                ("current_password", crate::helpers::PASSWORD),
+                ("new_password", crate::helpers::PASSWORD),
+                ("confirmation", crate::helpers::PASSWORD),
+            ])
+        }),
         page("/claves", &[]),
         form("/claves", none, |_| {
             owned(&[("name", "contabilidad"), ("role", "viewer")])
@@ -109,7 +144,18 @@ pub fn pages() -> Vec<Page> {
             |i| vec![i.page_key.to_string()],
             |_| vec![],
         ),
-        page("/auditoria", &[("antes", "1000")]),
+        page(
+            "/auditoria",
+            &[
+                ("accion", "user_created"),
+                ("desde", "2026-01-01"),
+                ("p", "1"),
+            ],
+        ),
+        page(
+            "/auditoria/exportar.csv",
+            &[("objeto", "loan"), ("hasta", "2026-12-31")],
+        ),
         page("/clientes", &[("q", "Ana"), ("p", "1")]),
         form("/clientes", none, |i| {
             let mut fields = client_form(i);
