@@ -37,15 +37,34 @@ impl Run {
 /// Runs `credinet --database-url <url> <args…>` to its end, or SIGKILLs it `kill_after` after it
 /// started if it is still running then.
 pub fn credinet(url: &str, args: &[&str], kill_after: Option<Duration>) -> io::Result<Run> {
-    let log = output_file();
-    let out = File::create(&log)?;
-    let err = out.try_clone()?;
-    let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_credinet"))
+    credinet_with_env(url, args, &[], kill_after)
+}
+
+/// [`credinet`] with `env` added to the child's environment (e.g. `CREDINET_BACKUP_DIR`).
+pub fn credinet_with_env(
+    url: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+    kill_after: Option<Duration>,
+) -> io::Result<Run> {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_credinet"));
+    command
         .arg("--database-url")
         .arg(url)
         .args(args)
         .env("RUST_LOG", "warn")
+        .envs(env.iter().copied());
+    measure(command, kill_after)
+}
+
+/// Runs `command` (stdin empty, stdout and stderr kept for [`Run::output`]) and measures it. The CPU
+/// time counts the children it waited for too (a shell pipeline's programs), as `wait4` reports it.
+pub fn measure(mut command: Command, kill_after: Option<Duration>) -> io::Result<Run> {
+    let log = output_file();
+    let out = File::create(&log)?;
+    let err = out.try_clone()?;
+    let started = Instant::now();
+    let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::from(out))
         .stderr(Stdio::from(err))
