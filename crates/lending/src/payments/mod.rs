@@ -52,6 +52,16 @@ impl PaymentMethod {
             PaymentMethod::Other => "other",
         }
     }
+    /// How the back office names it.
+    pub fn label_es(self) -> &'static str {
+        match self {
+            PaymentMethod::Cash => "Efectivo",
+            PaymentMethod::Transfer => "Transferencia",
+            PaymentMethod::Card => "Tarjeta",
+            PaymentMethod::Other => "Otro",
+        }
+    }
+
     pub fn parse(raw: &str) -> Option<PaymentMethod> {
         [
             PaymentMethod::Cash,

@@ -506,6 +506,7 @@ pub async fn export(
     State(state): State<AppState>,
     staff: Staff,
     PageQuery(q): PageQuery<ListQuery>,
+    PageQuery(format): PageQuery<super::ExportFormat>,
 ) -> Result<Response, PageError> {
     let filter = ClientFilter {
         search: q.q.filter(|s| !s.trim().is_empty()),
@@ -513,5 +514,8 @@ pub async fn export(
     let rows = all_pages(|p| clients::list(state.store(), staff.tenant.id, &filter, p))
         .await
         .map_err(not_found)?;
-    Ok(csv_download("clientes.csv", csv::clients_csv(&rows)))
+    Ok(csv_download(
+        "clientes.csv",
+        csv::clients_sheet(&rows).write(format.reader(&staff)),
+    ))
 }

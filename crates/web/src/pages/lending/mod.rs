@@ -175,6 +175,23 @@ pub fn pesos(m: Money) -> String {
     m.to_string()
 }
 
+/// Who an export is for: `?format=raw` asks for the program's form (English headers, stored codes, UTC,
+/// as `/v1` exports); anything else gets a Spanish spreadsheet in the tenant's zone (ADR 34).
+#[derive(serde::Deserialize, Default)]
+pub struct ExportFormat {
+    #[serde(default, deserialize_with = "crate::pages::extract::blank_is_none")]
+    format: Option<String>,
+}
+
+impl ExportFormat {
+    pub fn reader<'z>(&self, staff: &'z crate::auth::Staff) -> credinet_lending::csv::Reader<'z> {
+        match self.format.as_deref() {
+            Some("raw") => credinet_lending::csv::Reader::Program,
+            _ => credinet_lending::csv::Reader::Person(&staff.tenant.zone),
+        }
+    }
+}
+
 pub fn csv_download(name: &str, body: String) -> Response {
     let disposition = format!("attachment; filename=\"{name}\"");
     (

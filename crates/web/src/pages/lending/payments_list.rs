@@ -143,9 +143,9 @@ pub async fn list(
         staff.require(false, "ver los cobros de otra persona")?;
     }
     let show_totals = !own_only || q.cajero == Some(me);
-    let current = q.p.unwrap_or(1).clamp(1, MAX_PAGE_NUMBER);
+    let asked = q.p.unwrap_or(1).clamp(1, MAX_PAGE_NUMBER);
     let chosen = q.filter()?;
-    let (current, page) = clamped(current, PER_PAGE, |n| {
+    let (current, page) = clamped(asked, PER_PAGE, |n| {
         payments::list(
             state.store(),
             tenant,
@@ -227,7 +227,8 @@ pub async fn list(
             page.total,
             PER_PAGE,
             current,
-        ),
+        )
+        .asked(asked),
         query: q.query(),
         from: q.desde.map(|d| d.to_string()).unwrap_or_default(),
         to: q.hasta.map(|d| d.to_string()).unwrap_or_default(),
@@ -247,10 +248,14 @@ pub async fn export(
     State(state): State<AppState>,
     staff: Staff,
     PageQuery(q): PageQuery<ListQuery>,
+    PageQuery(format): PageQuery<super::ExportFormat>,
 ) -> Result<Response, PageError> {
     let filter = q.filter()?;
     let rows = all_pages(|p| payments::list(state.store(), staff.tenant.id, &filter, p))
         .await
         .map_err(not_found)?;
-    Ok(csv_download("pagos.csv", csv::payments_csv(&rows)))
+    Ok(csv_download(
+        "pagos.csv",
+        csv::payments_sheet(&rows).write(format.reader(&staff)),
+    ))
 }

@@ -21,6 +21,7 @@ mod roles;
 mod sane_input;
 mod search;
 mod spanish;
+mod spreadsheets;
 mod users;
 
 use crate::helpers::Lender;

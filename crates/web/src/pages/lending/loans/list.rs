@@ -290,7 +290,8 @@ pub async fn list(
             total,
             PER_PAGE,
             current,
-        ),
+        )
+        .asked(asked),
         rows: items.into_iter().map(|i| row(&staff, i, &late)).collect(),
         status: selection.status_code().to_string(),
         statuses: LoanStatus::ALL
@@ -313,6 +314,7 @@ pub async fn export(
     State(state): State<AppState>,
     staff: Staff,
     PageQuery(q): PageQuery<ListQuery>,
+    PageQuery(format): PageQuery<super::super::ExportFormat>,
 ) -> Result<Response, PageError> {
     let selection = Selection::parse(&q)?;
     let tenant = staff.tenant.id;
@@ -334,5 +336,8 @@ pub async fn export(
             .await
             .map_err(not_found)?
     };
-    Ok(csv_download("prestamos.csv", csv::loans_csv(&rows)))
+    Ok(csv_download(
+        "prestamos.csv",
+        csv::loans_sheet(&rows).write(format.reader(&staff)),
+    ))
 }
