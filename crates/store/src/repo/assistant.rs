@@ -138,6 +138,30 @@ impl Direction {
     }
 }
 
+/// The row of a message of `session`, as both writers store it: one by one ([`record_message`]) and
+/// many to a transaction ([`super::assistant_batch`]).
+pub(crate) fn message_row(
+    session: &Session,
+    new: &NewMessage<'_>,
+    now: DateTime<Utc>,
+) -> assistant_message::ActiveModel {
+    assistant_message::ActiveModel {
+        tenant_id: Set(session.tenant_id),
+        session_id: Set(session.id),
+        channel: Set(session.channel.clone()),
+        direction: Set(new.direction.as_str().into()),
+        channel_message_id: Set(new.channel_message_id.map(str::to_string)),
+        body: Set(new.body.to_string()),
+        intent: Set(new.intent.map(str::to_string)),
+        confidence_pct: Set(new.confidence_pct),
+        template: Set(new.template.map(|(name, _)| name.to_string())),
+        template_version: Set(new.template.map(|(_, version)| version)),
+        status: Set(new.pending_send.then(|| PENDING.to_string())),
+        created_at: Set(micros(now)),
+        ..Default::default()
+    }
+}
+
 /// Records a message of `session`. An inbound message whose channel id was recorded before is not
 /// recorded again: `None` says it is a redelivery to acknowledge and not answer. Call it with the
 /// session locked, so a redelivery racing the first delivery waits for it and then finds it.
@@ -158,21 +182,7 @@ pub async fn record_message<C: ConnectionTrait>(
             return Ok(None);
         }
     }
-    let row = assistant_message::ActiveModel {
-        tenant_id: Set(session.tenant_id),
-        session_id: Set(session.id),
-        channel: Set(session.channel.clone()),
-        direction: Set(new.direction.as_str().into()),
-        channel_message_id: Set(new.channel_message_id.map(str::to_string)),
-        body: Set(new.body.to_string()),
-        intent: Set(new.intent.map(str::to_string)),
-        confidence_pct: Set(new.confidence_pct),
-        template: Set(new.template.map(|(name, _)| name.to_string())),
-        template_version: Set(new.template.map(|(_, version)| version)),
-        status: Set(new.pending_send.then(|| PENDING.to_string())),
-        created_at: Set(micros(now)),
-        ..Default::default()
-    };
+    let row = message_row(session, &new, now);
     let message = row.insert(tx).await?;
     if new.pending_send {
         super::assistant_replies::enqueue(tx, &message, now).await?;

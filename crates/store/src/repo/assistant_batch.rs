@@ -5,7 +5,7 @@
 //! transaction has locked, so a second message of one conversation in the same transaction sees what
 //! the first one changed.
 
-use super::assistant::{Direction, NewMessage, PENDING, Session};
+use super::assistant::{Direction, NewMessage, Session};
 use super::bulk::reserve_ids;
 use super::micros;
 use crate::entities::{
@@ -99,21 +99,8 @@ impl MessageWrites {
             self.to_send.push((index, micros(now)));
         }
         self.owners.push((session.tenant_id, session.id));
-        self.messages.push(assistant_message::ActiveModel {
-            tenant_id: Set(session.tenant_id),
-            session_id: Set(session.id),
-            channel: Set(session.channel.clone()),
-            direction: Set(new.direction.as_str().into()),
-            channel_message_id: Set(new.channel_message_id.map(str::to_string)),
-            body: Set(new.body.to_string()),
-            intent: Set(new.intent.map(str::to_string)),
-            confidence_pct: Set(new.confidence_pct),
-            template: Set(new.template.map(|(name, _)| name.to_string())),
-            template_version: Set(new.template.map(|(_, version)| version)),
-            status: Set(new.pending_send.then(|| PENDING.to_string())),
-            created_at: Set(micros(now)),
-            ..Default::default()
-        });
+        self.messages
+            .push(super::assistant::message_row(session, &new, now));
         Pending(index)
     }
 
