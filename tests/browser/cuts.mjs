@@ -1,6 +1,6 @@
 // The period cut in the back office (issue 17): the cuts page shows a cut's summary; a loan's statement opens as a page and as a PDF (saved
 // here; the Rust driver turns its first page into a PNG with pdftoppm); the portfolio report draws the
-// PAR chart; the jobs page shows the next cut as local time with its UTC offset. Screenshots are saved.
+// PAR chart; the jobs page shows the next cut as local time (dd/mm/aaaa HH:MM CST). Screenshots are saved.
 import { writeFileSync } from "node:fs";
 import { args, check, launch, outDir, run, signIn } from "./lib.mjs";
 
@@ -43,12 +43,12 @@ run(async () => {
     check(dots >= 2, `the PAR chart has a dot per cut and series (${dots})`);
     check((await page.textContent("#par-por-corte")).includes("%"), "the table under it gives the figures");
     await page.screenshot({ path: `${dir}/05-cartera.png`, fullPage: true });
-    // The jobs page, from the sidebar: the next cut in the tenant's local time with its UTC offset (Mexico
-    // City is UTC−06:00 all year), and the same instant in UTC.
+    // The jobs page, from the sidebar: the next cut in the tenant's local time, dd/mm/aaaa HH:MM with the
+    // zone's abbreviation as every page writes times (Mexico City is CST, UTC−06:00, all year), and the
+    // same instant in UTC.
     await Promise.all([page.waitForURL(/\/tareas$/), page.locator('nav a[href="/tareas"]').first().click()]);
     const nextCut = (await page.textContent("#tarea-period_cut .next-local")).trim();
-    // \u2212 is the true minus sign: a hyphen would not match.
-    check(/^\d{4}-\d{2}-\d{2} 00:05 \(UTC\u221206:00\)$/.test(nextCut), `the next cut reads "… 00:05 (UTC−06:00)" (${nextCut})`);
+    check(/^\d{2}\/\d{2}\/\d{4} 00:05 CST$/.test(nextCut), `the next cut reads "dd/mm/aaaa 00:05 CST" (${nextCut})`);
     const nextUtc = (await page.textContent("#tarea-period_cut .next-utc")).trim();
     check(nextUtc.endsWith("06:05 UTC"), `and 06:05 in UTC (${nextUtc})`);
     check((await page.locator("#tarea-period_cut button", { hasText: "Ejecutar ahora" }).count()) === 1, "an admin can run it now");

@@ -184,7 +184,7 @@ impl IntoResponse for PageError {
             PageError::Forbidden(m) => (StatusCode::FORBIDDEN, m),
             PageError::NotFound => (
                 StatusCode::NOT_FOUND,
-                "No encontramos lo que busca.".to_string(),
+                crate::pages::NOT_FOUND.to_string(),
             ),
             PageError::BadRequest(m) => (StatusCode::BAD_REQUEST, m),
             PageError::BadQuery => (

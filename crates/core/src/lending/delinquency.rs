@@ -38,6 +38,18 @@ impl DelinquencyBucket {
         }
     }
 
+    /// The stored and exported code, as serde writes it (`d1_to15`…).
+    pub fn code(self) -> &'static str {
+        match self {
+            DelinquencyBucket::Current => "current",
+            DelinquencyBucket::D1To15 => "d1_to15",
+            DelinquencyBucket::D16To30 => "d16_to30",
+            DelinquencyBucket::D31To60 => "d31_to60",
+            DelinquencyBucket::D61To90 => "d61_to90",
+            DelinquencyBucket::Over90 => "over90",
+        }
+    }
+
     /// The label shown in the back office and reports.
     pub fn label_es(self) -> &'static str {
         match self {
@@ -144,6 +156,14 @@ mod tests {
         }
         assert_eq!(DelinquencyBucket::Over90.label_es(), "Más de 90 días");
         assert_eq!(DelinquencyBucket::Current.label_es(), "Al corriente");
+    }
+
+    #[test]
+    fn a_bucket_code_is_what_serde_writes() {
+        for bucket in DelinquencyBucket::ALL {
+            let json = serde_json::to_value(bucket).unwrap();
+            assert_eq!(json.as_str(), Some(bucket.code()), "{bucket:?}");
+        }
     }
 
     #[test]

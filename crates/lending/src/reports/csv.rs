@@ -1,223 +1,223 @@
-//! CSV exports of the reports, in the format of the lists' exports (`crate::csv`): English headers,
-//! plain amounts, ISO dates, free text neutralized against formulas.
+//! CSV exports of the cuts and the reports, one [`Sheet`] each, as the lists' exports (`crate::csv`,
+//! ADR 34): written for a program (`?format=raw`: English headers, stored codes, ISO dates, UTC
+//! instants) or for a person in a Spanish spreadsheet (a BOM, Spanish headers and names, `dd/mm/aaaa`
+//! dates, local times).
 
 use super::collections::{CollectionsReport, Tally};
 use super::par::BasisPoints;
 use super::portfolio::PortfolioReport;
-use crate::csv::{row, text};
+use crate::csv::{Cell, Sheet};
 use crate::cuts::{Cut, CutStatus, Statement};
+use credinet_store::repo::audit::ActorKind;
 
-fn tally(t: &Tally) -> [String; 4] {
+const TALLY: [(&str, &str); 4] = [
+    ("payments", "Pagos"),
+    ("collected", "Cobrado"),
+    ("reversed_payments", "Pagos revertidos"),
+    ("reversed", "Revertido"),
+];
+
+fn tally(t: &Tally) -> [Cell; 4] {
     [
-        t.payments.to_string(),
-        t.collected.plain(),
-        t.reversed_payments.to_string(),
-        t.reversed.plain(),
+        Cell::Plain(t.payments.to_string()),
+        Cell::Plain(t.collected.plain()),
+        Cell::Plain(t.reversed_payments.to_string()),
+        Cell::Plain(t.reversed.plain()),
     ]
 }
 
-const TALLY: [&str; 4] = ["payments", "collected", "reversed_payments", "reversed"];
+fn columns(first: &[(&'static str, &'static str)]) -> Sheet {
+    Sheet::new(&[first, &TALLY[..]].concat())
+}
+
+/// Who registered payments, as a person reads the kind.
+pub fn actor_kind_es(kind: ActorKind) -> &'static str {
+    match kind {
+        ActorKind::User => "usuario",
+        ActorKind::ApiKey => "clave API",
+        ActorKind::Cli => "línea de comandos",
+        ActorKind::System => "sistema",
+    }
+}
 
 /// One line per cut period: its first day, its last day, its cut, and the tally.
-pub fn collections_by_period_csv(report: &CollectionsReport) -> String {
-    let mut out = String::new();
-    row(&mut out, &header(&["from", "to", "cut_date"]));
+pub fn collections_by_period_sheet(report: &CollectionsReport) -> Sheet {
+    let mut sheet = columns(&[("from", "Desde"), ("to", "Hasta"), ("cut_date", "Corte")]);
     for line in &report.periods {
-        let mut fields = vec![
-            line.period.from.to_string(),
-            line.period.last_day().to_string(),
-            line.period.cut.to_string(),
+        let mut cells = vec![
+            Cell::Date(Some(line.period.from)),
+            Cell::Date(Some(line.period.last_day())),
+            Cell::Date(Some(line.period.cut)),
         ];
-        fields.extend(tally(&line.tally));
-        row(&mut out, &fields);
+        cells.extend(tally(&line.tally));
+        sheet.push(cells);
     }
-    out
+    sheet
 }
 
 /// One line per person or key who registered payments in the range.
-pub fn collections_by_collector_csv(report: &CollectionsReport) -> String {
-    let mut out = String::new();
-    row(
-        &mut out,
-        &header(&["registered_by_kind", "registered_by_id", "registered_by"]),
-    );
+pub fn collections_by_collector_sheet(report: &CollectionsReport) -> Sheet {
+    let mut sheet = columns(&[
+        ("registered_by_kind", "Tipo"),
+        ("registered_by_id", "Número"),
+        ("registered_by", "Registrado por"),
+    ]);
     for line in &report.collectors {
-        let mut fields = match &line.who {
+        let mut cells = match &line.who {
             Some(a) => vec![
-                a.kind.as_str().to_string(),
-                a.id.map(|i| i.to_string()).unwrap_or_default(),
-                text(&a.label),
+                Cell::Code(a.kind.as_str(), actor_kind_es(a.kind)),
+                Cell::Plain(a.id.map(|i| i.to_string()).unwrap_or_default()),
+                Cell::Text(a.label.clone()),
             ],
-            None => vec![String::new(), String::new(), String::new()],
+            None => vec![
+                Cell::Code("", "pagos importados"),
+                Cell::Plain(String::new()),
+                Cell::Code("", "Sin registro"),
+            ],
         };
-        fields.extend(tally(&line.tally));
-        row(&mut out, &fields);
+        cells.extend(tally(&line.tally));
+        sheet.push(cells);
     }
-    out
+    sheet
 }
 
-fn header(first: &[&str]) -> Vec<String> {
-    first
-        .iter()
-        .chain(TALLY.iter())
-        .map(|s| s.to_string())
-        .collect()
+fn status_code(status: CutStatus) -> &'static str {
+    match status {
+        CutStatus::Running => "running",
+        CutStatus::Done => "done",
+    }
 }
 
 /// One line per cut: its dates, status, progress and summary (empty while it runs).
-pub fn cuts_csv(cuts: &[Cut]) -> String {
-    let mut out = String::new();
-    row(
-        &mut out,
-        &[
-            "cut_date",
-            "period_start",
-            "status",
-            "loans_total",
-            "loans_done",
-            "started_at",
-            "finished_at",
-            "loans",
-            "billed",
-            "collected",
-            "reversed",
-            "charged",
-            "overdue",
-            "overdue_loans",
-            "outstanding",
-            "outstanding_principal",
-            "par15_principal",
-            "par30_principal",
-            "par15",
-            "par30",
-        ]
-        .map(String::from),
-    );
+pub fn cuts_sheet(cuts: &[Cut]) -> Sheet {
+    let mut sheet = Sheet::new(&[
+        ("cut_date", "Corte"),
+        ("period_start", "Inicio del periodo"),
+        ("status", "Estado"),
+        ("loans_total", "Préstamos por procesar"),
+        ("loans_done", "Préstamos procesados"),
+        ("started_at", "Iniciado"),
+        ("finished_at", "Terminado"),
+        ("loans", "Préstamos"),
+        ("billed", "Exigible"),
+        ("collected", "Cobrado"),
+        ("reversed", "Revertido"),
+        ("charged", "Cargos"),
+        ("overdue", "Vencido"),
+        ("overdue_loans", "Préstamos vencidos"),
+        ("outstanding", "Saldo"),
+        ("outstanding_principal", "Capital vigente"),
+        ("par15_principal", "Capital en riesgo 15"),
+        ("par30_principal", "Capital en riesgo 30"),
+        ("par15", "PAR15 (fracción)"),
+        ("par30", "PAR30 (fracción)"),
+    ]);
     for c in cuts {
-        let mut fields = vec![
-            c.cut_date.to_string(),
-            c.period_start.to_string(),
-            match c.status {
-                CutStatus::Running => "running",
-                CutStatus::Done => "done",
-            }
-            .to_string(),
-            c.loans_total.to_string(),
-            c.loans_done.to_string(),
-            c.started_at.to_rfc3339(),
-            c.finished_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+        let mut cells = vec![
+            Cell::Date(Some(c.cut_date)),
+            Cell::Date(Some(c.period_start)),
+            Cell::Code(status_code(c.status), c.status.label_es()),
+            Cell::Plain(c.loans_total.to_string()),
+            Cell::Plain(c.loans_done.to_string()),
+            Cell::Instant(Some(c.started_at)),
+            Cell::Instant(c.finished_at),
         ];
         match &c.summary {
             Some(s) => {
                 let whole = s.outstanding_principal.centavos();
-                fields.extend([
-                    s.loans.to_string(),
-                    s.billed.plain(),
-                    s.collected.plain(),
-                    s.reversed.plain(),
-                    s.charged.plain(),
-                    s.overdue.plain(),
-                    s.overdue_loans.to_string(),
-                    s.outstanding.plain(),
-                    s.outstanding_principal.plain(),
-                    s.par15_principal.plain(),
-                    s.par30_principal.plain(),
-                    BasisPoints::share(s.par15_principal.centavos(), whole).fraction(),
-                    BasisPoints::share(s.par30_principal.centavos(), whole).fraction(),
-                ]);
+                let share = |part: i64| BasisPoints::share(part, whole).fraction();
+                cells.extend(
+                    [
+                        s.loans.to_string(),
+                        s.billed.plain(),
+                        s.collected.plain(),
+                        s.reversed.plain(),
+                        s.charged.plain(),
+                        s.overdue.plain(),
+                        s.overdue_loans.to_string(),
+                        s.outstanding.plain(),
+                        s.outstanding_principal.plain(),
+                        s.par15_principal.plain(),
+                        s.par30_principal.plain(),
+                        share(s.par15_principal.centavos()),
+                        share(s.par30_principal.centavos()),
+                    ]
+                    .map(Cell::Plain),
+                );
             }
-            None => fields.extend(std::iter::repeat_n(String::new(), 13)),
+            None => cells.extend(std::iter::repeat_n(Cell::Plain(String::new()), 13)),
         }
-        row(&mut out, &fields);
+        sheet.push(cells);
     }
-    out
+    sheet
 }
 
 /// One line per statement of a cut.
-pub fn statements_csv(statements: &[Statement]) -> String {
-    let mut out = String::new();
-    row(
-        &mut out,
-        &[
-            "loan_id",
-            "cut_date",
-            "opening",
-            "late_fee",
-            "late_fee_iva",
-            "payments",
-            "reversals",
-            "closing",
-            "billed",
-            "overdue",
-            "overdue_installments",
-            "days_past_due",
-            "bucket",
-            "outstanding_principal",
-            "next_due_date",
-            "next_due_amount",
-            "loan_status",
-        ]
-        .map(String::from),
-    );
+pub fn statements_sheet(statements: &[Statement]) -> Sheet {
+    let mut sheet = Sheet::new(&[
+        ("loan_id", "Préstamo"),
+        ("cut_date", "Corte"),
+        ("opening", "Saldo inicial"),
+        ("late_fee", "Cargo por atraso"),
+        ("late_fee_iva", "IVA del cargo"),
+        ("payments", "Pagos"),
+        ("reversals", "Reversas"),
+        ("closing", "Saldo final"),
+        ("billed", "Exigible"),
+        ("overdue", "Vencido"),
+        ("overdue_installments", "Cuotas vencidas"),
+        ("days_past_due", "Días de atraso"),
+        ("bucket", "Clasificación"),
+        ("outstanding_principal", "Capital vigente"),
+        ("next_due_date", "Próximo vencimiento"),
+        ("next_due_amount", "Próxima cuota"),
+        ("loan_status", "Estado del préstamo"),
+    ]);
     for s in statements {
         let l = &s.line;
-        row(
-            &mut out,
-            &[
-                s.loan_id.to_string(),
-                s.cut_date.to_string(),
-                l.opening.plain(),
-                l.late_fee.plain(),
-                l.late_fee_iva.plain(),
-                l.payments.plain(),
-                l.reversals.plain(),
-                l.closing.plain(),
-                l.billed.plain(),
-                l.overdue.plain(),
-                l.overdue_installments.to_string(),
-                l.days_past_due.to_string(),
-                super::portfolio::bucket_code(l.bucket),
-                l.outstanding_principal.plain(),
-                l.next_due_date.map(|d| d.to_string()).unwrap_or_default(),
-                l.next_due_amount.plain(),
-                s.loan_status.as_str().to_string(),
-            ],
-        );
+        sheet.push(vec![
+            Cell::Plain(s.loan_id.to_string()),
+            Cell::Date(Some(s.cut_date)),
+            Cell::Plain(l.opening.plain()),
+            Cell::Plain(l.late_fee.plain()),
+            Cell::Plain(l.late_fee_iva.plain()),
+            Cell::Plain(l.payments.plain()),
+            Cell::Plain(l.reversals.plain()),
+            Cell::Plain(l.closing.plain()),
+            Cell::Plain(l.billed.plain()),
+            Cell::Plain(l.overdue.plain()),
+            Cell::Plain(l.overdue_installments.to_string()),
+            Cell::Plain(l.days_past_due.to_string()),
+            Cell::Code(l.bucket.code(), l.bucket.label_es()),
+            Cell::Plain(l.outstanding_principal.plain()),
+            Cell::Date(l.next_due_date),
+            Cell::Plain(l.next_due_amount.plain()),
+            Cell::Code(s.loan_status.as_str(), s.loan_status.label_es()),
+        ]);
     }
-    out
+    sheet
 }
 
 /// The portfolio at the latest cut by bucket.
-pub fn buckets_csv(report: &PortfolioReport) -> String {
-    let mut out = String::new();
-    row(
-        &mut out,
-        &[
-            "cut_date",
-            "bucket",
-            "loans",
-            "outstanding_principal",
-            "outstanding",
-            "overdue",
-        ]
-        .map(String::from),
-    );
-    let date = report
-        .latest()
-        .map(|c| c.cut.cut_date.to_string())
-        .unwrap_or_default();
+pub fn buckets_sheet(report: &PortfolioReport) -> Sheet {
+    let mut sheet = Sheet::new(&[
+        ("cut_date", "Corte"),
+        ("bucket", "Clasificación"),
+        ("loans", "Préstamos"),
+        ("outstanding_principal", "Capital vigente"),
+        ("outstanding", "Saldo"),
+        ("overdue", "Vencido"),
+    ]);
+    let date = report.latest().map(|c| c.cut.cut_date);
     for b in &report.buckets {
-        row(
-            &mut out,
-            &[
-                date.clone(),
-                super::portfolio::bucket_code(b.bucket),
-                b.loans.to_string(),
-                b.outstanding_principal.plain(),
-                b.outstanding.plain(),
-                b.overdue.plain(),
-            ],
-        );
+        sheet.push(vec![
+            Cell::Date(date),
+            Cell::Code(b.bucket.code(), b.bucket.label_es()),
+            Cell::Plain(b.loans.to_string()),
+            Cell::Plain(b.outstanding_principal.plain()),
+            Cell::Plain(b.outstanding.plain()),
+            Cell::Plain(b.overdue.plain()),
+        ]);
     }
-    out
+    sheet
 }

@@ -105,8 +105,5 @@ pub async fn portfolio(
 
 /// The bucket as the statements store it and the CSVs write it (its serde name, `d1_to15`).
 pub fn bucket_code(bucket: DelinquencyBucket) -> String {
-    serde_json::to_value(bucket)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
+    bucket.code().to_string()
 }

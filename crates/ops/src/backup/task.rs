@@ -101,7 +101,8 @@ async fn record(
         origin: requester.origin.clone(),
         action: audited,
         entity: "backup",
-        entity_id: Some(file.map_or_else(|| format!("task {id}"), str::to_string)),
+        // The file for a verification; a run has none yet, and its task is in `after`.
+        entity_id: file.map(str::to_string),
         before: None,
         after: Some(serde_json::json!({ "task": id })),
     };

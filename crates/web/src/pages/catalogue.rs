@@ -26,6 +26,7 @@ use credinet_core::text::{Field, TextError};
 use credinet_lending::clients::ClientWarning;
 use credinet_lending::{DateOf, DuplicateOf, Refusal};
 use credinet_notify::draft::{DraftField, DraftProblem, DraftRefusal};
+use credinet_notify::send::SendError;
 
 /// A date as pages show it.
 fn date(d: NaiveDate) -> String {
@@ -536,5 +537,37 @@ pub fn notify_draft(r: &DraftRefusal) -> String {
         }
         DraftProblem::UnknownEvent => "Elija un evento de la lista.".into(),
         DraftProblem::UnknownChannel => "Elija uno de los canales de la lista.".into(),
+    }
+}
+
+/// Why a notification was not delivered, as the admin testing a channel reads it. The service's own
+/// words (English, and possibly naming a chat) go to the server log, not to the page.
+pub fn send_error(e: &SendError) -> String {
+    match e {
+        SendError::RateLimited { .. } => {
+            "El servicio pidió esperar: recibió demasiados mensajes. Pruebe en un minuto.".into()
+        }
+        SendError::Server { status } => {
+            format!("El servicio respondió con un error suyo ({status}); pruebe más tarde.")
+        }
+        SendError::Refused { status, .. } => format!(
+            "El servicio rechazó el mensaje ({status}); revise el destino y el token del canal. Su respuesta está en el registro del servidor."
+        ),
+        SendError::Unreachable { .. } => {
+            "No se pudo conectar con el servicio; revise la dirección del canal.".into()
+        }
+        SendError::ChatMigrated { to } => {
+            format!("El chat de Telegram cambió de número, ahora es {to}; corrija el canal.")
+        }
+        SendError::MailRefused { .. } => {
+            "El servidor de correo rechazó el mensaje; revise el remitente y los destinatarios."
+                .into()
+        }
+        SendError::MailFailed { .. } => {
+            "El servidor de correo falló; revise la URL del servidor SMTP.".into()
+        }
+        SendError::Config(_) => {
+            "El canal está mal configurado; vuelva a escribir sus datos.".into()
+        }
     }
 }

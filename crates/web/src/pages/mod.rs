@@ -104,6 +104,10 @@ pub fn local(staff: &Staff, at: DateTime<Utc>) -> String {
     staff.tenant.zone.format_local(at)
 }
 
+/// What a page says when the path names nothing: an unknown address and a missing client, loan or cut
+/// read alike.
+pub const NOT_FOUND: &str = "No encontramos lo que busca.";
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {

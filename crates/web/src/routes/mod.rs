@@ -193,9 +193,6 @@ async fn not_found(request: Request) -> Response {
     if request.uri().path().starts_with("/v1") {
         v1::not_found().await
     } else {
-        pages::error_page_response(
-            axum::http::StatusCode::NOT_FOUND,
-            "No encontramos esa página.",
-        )
+        pages::error_page_response(axum::http::StatusCode::NOT_FOUND, pages::NOT_FOUND)
     }
 }

@@ -18,10 +18,10 @@ mod verify;
 
 pub(crate) use append::clipped;
 pub use append::{append, append_many};
-pub use read::{AuditEntry, chain_head, count_since, get, list, list_page};
+pub use read::{AuditEntry, chain_head, count_since, get};
 pub(crate) use seal::entry_hash;
 pub use seal::seal;
-pub use search::{AuditFilter, actors, export as export_matching, search};
+pub use search::{AuditFilter, actors, export as export_matching, list, search};
 pub use verify::{BrokenLink, Verification, verify, verify_consistent};
 
 /// Who did it: in an audit entry, and in the actor columns of a row (who registered a payment, who

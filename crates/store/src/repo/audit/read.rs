@@ -1,13 +1,12 @@
-//! Reading entries for people: lists, one entry with its place in the chain, counts.
+//! Reading entries: one entry with its place in the chain, and counts. Lists, filtered or not, are in
+//! `search`.
 
 use crate::StoreError;
 use crate::entities::{audit_chain, audit_entry, audit_seal};
 use crate::repo::tenant_is;
 use chrono::{DateTime, Utc};
 use credinet_core::ids::{AuditEntryId, TenantId};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -26,50 +25,6 @@ pub struct AuditEntry {
     pub before: Option<String>,
     pub after: Option<String>,
     pub hash: Option<String>,
-}
-
-/// Entries of `tenant`, newest first, `limit` at most, older than `before` when given.
-pub async fn list<C: ConnectionTrait>(
-    db: &C,
-    tenant: TenantId,
-    before: Option<AuditEntryId>,
-    limit: u64,
-) -> Result<Vec<AuditEntry>, StoreError> {
-    let mut query =
-        audit_entry::Entity::find().filter(audit_entry::Column::TenantId.eq(tenant.get()));
-    if let Some(before) = before {
-        query = query.filter(audit_entry::Column::Id.lt(before.get()));
-    }
-    let rows = query
-        .order_by_desc(audit_entry::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?;
-    with_links(db, tenant, rows).await
-}
-
-/// Page `offset..offset + limit` of `tenant`'s entries, newest first, older than `before` when given,
-/// and how many entries that filter matches in all.
-pub async fn list_page<C: ConnectionTrait>(
-    db: &C,
-    tenant: TenantId,
-    before: Option<AuditEntryId>,
-    offset: u64,
-    limit: u64,
-) -> Result<(Vec<AuditEntry>, u64), StoreError> {
-    let mut query =
-        audit_entry::Entity::find().filter(audit_entry::Column::TenantId.eq(tenant.get()));
-    if let Some(before) = before {
-        query = query.filter(audit_entry::Column::Id.lt(before.get()));
-    }
-    let total = query.clone().count(db).await?;
-    let rows = query
-        .order_by_desc(audit_entry::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(db)
-        .await?;
-    Ok((with_links(db, tenant, rows).await?, total))
 }
 
 pub async fn get<C: ConnectionTrait>(

@@ -1,11 +1,12 @@
-//! Reading the log as people search it: by who, what, which object and when, a page at a time with the
-//! count of all that matches (the pages say «página X de Y» and jump to the last).
+//! Lists of the log: as people search it — by who, what, which object and when, a page at a time with
+//! the count of all that matches (the pages say «página X de Y» and jump to the last) — and as `/v1`
+//! pages it, below an entry id so that pages stay put while new entries arrive.
 
 use super::read::{AuditEntry, with_links};
 use crate::StoreError;
 use crate::entities::audit_entry;
 use chrono::{DateTime, Utc};
-use credinet_core::ids::TenantId;
+use credinet_core::ids::{AuditEntryId, TenantId};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Select,
@@ -24,6 +25,8 @@ pub struct AuditFilter {
     pub from: Option<DateTime<Utc>>,
     /// Before.
     pub until: Option<DateTime<Utc>>,
+    /// Only entries with an id below this one.
+    pub before: Option<AuditEntryId>,
 }
 
 fn filtered(tenant: TenantId, f: &AuditFilter) -> Select<audit_entry::Entity> {
@@ -46,7 +49,41 @@ fn filtered(tenant: TenantId, f: &AuditFilter) -> Select<audit_entry::Entity> {
     if let Some(until) = f.until {
         q = q.filter(audit_entry::Column::At.lt(until));
     }
+    if let Some(before) = f.before {
+        q = q.filter(audit_entry::Column::Id.lt(before.get()));
+    }
     q
+}
+
+/// Entries `offset..offset + limit` matching `filter`, newest first, with their place in the chain.
+async fn newest<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    filter: &AuditFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<AuditEntry>, StoreError> {
+    let rows = filtered(tenant, filter)
+        .order_by_desc(audit_entry::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?;
+    with_links(db, tenant, rows).await
+}
+
+/// Entries of `tenant`, newest first, `limit` at most, older than `before` when given.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    tenant: TenantId,
+    before: Option<AuditEntryId>,
+    limit: u64,
+) -> Result<Vec<AuditEntry>, StoreError> {
+    let filter = AuditFilter {
+        before,
+        ..AuditFilter::default()
+    };
+    newest(db, tenant, &filter, 0, limit).await
 }
 
 /// Entries `offset..offset + limit` matching `filter`, newest first, and how many match in all.
@@ -58,13 +95,7 @@ pub async fn search<C: ConnectionTrait>(
     limit: u64,
 ) -> Result<(Vec<AuditEntry>, u64), StoreError> {
     let total = filtered(tenant, filter).count(db).await?;
-    let rows = filtered(tenant, filter)
-        .order_by_desc(audit_entry::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(db)
-        .await?;
-    Ok((with_links(db, tenant, rows).await?, total))
+    Ok((newest(db, tenant, filter, offset, limit).await?, total))
 }
 
 /// Every entry matching `filter`, oldest first, for an export; `limit` bounds it.

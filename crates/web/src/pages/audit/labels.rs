@@ -60,6 +60,12 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ),
     ("secrets_changed", "Secretos cambiados"),
     ("job_run", "Tarea ejecutada a mano"),
+    ("backup_run_requested", "Respaldo solicitado"),
+    (
+        "backup_verify_requested",
+        "Verificación de respaldo solicitada",
+    ),
+    ("backup_downloaded", "Respaldo descargado"),
 ];
 
 /// An action's Spanish name; one the list does not know yet is shown as «Otra acción» with its key, so
@@ -87,6 +93,7 @@ pub const ENTITIES: &[(&str, &str)] = &[
     ("assistant_channel", "Canal del asistente"),
     ("assistant_session", "Conversación"),
     ("job", "Tarea"),
+    ("backup", "Respaldo"),
 ];
 
 pub fn entity(key: &str) -> String {
@@ -191,6 +198,27 @@ pub fn field(key: &str) -> String {
         "paid_off" => "Liquidados",
         "reopened" => "Reabiertos",
         "handoff_until" => "Atendida por una persona hasta",
+        "billed" => "Exigible",
+        "charged" => "Cargos",
+        "collected" => "Cobrado",
+        "overdue" => "Vencido",
+        "overdue_loans" => "Préstamos vencidos",
+        "outstanding_principal" => "Capital vigente",
+        "par15_principal" => "Capital en riesgo a 15 días",
+        "par30_principal" => "Capital en riesgo a 30 días",
+        "settings" => "Configuración",
+        "currency" => "Moneda",
+        "cut_days" => "Días de corte",
+        "task" => "Tarea",
+        "sha256" => "Huella SHA-256",
+        "autoresponder_header" => "Encabezado de AutoResponder",
+        "autoresponder_hmac_secret" => "Secreto HMAC de AutoResponder",
+        "autoresponder_token" => "Token de AutoResponder",
+        "cloud_access_token" => "Token de acceso de la Cloud API",
+        "cloud_app_secret" => "Secreto de la app de la Cloud API",
+        "cloud_phone_number_id" => "Número de teléfono de la Cloud API",
+        "cloud_verify_token" => "Token de verificación de la Cloud API",
+        "group_replies" => "Respuestas en grupos",
         _ => return key.replace('_', " "),
     };
     label.to_string()

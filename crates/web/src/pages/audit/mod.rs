@@ -99,6 +99,7 @@ impl AuditQuery {
                 .hasta
                 .and_then(|d| d.checked_add_days(Days::new(1)))
                 .map(start),
+            before: None,
         }
     }
 

@@ -4,7 +4,7 @@ use super::{CutRow, cut_row};
 use crate::auth::Staff;
 use crate::error::PageError;
 use crate::pages::extract::{PageQuery, blank_is_none};
-use crate::pages::lending::{Pager, clamped, csv_download};
+use crate::pages::lending::{ExportFormat, Pager, clamped, csv_download};
 use crate::pages::reports::require_reader;
 use crate::pages::{Chrome, local, render};
 use crate::routes::v1::exports::all_pages;
@@ -13,7 +13,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use credinet_lending::page::MAX_PAGE_NUMBER;
-use credinet_lending::reports::csv::cuts_csv;
+use credinet_lending::reports::csv::cuts_sheet;
 use credinet_lending::reports::statement::from_cut;
 use credinet_lending::{PageRequest, cuts};
 use serde::Deserialize;
@@ -27,7 +27,7 @@ struct CutsPage {
     rows: Vec<CutRow>,
     total: u64,
     cut_days: String,
-    /// The next cut as local time with its UTC offset, from the scheduler's own schedule.
+    /// The next cut as local time (`dd/mm/aaaa HH:MM CST`), from the scheduler's own schedule.
     next_cut: Option<String>,
     pages: Pager,
 }
@@ -68,7 +68,8 @@ pub async fn list(
         .scheduler()
         .view_for(credinet_ops::jobs::PeriodCut::NAME, &staff.tenant)
         .await?
-        .and_then(|view| view.next_local());
+        .and_then(|view| view.next)
+        .map(|at| local(&staff, at));
     render(&CutsPage {
         chrome: Chrome::new(&staff, "/cortes"),
         rows,
@@ -79,11 +80,18 @@ pub async fn list(
     })
 }
 
-pub async fn export(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
+pub async fn export(
+    State(state): State<AppState>,
+    staff: Staff,
+    PageQuery(format): PageQuery<ExportFormat>,
+) -> Result<Response, PageError> {
     require_reader(&staff)?;
     let (store, tenant) = (state.store(), staff.tenant.id);
     let all = all_pages(|p| async move { cuts::list(store, tenant, p).await.map_err(from_cut) })
         .await
         .map_err(crate::pages::lending::clients::not_found)?;
-    Ok(csv_download("cortes.csv", cuts_csv(&all)))
+    Ok(csv_download(
+        "cortes.csv",
+        cuts_sheet(&all).write(format.reader(&staff)),
+    ))
 }

@@ -6,7 +6,7 @@ use super::{CutRow, cut_row};
 use crate::auth::Staff;
 use crate::error::PageError;
 use crate::pages::extract::{PagePath, PageQuery, blank_is_none};
-use crate::pages::lending::{Pager, clamped, csv_download, pesos};
+use crate::pages::lending::{ExportFormat, Pager, clamped, csv_download, pesos};
 use crate::pages::reports::require_reader;
 use crate::pages::{Chrome, local, render};
 use crate::routes::v1::exports::all_pages;
@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 use credinet_lending::PageRequest;
 use credinet_lending::cuts::{self, Cut};
 use credinet_lending::page::MAX_PAGE_NUMBER;
-use credinet_lending::reports::csv::statements_csv;
+use credinet_lending::reports::csv::statements_sheet;
 use credinet_lending::reports::statement::from_cut;
 use serde::Deserialize;
 
@@ -159,6 +159,7 @@ pub async fn export(
     State(state): State<AppState>,
     staff: Staff,
     PagePath(date): PagePath<NaiveDate>,
+    PageQuery(format): PageQuery<ExportFormat>,
 ) -> Result<Response, PageError> {
     find(&state, &staff, date).await?;
     let (store, tenant) = (state.store(), staff.tenant.id);
@@ -172,6 +173,6 @@ pub async fn export(
     .map_err(crate::pages::lending::clients::not_found)?;
     Ok(csv_download(
         &format!("estados-{date}.csv"),
-        statements_csv(&all),
+        statements_sheet(&all).write(format.reader(&staff)),
     ))
 }

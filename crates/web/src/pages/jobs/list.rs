@@ -1,5 +1,5 @@
-//! `GET /tareas`: each job with its next run (local time with its UTC offset, and UTC) and its latest
-//! runs, newest first.
+//! `GET /tareas`: each job with its next run (local time with the zone's abbreviation, the one format of
+//! the pages (ADR 34), and UTC) and its latest runs, newest first.
 
 use super::{duration, may_run, may_see, outcome, status_label, title, trigger_label};
 use crate::auth::Staff;
@@ -22,7 +22,7 @@ pub struct JobCard {
     pub title: String,
     pub scope: &'static str,
     pub schedule: String,
-    /// e.g. `2026-12-08 00:05 (UTC−06:00)`, in the tenant's zone.
+    /// e.g. `08/12/2026 00:05 CST`, in the tenant's zone.
     pub next_local: String,
     pub next_utc: String,
     pub can_run: bool,
@@ -90,8 +90,8 @@ fn card(staff: &Staff, view: &JobView, runs: Vec<job_runs::JobRun>) -> JobCard {
     let zone = staff.tenant.zone;
     let (next_local, next_utc) = match (&view.schedule, view.next) {
         (Ok(_), Some(at)) => (
-            zone.format_local_with_utc_offset(at),
-            at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            zone.format_local(at),
+            at.format("%d/%m/%Y %H:%M UTC").to_string(),
         ),
         (Ok(_), None) => ("sin próxima ejecución".into(), "—".into()),
         (Err(_), _) => (
@@ -120,7 +120,7 @@ fn card(staff: &Staff, view: &JobView, runs: Vec<job_runs::JobRun>) -> JobCard {
         runs: runs
             .iter()
             .map(|run| RunRow {
-                due: zone.format_local_with_utc_offset(run.scheduled_for),
+                due: zone.format_local(run.scheduled_for),
                 trigger: trigger_label(run.trigger),
                 status: status_label(run.status),
                 status_class: match run.status {
@@ -130,7 +130,7 @@ fn card(staff: &Staff, view: &JobView, runs: Vec<job_runs::JobRun>) -> JobCard {
                 },
                 started: run
                     .started_at
-                    .map(|t| zone.format_local_with_utc_offset(t))
+                    .map(|t| zone.format_local(t))
                     .unwrap_or_else(|| "—".into()),
                 duration: duration(run),
                 outcome: outcome(run),

@@ -263,8 +263,17 @@ async fn page(
             attempts: m.attempts,
             part: format!("{}/{}", m.part, m.parts),
             created: local(staff, m.created_at),
-            last_error: m.last_error.unwrap_or_default(),
-            kind: m.kind,
+            // The delivery error is the service's English; the worker logged it with the message's id.
+            last_error: m
+                .last_error
+                .map(|_| {
+                    format!(
+                        "No se entregó; el detalle está en el registro del servidor (mensaje {}).",
+                        m.id
+                    )
+                })
+                .unwrap_or_default(),
+            kind: event_label(&m.kind),
         })
         .collect();
     let events = std::iter::once("*")
@@ -299,12 +308,13 @@ async fn page(
     render(&page).map(|r| (status, r).into_response())
 }
 
-/// An event kind as the page names it: its Spanish title and its stored name.
+/// An event kind as the page names it: its Spanish title (the stored name is the option's value and
+/// what `/v1` and the CLI use).
 fn event_label(kind: &str) -> String {
     if kind == "*" {
         "Todos los eventos".into()
     } else {
-        format!("{} ({kind})", credinet_notify::templates::title(kind))
+        credinet_notify::templates::title(kind)
     }
 }
 

@@ -5,6 +5,7 @@
 use super::{PATH, internal};
 use crate::auth::Staff;
 use crate::error::PageError;
+use crate::pages::catalogue;
 use crate::pages::extract::PagePath;
 use crate::pages::flash::{self, Flash, Outcome};
 use crate::state::AppState;
@@ -37,18 +38,26 @@ pub async fn test(
     } else {
         results
             .into_iter()
-            .map(|r| Outcome {
-                label: if r.destination.is_empty() {
+            .map(|r| {
+                let label = if r.destination.is_empty() {
                     r.channel
                 } else {
                     format!("{} → {}", r.channel, r.destination)
-                },
-                ok: r.result.is_ok(),
-                text: match r.result {
+                };
+                let text = match &r.result {
                     Ok(()) => "Entregado".into(),
-                    // The error of a send never carries the channel's secret (ADR 15).
-                    Err(e) => format!("Falló: {e}"),
-                },
+                    // The error of a send never carries the channel's secret (ADR 15); its English
+                    // goes to the log, the page says it in Spanish.
+                    Err(e) => {
+                        tracing::warn!(channel = %label, error = %e, "test notification not delivered");
+                        format!("Falló: {}", catalogue::send_error(e))
+                    }
+                };
+                Outcome {
+                    label,
+                    ok: r.result.is_ok(),
+                    text,
+                }
             })
             .collect()
     };

@@ -5,7 +5,7 @@ use super::{range_of, require_reader};
 use crate::auth::Staff;
 use crate::error::PageError;
 use crate::pages::extract::{PageQuery, blank_is_none};
-use crate::pages::lending::{csv_download, pesos};
+use crate::pages::lending::{ExportFormat, csv_download, pesos};
 use crate::pages::{Chrome, render};
 use crate::state::AppState;
 use askama::Template;
@@ -15,7 +15,6 @@ use chrono::NaiveDate;
 use credinet_lending::reports::CollectionsReport;
 use credinet_lending::reports::collections::{self, Tally};
 use credinet_lending::reports::csv;
-use credinet_store::repo::audit::ActorKind;
 use serde::Deserialize;
 
 /// Cut periods shown when no range is asked for: about three months.
@@ -82,15 +81,6 @@ fn day(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
-fn who_es(kind: ActorKind) -> &'static str {
-    match kind {
-        ActorKind::User => "usuario",
-        ActorKind::ApiKey => "clave API",
-        ActorKind::Cli => "línea de comandos",
-        ActorKind::System => "sistema",
-    }
-}
-
 pub async fn show(
     State(state): State<AppState>,
     staff: Staff,
@@ -112,7 +102,11 @@ pub async fn show(
         .collectors
         .iter()
         .map(|c| match &c.who {
-            Some(a) => line(a.label.clone(), who_es(a.kind).to_string(), &c.tally),
+            Some(a) => line(
+                a.label.clone(),
+                csv::actor_kind_es(a.kind).to_string(),
+                &c.tally,
+            ),
             None => line("Sin registro".into(), "pagos importados".into(), &c.tally),
         })
         .collect();
@@ -131,11 +125,12 @@ pub async fn periods_csv(
     State(state): State<AppState>,
     staff: Staff,
     PageQuery(q): PageQuery<RangeQuery>,
+    PageQuery(format): PageQuery<ExportFormat>,
 ) -> Result<Response, PageError> {
     let r = report(&state, &staff, &q).await?;
     Ok(csv_download(
         "cobranza-por-periodo.csv",
-        csv::collections_by_period_csv(&r),
+        csv::collections_by_period_sheet(&r).write(format.reader(&staff)),
     ))
 }
 
@@ -143,10 +138,11 @@ pub async fn collectors_csv(
     State(state): State<AppState>,
     staff: Staff,
     PageQuery(q): PageQuery<RangeQuery>,
+    PageQuery(format): PageQuery<ExportFormat>,
 ) -> Result<Response, PageError> {
     let r = report(&state, &staff, &q).await?;
     Ok(csv_download(
         "cobranza-por-cajero.csv",
-        csv::collections_by_collector_csv(&r),
+        csv::collections_by_collector_sheet(&r).write(format.reader(&staff)),
     ))
 }

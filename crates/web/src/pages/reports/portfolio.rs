@@ -7,13 +7,14 @@ use crate::auth::Staff;
 use crate::error::PageError;
 use crate::pages::chart;
 use crate::pages::cuts::par;
-use crate::pages::lending::{csv_download, pesos};
+use crate::pages::extract::PageQuery;
+use crate::pages::lending::{ExportFormat, csv_download, pesos};
 use crate::pages::{Chrome, render};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use credinet_lending::reports::csv::{buckets_csv, cuts_csv};
+use credinet_lending::reports::csv::{buckets_sheet, cuts_sheet};
 use credinet_lending::reports::portfolio::{PortfolioReport, portfolio};
 use credinet_lending::reports::statement::from_cut;
 
@@ -114,19 +115,24 @@ pub async fn show(State(state): State<AppState>, staff: Staff) -> Result<Respons
 pub async fn cuts_export(
     State(state): State<AppState>,
     staff: Staff,
+    PageQuery(format): PageQuery<ExportFormat>,
 ) -> Result<Response, PageError> {
     let r = report(&state, &staff).await?;
     let cuts: Vec<_> = r.cuts.iter().map(|c| c.cut.clone()).collect();
-    Ok(csv_download("cartera-por-corte.csv", cuts_csv(&cuts)))
+    Ok(csv_download(
+        "cartera-por-corte.csv",
+        cuts_sheet(&cuts).write(format.reader(&staff)),
+    ))
 }
 
 pub async fn buckets_export(
     State(state): State<AppState>,
     staff: Staff,
+    PageQuery(format): PageQuery<ExportFormat>,
 ) -> Result<Response, PageError> {
     let r = report(&state, &staff).await?;
     Ok(csv_download(
         "cartera-por-clasificacion.csv",
-        buckets_csv(&r),
+        buckets_sheet(&r).write(format.reader(&staff)),
     ))
 }

@@ -72,10 +72,14 @@ pub async fn list(
 ) -> Result<ApiJson<Paged<AuditEntryView>>, ApiError> {
     reader(&caller)?;
     let request = paging.request()?;
-    let (entries, total) = audit::list_page(
+    let filter = audit::AuditFilter {
+        before: filter.before,
+        ..audit::AuditFilter::default()
+    };
+    let (entries, total) = audit::search(
         state.store().db(),
         caller.tenant.id,
-        filter.before,
+        &filter,
         request.offset,
         request.limit,
     )

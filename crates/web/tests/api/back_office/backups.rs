@@ -29,7 +29,7 @@ async fn operator_app(db: TestDb) -> TestApp {
 }
 
 /// Waits for task `id` to end; the wait is a failsafe, not a measure.
-async fn ended(app: &TestApp, id: i64) -> BackupTask {
+pub(super) async fn ended(app: &TestApp, id: i64) -> BackupTask {
     let deadline = Instant::now() + Duration::from_secs(180);
     loop {
         let task = backup_tasks::by_id(app.app_store.db(), id)
@@ -44,7 +44,7 @@ async fn ended(app: &TestApp, id: i64) -> BackupTask {
     }
 }
 
-async fn latest_task(app: &TestApp) -> Option<BackupTask> {
+pub(super) async fn latest_task(app: &TestApp) -> Option<BackupTask> {
     backup_tasks::recent(app.app_store.db(), 1)
         .await
         .unwrap()

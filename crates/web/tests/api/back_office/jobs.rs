@@ -1,5 +1,5 @@
-//! `/tareas`, the jobs page, on the three backends: the next cut in the tenant's local time with its UTC
-//! offset and in UTC, who sees it and who may run a job by hand, and a run by hand from the button.
+//! `/tareas`, the jobs page, on the three backends: the next cut in the tenant's local time (dd/mm/aaaa
+//! HH:MM and the zone's abbreviation, the one format of the pages) and in UTC, who sees it and who may run a job by hand, and a run by hand from the button.
 
 use crate::back_office::{links, staff_browser};
 use crate::helpers::TestApp;
@@ -9,6 +9,30 @@ use credinet_store::each_backend;
 use credinet_store::repo::job_runs::{self, RunStatus, RunTrigger};
 use credinet_store::testing::TestDb;
 use std::time::{Duration, Instant};
+
+/// `dd/mm/aaaa ` followed by `time` (`00:05 CST`).
+fn is_local_time(text: &str, time: &str) -> bool {
+    let b = text.as_bytes();
+    text.len() == 11 + time.len()
+        && text.ends_with(time)
+        && b[2] == b'/'
+        && b[5] == b'/'
+        && b[10] == b' '
+        && [0, 1, 3, 4, 6, 7, 8, 9]
+            .iter()
+            .all(|&i| b[i].is_ascii_digit())
+}
+
+/// Whether an ISO date (`aaaa-mm-dd`) is written anywhere in `text`.
+fn has_iso_date(text: &str) -> bool {
+    text.as_bytes().windows(10).any(|w| {
+        w[4] == b'-'
+            && w[7] == b'-'
+            && [0, 1, 2, 3, 5, 6, 8, 9]
+                .iter()
+                .all(|&i| w[i].is_ascii_digit())
+    })
+}
 
 each_backend!(
     the_jobs_page_shows_the_next_cut_in_local_time_and_admins_run_it_by_hand,
@@ -32,12 +56,21 @@ async fn the_jobs_page_shows_the_next_cut_in_local_time_and_admins_run_it_by_han
         .next()
         .unwrap();
     // Mexico City is UTC−06:00 all year (no DST since 2022): whatever today is, the next cut is at 00:05
-    // local, 06:05 UTC, written with a true minus sign.
+    // local (CST), 06:05 UTC, in the one format of the pages: dd/mm/aaaa HH:MM and the abbreviation.
+    let next = cut
+        .split("class=\"next-local\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap_or_default();
     assert!(
-        cut.contains("00:05 (UTC\u{2212}06:00)</strong>"),
-        "next run in local time with its offset:\n{cut}"
+        is_local_time(next, "00:05 CST"),
+        "next run in local time, dd/mm/aaaa HH:MM CST:\n{cut}"
     );
     assert!(cut.contains("06:05 UTC</span>"), "and in UTC:\n{cut}");
+    assert!(
+        !has_iso_date(cut) && !cut.contains("UTC\u{2212}"),
+        "no aaaa-mm-dd date nor offset left:\n{cut}"
+    );
     assert!(cut.contains("Aún no se ha ejecutado."), "{cut}");
     assert!(
         cut.contains("Ejecutar ahora"),
@@ -111,6 +144,10 @@ async fn the_jobs_page_shows_the_next_cut_in_local_time_and_admins_run_it_by_han
         cut.contains(" ms</td>") || cut.contains(" s</td>"),
         "a duration:\n{cut}"
     );
+    assert!(
+        !has_iso_date(cut) && cut.contains(" CST</td>"),
+        "the run's times read dd/mm/aaaa HH:MM CST:\n{cut}"
+    );
     // The cut exists, and the cuts page lists it.
     let cuts = app.visit(&admin, "/cortes").await.assert_status(200).body;
     // It names the next cut from the scheduler's own schedule, not a time written in the template.
@@ -121,7 +158,7 @@ async fn the_jobs_page_shows_the_next_cut_in_local_time_and_admins_run_it_by_han
         .split('<')
         .next()
         .unwrap();
-    assert!(next.ends_with("00:05 (UTC−06:00)"), "{next}");
+    assert!(is_local_time(next, "00:05 CST"), "{next}");
     assert!(
         cuts.contains(&format!("href=\"/cortes/{cut_date}\"")),
         "{cuts}"

@@ -108,3 +108,70 @@ async fn destructive_actions_come_last_and_every_page_has_an_icon_and_no_unused_
     let icon = icon.assert_status(200);
     assert_eq!(icon.header("content-type"), "image/svg+xml");
 }
+
+each_backend!(a_reversed_payment_says_why_who_and_when_and_a_client_shows_address_and_notes);
+
+/// Two more of the walk's findings: a reversed payment on the loan page showed only «Reversado», and a
+/// client's address and notes could be read only inside the edit form.
+async fn a_reversed_payment_says_why_who_and_when_and_a_client_shows_address_and_notes(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let l = app.lender("caja-detalle").await;
+    let loan = app.disbursed_loan(&l, l.flat, "5000.00").await;
+    let payment = app.pay(loan.id, "300.00", &l.cashier).await;
+    app.reverse(payment, "Capturado en el préstamo equivocado", &l.manager)
+        .await
+        .assert_status(201);
+    let viewer = staff_browser(&app, &l, Role::Viewer).await;
+    let page = app
+        .visit(&viewer, &format!("/prestamos/{}", loan.id))
+        .await
+        .assert_status(200);
+    let note = page
+        .body
+        .split("class=\"reversal\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap_or_else(|| page.fail("the reversed payment is marked"));
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::America::Mexico_City)
+        .date_naive();
+    let yesterday = today.pred_opt().unwrap();
+    assert!(
+        [today, yesterday]
+            .iter()
+            .any(|d| note.starts_with(&format!("Reversado el {} por ", d.format("%d/%m/%Y")))),
+        "when and by whom: {note:?}"
+    );
+    assert!(
+        note.ends_with(": Capturado en el préstamo equivocado"),
+        "and why: {note:?}"
+    );
+
+    let client = app
+        .post(
+            "/v1/clients",
+            &l.cashier,
+            serde_json::json!({"full_name": "Eva Datos Completos", "phone": "5512340000",
+                "address": "Calle Olmo 12, Col. Centro", "notes": "Prefiere que le llamen por la tarde"}),
+        )
+        .await
+        .assert_status(201)
+        .json()["client"]["id"]
+        .as_i64()
+        .unwrap();
+    let page = app
+        .visit(&viewer, &format!("/clientes/{client}"))
+        .await
+        .assert_status(200);
+    let facts = page
+        .body
+        .split("id=\"datos-cliente\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</dl>").next())
+        .unwrap_or_else(|| page.fail("the client's address and notes, outside any form"));
+    assert!(
+        facts.contains("<dd>Calle Olmo 12, Col. Centro</dd>")
+            && facts.contains("<dd>Prefiere que le llamen por la tarde</dd>"),
+        "shown to a viewer, who has no edit form: {facts}"
+    );
+}

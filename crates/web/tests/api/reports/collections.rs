@@ -72,7 +72,7 @@ async fn collections_are_summed_by_cut_period_and_by_cashier_with_reversals_apar
     let by_period = app
         .visit(
             &browser,
-            &format!("/reportes/cobranza/periodos.csv?{range}"),
+            &format!("/reportes/cobranza/periodos.csv?{range}&format=raw"),
         )
         .await
         .assert_status(200)
@@ -89,8 +89,42 @@ async fn collections_are_summed_by_cut_period_and_by_cashier_with_reversals_apar
     assert_eq!(lines[2], "2026-01-23,2026-02-07,2026-02-08,1,50.00,0,0.00");
     assert_eq!(lines.len(), 3, "{by_period}");
 
-    let by_cashier = app
+    let spanish = app
+        .visit(
+            &browser,
+            &format!("/reportes/cobranza/periodos.csv?{range}"),
+        )
+        .await
+        .assert_status(200)
+        .body;
+    let lines: Vec<&str> = spanish.lines().collect();
+    assert_eq!(
+        lines[0], "\u{feff}Desde,Hasta,Corte,Pagos,Cobrado,Pagos revertidos,Revertido",
+        "a Spanish spreadsheet for people"
+    );
+    assert_eq!(
+        lines[1],
+        "08/01/2026,22/01/2026,23/01/2026,1,100.00,1,30.00"
+    );
+    let spanish = app
         .visit(&browser, &format!("/reportes/cobranza/cajeros.csv?{range}"))
+        .await
+        .assert_status(200)
+        .body;
+    assert!(
+        spanish
+            .lines()
+            .nth(1)
+            .unwrap_or_default()
+            .starts_with("clave API,"),
+        "{spanish}"
+    );
+
+    let by_cashier = app
+        .visit(
+            &browser,
+            &format!("/reportes/cobranza/cajeros.csv?{range}&format=raw"),
+        )
         .await
         .assert_status(200)
         .body;

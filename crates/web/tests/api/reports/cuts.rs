@@ -19,13 +19,14 @@ each_backend!(
     a_running_cut_shows_its_progress_until_it_is_done,
 );
 
-const CUT: &str = "2026-01-23";
+pub(crate) const CUT: &str = "2026-01-23";
 
 fn cut_date() -> NaiveDate {
     CUT.parse().unwrap()
 }
 
-async fn cut(app: &TestApp, tenant: TenantId, page_size: u64, stop_after: Option<u64>) {
+/// The cut of [`CUT`] for `tenant`, run to its end or stopped after `stop_after` loans.
+pub(crate) async fn cut(app: &TestApp, tenant: TenantId, page_size: u64, stop_after: Option<u64>) {
     let result = cuts::run(
         &app.app_store,
         tenant,
@@ -126,7 +127,7 @@ async fn a_cut_shows_its_summary_and_each_loan_its_statement_as_a_page_and_a_pdf
     );
 
     let csv = app
-        .visit(&manager, "/cortes/exportar.csv")
+        .visit(&manager, "/cortes/exportar.csv?format=raw")
         .await
         .assert_status(200)
         .body;
@@ -137,7 +138,7 @@ async fn a_cut_shows_its_summary_and_each_loan_its_statement_as_a_page_and_a_pdf
         "{csv}"
     );
     let statements = app
-        .visit(&manager, &format!("/cortes/{CUT}/estados.csv"))
+        .visit(&manager, &format!("/cortes/{CUT}/estados.csv?format=raw"))
         .await
         .assert_status(200)
         .body;
@@ -149,6 +150,36 @@ async fn a_cut_shows_its_summary_and_each_loan_its_statement_as_a_page_and_a_pdf
             .starts_with(&format!("{},{CUT},13480.00,", loan.id)),
         "{statements}"
     );
+
+    // The same exports for a person: a Spanish spreadsheet (BOM, Spanish headers and names, dd/mm/aaaa),
+    // as the lists' exports (ADR 34); `?format=raw` above keeps the programs' form.
+    for (path, header, row) in [
+        (
+            "/cortes/exportar.csv".to_string(),
+            "Corte,Inicio del periodo,Estado,",
+            "23/01/2026,08/01/2026,Terminado,1,1,".to_string(),
+        ),
+        (
+            format!("/cortes/{CUT}/estados.csv"),
+            "Préstamo,Corte,Saldo inicial,",
+            format!("{},23/01/2026,13480.00,", loan.id),
+        ),
+        (
+            "/reportes/cartera/clasificacion.csv".to_string(),
+            "Corte,Clasificación,Préstamos,",
+            "23/01/2026,Al corriente,".to_string(),
+        ),
+    ] {
+        let sheet = app.visit(&manager, &path).await.assert_status(200).body;
+        assert!(
+            sheet.starts_with(&format!("\u{feff}{header}")),
+            "{path}: a BOM and Spanish headers:\n{sheet}"
+        );
+        assert!(
+            sheet.lines().any(|l| l.starts_with(&row)),
+            "{path}: a row starting {row:?}:\n{sheet}"
+        );
+    }
 
     let report = app
         .visit(&manager, "/reportes/cartera")

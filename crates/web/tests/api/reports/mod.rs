@@ -2,4 +2,4 @@
 //! their CSV exports, and who may not read them.
 
 mod collections;
-mod cuts;
+pub(crate) mod cuts;
