@@ -1,5 +1,7 @@
 // Issue 22, defect 9 and the walk's layout findings: every page of the back office, as the demo admin
-// sees it (the role that sees every page), at a desktop (1366×768) and a phone (390×844) viewport.
+// sees it (the role that sees every page) — the sidebar's pages and every page with an id, reached by
+// its link (client, loan, approval, product, cut, statement, receipt, backups, a user's pages), and the
+// sign-in page — at a desktop (1366×768) and a phone (390×844) viewport.
 // On each page: nothing wider than the viewport (tables scroll inside their own container), exactly
 // one h1, every input labelled, every status badge at WCAG AA contrast (4.5:1), and no KPI amount
 // broken over two lines. A full-page screenshot of each is kept in the output directory.
@@ -69,53 +71,74 @@ async function inspect(page) {
   });
 }
 
+// What fails on a page, as lines of the report.
+function problems(seen, where, viewport) {
+  const failures = [];
+  if (seen.scrollWidth > seen.innerWidth) {
+    failures.push(`${where}: the page is ${seen.scrollWidth} px wide in a ${seen.innerWidth} px viewport`);
+  }
+  if (seen.h1 !== 1) failures.push(`${where}: ${seen.h1} h1 elements`);
+  if (seen.htmx) failures.push(`${where}: loads htmx, which no finished page uses`);
+  for (const input of seen.unlabelled) failures.push(`${where}: an input without a label: ${input}`);
+  for (const badge of seen.lowContrast) {
+    failures.push(`${where}: badge «${badge.text}» has contrast ${badge.ratio.toFixed(2)}:1`);
+  }
+  if (viewport.width === 1366) {
+    for (const amount of seen.wrappedAmounts) failures.push(`${where}: the amount «${amount}» wraps`);
+  }
+  return failures;
+}
+
 run(async () => {
   const dir = outDir(out);
   const browser = await launch();
   try {
     const context = await browser.newContext({ viewport: VIEWPORTS[0], locale: "es-MX" });
     const page = await context.newPage();
+    const failures = [];
+    // The sign-in page, the one page read before signing in, at both viewports too.
+    for (const viewport of VIEWPORTS) {
+      await page.setViewportSize({ width: viewport.width, height: viewport.height });
+      const answer = await page.goto(`${base}/login`);
+      check(answer.ok(), `GET /login answers ${answer.status()}`);
+      failures.push(...problems(await inspect(page), `/login at ${viewport.width}×${viewport.height}`, viewport));
+      await page.screenshot({ path: `${dir}/${viewport.name}-login.png`, fullPage: true });
+    }
+    await page.setViewportSize({ width: VIEWPORTS[0].width, height: VIEWPORTS[0].height });
     await signIn(page, base, "demo", "admin@demo.mx", password);
     const nav = await page.$$eval("nav a[href]", (as) => as.map((a) => a.getAttribute("href")));
     const pages = [...nav, "/productos", "/cuenta/contrasena"];
-    for (const [list, pattern] of [
-      ["/clientes", /^\/clientes\/\d+$/],
-      ["/prestamos?estado=disbursed", /^\/prestamos\/\d+$/],
-      ["/productos", /^\/productos\/\d+$/],
-      ["/cortes", /^\/cortes\/\d{4}-\d{2}-\d{2}$/],
-      ["/usuarios", /^\/usuarios\/\d+\/desactivar$/],
-      ["/usuarios", /^\/usuarios\/\d+\/contrasena$/],
+    // The pages with an id, each reached from a page before it: an entry's `from` is a path, or the key
+    // of a page found earlier (a loan's statement is reached from the cut that made it).
+    const found = {};
+    for (const [key, from, pattern] of [
+      ["cliente", "/clientes", /^\/clientes\/\d+$/],
+      ["prestamo", "/prestamos?estado=disbursed", /^\/prestamos\/\d+$/],
+      ["aprobacion", "/prestamos/aprobacion", /^\/prestamos\/\d+$/],
+      ["producto", "/productos", /^\/productos\/\d+$/],
+      ["corte", "/cortes", /^\/cortes\/\d{4}-\d{2}-\d{2}$/],
+      ["estado", "corte", /^\/prestamos\/\d+\/estados\/\d{4}-\d{2}-\d{2}$/],
+      ["recibo", "/pagos", /^\/pagos\/\d+\/recibo$/],
+      ["respaldos", "/tareas", /^\/respaldos$/],
+      ["desactivar", "/usuarios", /^\/usuarios\/\d+\/desactivar$/],
+      ["contrasena", "/usuarios", /^\/usuarios\/\d+\/contrasena$/],
     ]) {
-      const found = await firstLink(page, list, pattern);
-      if (found) pages.push(found);
+      const path = from.startsWith("/") ? from : found[from];
+      found[key] = path && (await firstLink(page, path, pattern));
+      check(found[key], `a link to the ${key} page on ${path} (the demo has one)`);
+      pages.push(found[key]);
     }
-    check(pages.some((p) => /^\/prestamos\/\d+$/.test(p)), `a loan page is among the pages (${pages})`);
-    check(pages.some((p) => /^\/clientes\/\d+$/.test(p)), `a client page is among the pages (${pages})`);
     const unique = [...new Set(pages)];
 
     const icon = await page.request.get(`${base}/favicon.ico`);
     check(icon.ok(), `/favicon.ico answers ${icon.status()}`);
 
-    const failures = [];
     for (const viewport of VIEWPORTS) {
       await page.setViewportSize({ width: viewport.width, height: viewport.height });
       for (const path of unique) {
         const answer = await page.goto(`${base}${path}`);
         check(answer.ok(), `GET ${path} answers ${answer.status()}`);
-        const seen = await inspect(page);
-        const where = `${path} at ${viewport.width}×${viewport.height}`;
-        if (seen.scrollWidth > seen.innerWidth) {
-          failures.push(`${where}: the page is ${seen.scrollWidth} px wide in a ${seen.innerWidth} px viewport`);
-        }
-        if (seen.h1 !== 1) failures.push(`${where}: ${seen.h1} h1 elements`);
-        if (seen.htmx) failures.push(`${where}: loads htmx, which no finished page uses`);
-        for (const input of seen.unlabelled) failures.push(`${where}: an input without a label: ${input}`);
-        for (const badge of seen.lowContrast) {
-          failures.push(`${where}: badge «${badge.text}» has contrast ${badge.ratio.toFixed(2)}:1`);
-        }
-        if (viewport.width === 1366) {
-          for (const amount of seen.wrappedAmounts) failures.push(`${where}: the amount «${amount}» wraps`);
-        }
+        failures.push(...problems(await inspect(page), `${path} at ${viewport.width}×${viewport.height}`, viewport));
         const name = path === "/" ? "panel" : path.slice(1).replace(/[/?=&]/g, "_");
         await page.screenshot({ path: `${dir}/${viewport.name}-${name}.png`, fullPage: true });
       }
