@@ -64,7 +64,7 @@ fn spanish(staff: &Staff, entries: &[AuditEntry]) -> String {
         .map(String::from),
     );
     for e in entries {
-        let changes = diff::changes(e.before.as_deref(), e.after.as_deref())
+        let changes = diff::changes(e.before.as_deref(), e.after.as_deref(), &staff.tenant.zone)
             .into_iter()
             .map(|c| match (c.before.is_empty(), c.after.is_empty()) {
                 (true, _) => format!("{}: {}", c.field, c.after),

@@ -148,7 +148,7 @@ fn row(staff: &Staff, e: AuditEntry) -> Row {
             .entity_id
             .as_deref()
             .and_then(|id| labels::entity_href(&e.entity, id)),
-        changes: diff::changes(e.before.as_deref(), e.after.as_deref()),
+        changes: diff::changes(e.before.as_deref(), e.after.as_deref(), &staff.tenant.zone),
         actor: e.actor_label,
         action: labels::action(&e.action),
         entity,

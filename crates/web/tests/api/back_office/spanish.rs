@@ -130,9 +130,30 @@ fn visible_text(html: &str) -> String {
     text
 }
 
+/// The ISO dates (`aaaa-mm-dd`) written in `text`: the pages and the people's spreadsheets write dates
+/// one way, dd/mm/aaaa (ADR 34).
+fn iso_dates(text: &str) -> Vec<&str> {
+    let b = text.as_bytes();
+    (0..b.len().saturating_sub(9))
+        .filter(|&i| {
+            let w = &b[i..i + 10];
+            w[4] == b'-'
+                && w[7] == b'-'
+                && [0, 1, 2, 3, 5, 6, 8, 9].iter().all(|&j| w[j].is_ascii_digit())
+        })
+        .filter_map(|i| text.get(i..i + 10))
+        .collect()
+}
+
 #[track_caller]
 fn assert_no_english(html: &str, what: &str) {
     let text = visible_text(html);
+    let dates = iso_dates(&text);
+    assert!(
+        dates.is_empty(),
+        "{what}: dates not written dd/mm/aaaa: {dates:?}\n{}",
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    );
     let found: Vec<&str> = text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| ENGLISH.contains(&w.to_lowercase().as_str()))
