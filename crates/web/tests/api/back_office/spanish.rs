@@ -4,7 +4,8 @@
 //!
 //! "Every screen" is held against the router's own table (`TestApp::routes`, the table the fuzz test
 //! holds its entries against): a GET route of the back office added without an entry in [`pages`]
-//! fails the test, naming it. The spreadsheets are read too (Spanish headers and names, ADR 34).
+//! fails the test, naming it; so does a POST route no refused form reaches. The spreadsheets are read
+//! too (Spanish headers and names, ADR 34), and no page writes a date aaaa-mm-dd.
 
 use super::backups::{ended, latest_task};
 use super::notifications::a_dead_letter;
@@ -139,7 +140,9 @@ fn iso_dates(text: &str) -> Vec<&str> {
             let w = &b[i..i + 10];
             w[4] == b'-'
                 && w[7] == b'-'
-                && [0, 1, 2, 3, 5, 6, 8, 9].iter().all(|&j| w[j].is_ascii_digit())
+                && [0, 1, 2, 3, 5, 6, 8, 9]
+                    .iter()
+                    .all(|&j| w[j].is_ascii_digit())
         })
         .filter_map(|i| text.get(i..i + 10))
         .collect()
@@ -291,6 +294,56 @@ fn unread_routes(app: &TestApp, read: &[(&'static str, String)]) -> Result<(), S
     ))
 }
 
+/// An id nothing has: a form naming it is answered with the Spanish «not found» page.
+const MISSING: i64 = 999_999_999;
+
+/// POST routes whose refusals are read outside the list of `forms`, and why.
+const FORMS_READ_ELSEWHERE: [(&str, &str); 5] = [
+    ("/usuarios/{id}", "refused below on the last admin"),
+    (
+        "/usuarios/{id}/desactivar",
+        "refused below on the last admin",
+    ),
+    (
+        "/respaldos/ejecutar",
+        "an admin's backup is refused only while another runs (backups.rs reads that refusal)",
+    ),
+    (
+        "/login",
+        "sent below from a signed-out browser, with a wrong password",
+    ),
+    ("/logout", "refused below only with a stale CSRF token"),
+];
+
+/// Whether the concrete `path` is served at the route `template` (`/pagos/{id}/reversa`).
+fn matches(template: &str, path: &str) -> bool {
+    let path = path.split('?').next().unwrap_or(path);
+    let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+    t.len() == p.len()
+        && t.iter()
+            .zip(&p)
+            .all(|(t, p)| t == p || (t.starts_with('{') && !p.is_empty()))
+}
+
+/// The back office's POST routes no form of `sent` reaches.
+fn unsent_forms(app: &TestApp, sent: &[&str]) -> Result<(), String> {
+    let missing: Vec<&str> = app
+        .routes
+        .iter()
+        .filter(|r| r.method == Method::POST && !r.path.starts_with("/v1"))
+        .map(|r| r.path)
+        .filter(|route| !FORMS_READ_ELSEWHERE.iter().any(|(r, _)| r == route))
+        .filter(|route| !sent.iter().any(|path| matches(route, path)))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "forms of the back office never refused here (add a refusal to `forms`, or to \
+         FORMS_READ_ELSEWHERE with the reason): {missing:?}"
+    ))
+}
+
 async fn every_page_of_the_back_office_reads_in_spanish(db: TestDb) {
     let app = TestApp::spawn(db).await;
     let Borrower {
@@ -369,7 +422,7 @@ async fn every_page_of_the_back_office_reads_in_spanish(db: TestDb) {
         assert_no_english(&page.body, &format!("GET {path}"));
     }
     // What other roles see differs (their dashboard, the loan without the forms they may not use).
-    for role in [Role::Cashier, Role::Manager, Role::Viewer] {
+    for role in [Role::Cashier, Role::Agent, Role::Manager, Role::Viewer] {
         let browser = staff_browser(&app, &l, role).await;
         for path in ["/".to_string(), format!("/prestamos/{}", loan.id)] {
             let page = app.visit(&browser, &path).await.assert_status(200);
@@ -415,6 +468,11 @@ async fn no_english_word_reaches_a_form_error(db: TestDb) {
         .submitted_loan(&l, other_client, l.declining, "5000.00")
         .await;
     let admin = staff_browser(&app, &l, Role::Admin).await;
+    let cashier_user = app
+        .user(&l.tenant, "cajera@caja-idioma.mx", Role::Cashier)
+        .await
+        .id
+        .get();
 
     let token = hidden_csrf(&app.visit(&admin, "/clientes").await.body);
     fn client<'a>(fields: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
@@ -629,7 +687,81 @@ async fn no_english_word_reaches_a_form_error(db: TestDb) {
                 ("confirmation", "contraseña-nueva-2"),
             ],
         ),
+        (
+            format!("/usuarios/{cashier_user}/contrasena"),
+            vec![
+                ("new_password", "contraseña-nueva-1"),
+                ("confirmation", "contraseña-nueva-2"),
+            ],
+        ),
+        (format!("/usuarios/{MISSING}/activar"), vec![]),
+        (format!("/usuarios/{MISSING}/desbloquear"), vec![]),
+        (format!("/claves/{MISSING}/revocar"), vec![]),
+        (
+            format!("/clientes/{}/pin", loan.client),
+            vec![("pin", "48a1"), ("action", "guardar")],
+        ),
+        (
+            format!("/productos/{flat}"),
+            vec![
+                ("name", "Quincenal fijo"),
+                ("periodicity", "biweekly_cut"),
+                ("term_periods", "6"),
+                ("method", "flat"),
+                ("rate_percent", "1000"),
+                ("active", "on"),
+            ],
+        ),
+        (
+            "/notificaciones/canales".into(),
+            vec![
+                ("kind", "webhook"),
+                ("name", "ERP"),
+                ("url", "ftp://erp.example/in"),
+                ("secret", "secreto"),
+            ],
+        ),
+        (
+            "/notificaciones/canales".into(),
+            vec![
+                ("kind", "telegram"),
+                ("name", "Cobranza"),
+                ("chat_ids", "hola"),
+            ],
+        ),
+        (
+            "/notificaciones/reglas".into(),
+            vec![("event_kind", "nada_de_esto"), ("channel_id", "1")],
+        ),
+        (
+            format!("/notificaciones/canales/{MISSING}"),
+            vec![("name", "x")],
+        ),
+        (format!("/notificaciones/canales/{MISSING}/activar"), vec![]),
+        (
+            format!("/notificaciones/canales/{MISSING}/desactivar"),
+            vec![],
+        ),
+        (format!("/notificaciones/canales/{MISSING}/probar"), vec![]),
+        (
+            format!("/notificaciones/mensajes/{MISSING}/reintentar"),
+            vec![],
+        ),
+        (
+            format!("/notificaciones/reglas/{MISSING}"),
+            vec![("event_kind", "*"), ("channel_id", "1")],
+        ),
+        (format!("/notificaciones/reglas/{MISSING}/quitar"), vec![]),
+        ("/tareas/no_existe/ejecutar".into(), vec![]),
+        (
+            "/respaldos/credinet-no-existe.tar.gz/verificar".into(),
+            vec![],
+        ),
     ];
+    let sent: Vec<&str> = forms.iter().map(|(path, _)| path.as_str()).collect();
+    if let Err(unsent) = unsent_forms(&app, &sent) {
+        panic!("{unsent}");
+    }
     for (path, mut fields) in forms {
         fields.push(("csrf_token", &token));
         let answer = submit(&app, &admin, &path, &fields).await;
@@ -645,6 +777,22 @@ async fn no_english_word_reaches_a_form_error(db: TestDb) {
         );
         assert_no_english(&answer.body, &format!("POST {path} with {shown}"));
     }
+
+    // Signing in with a wrong password, and any form with a stale CSRF token (here, signing out).
+    let anonymous = app.browser();
+    let login = app.visit(&anonymous, "/login").await;
+    let form = [
+        ("tenant", "caja-idioma"),
+        ("email", "admin@caja-idioma.mx"),
+        ("password", "no-es-la-contraseña"),
+        ("csrf_token", &hidden_csrf(&login.body)),
+    ];
+    let refused = submit(&app, &anonymous, "/login", &form).await;
+    assert!(refused.body.contains("role=\"alert\""), "{refused}");
+    assert_no_english(&refused.body, "POST /login with a wrong password");
+    let stale = submit(&app, &admin, "/logout", &[("csrf_token", "caducado")]).await;
+    assert!(stale.status.is_client_error(), "{stale}");
+    assert_no_english(&stale.body, "POST /logout with a stale CSRF token");
 
     // The last admin cannot be deactivated: the refusal is Spanish too.
     let users = app.get_json("/v1/users", &l.admin).await;
