@@ -11,7 +11,7 @@ use super::backups::{ended, latest_task};
 use super::notifications::a_dead_letter;
 use super::{staff_browser, submit};
 use crate::assistant::{Borrower, autoresponder_body, borrower};
-use crate::helpers::{RequestExt, TestApp, hidden_csrf};
+use crate::helpers::{Lender, RequestExt, TestApp, hidden_csrf};
 use crate::reports::cuts::{CUT, cut};
 use credinet_assistant::channel_config::{self, ChannelChange};
 use credinet_core::role::Role;
@@ -194,6 +194,35 @@ struct Book {
     cashier_user: i64,
 }
 
+/// A loan disbursed with a payment and a reversed one, an application of another client waiting, and
+/// a cashier besides the lender's staff; `client` is the loan's.
+async fn book(app: &TestApp, l: &Lender) -> Book {
+    let loan = app.disbursed_loan(l, l.flat, "10000.00").await;
+    let paid = app.pay(loan.id, "100.00", &l.cashier).await;
+    let reversed = app.pay(loan.id, "50.00", &l.cashier).await;
+    app.reverse(reversed, "capturado dos veces", &l.manager)
+        .await
+        .assert_status(201);
+    let other_client = app.client(&l.cashier, "Rosa Idioma", "5587654321").await;
+    let submitted = app
+        .submitted_loan(l, other_client, l.declining, "5000.00")
+        .await;
+    let cashier_user = app
+        .user(&l.tenant, "cajera@caja-idioma.mx", Role::Cashier)
+        .await
+        .id
+        .get();
+    Book {
+        client: loan.client,
+        product: l.flat,
+        loan: loan.id,
+        submitted,
+        paid,
+        reversed,
+        cashier_user,
+    }
+}
+
 /// Each GET route of the back office (as the router writes it) and the pages read for it.
 fn pages(b: &Book) -> Vec<(&'static str, String)> {
     let range = "desde=2026-01-01&hasta=2026-02-28";
@@ -368,32 +397,12 @@ async fn every_page_of_the_back_office_reads_in_spanish(db: TestDb) {
             .await
             .assert_status(200);
     }
-    let loan = app.disbursed_loan(&l, l.flat, "10000.00").await;
-    let paid = app.pay(loan.id, "100.00", &l.cashier).await;
-    let reversed = app.pay(loan.id, "50.00", &l.cashier).await;
-    app.reverse(reversed, "capturado dos veces", &l.manager)
-        .await
-        .assert_status(201);
-    let other_client = app.client(&l.cashier, "Rosa Idioma", "5587654321").await;
-    let submitted = app
-        .submitted_loan(&l, other_client, l.declining, "5000.00")
-        .await;
-    cut(&app, l.tenant.id, 500, None).await;
-    a_dead_letter(&app, &l).await;
-    let cashier_user = app
-        .user(&l.tenant, "cajera@caja-idioma.mx", Role::Cashier)
-        .await
-        .id
-        .get();
     let book = Book {
         client,
-        product: l.flat,
-        loan: loan.id,
-        submitted,
-        paid,
-        reversed,
-        cashier_user,
+        ..book(&app, &l).await
     };
+    cut(&app, l.tenant.id, 500, None).await;
+    a_dead_letter(&app, &l).await;
 
     let read = pages(&book);
     if let Err(unread) = unread_routes(&app, &read) {
@@ -424,7 +433,7 @@ async fn every_page_of_the_back_office_reads_in_spanish(db: TestDb) {
     // What other roles see differs (their dashboard, the loan without the forms they may not use).
     for role in [Role::Cashier, Role::Agent, Role::Manager, Role::Viewer] {
         let browser = staff_browser(&app, &l, role).await;
-        for path in ["/".to_string(), format!("/prestamos/{}", loan.id)] {
+        for path in ["/".to_string(), format!("/prestamos/{}", book.loan)] {
             let page = app.visit(&browser, &path).await.assert_status(200);
             assert_no_english(&page.body, &format!("GET {path} as {role}"));
         }
@@ -457,22 +466,16 @@ async fn every_page_of_the_back_office_reads_in_spanish(db: TestDb) {
 async fn no_english_word_reaches_a_form_error(db: TestDb) {
     let app = TestApp::spawn(db).await;
     let l = app.lender("caja-idioma").await;
-    let loan = app.disbursed_loan(&l, l.flat, "10000.00").await;
-    let paid = app.pay(loan.id, "100.00", &l.cashier).await;
-    let reversed = app.pay(loan.id, "50.00", &l.cashier).await;
-    app.reverse(reversed, "capturado dos veces", &l.manager)
-        .await
-        .assert_status(201);
-    let other_client = app.client(&l.cashier, "Rosa Idioma", "5587654321").await;
-    let submitted = app
-        .submitted_loan(&l, other_client, l.declining, "5000.00")
-        .await;
+    let Book {
+        client: borrower,
+        loan,
+        submitted,
+        paid,
+        reversed,
+        cashier_user,
+        ..
+    } = book(&app, &l).await;
     let admin = staff_browser(&app, &l, Role::Admin).await;
-    let cashier_user = app
-        .user(&l.tenant, "cajera@caja-idioma.mx", Role::Cashier)
-        .await
-        .id
-        .get();
 
     let token = hidden_csrf(&app.visit(&admin, "/clientes").await.body);
     fn client<'a>(fields: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
@@ -485,9 +488,9 @@ async fn no_english_word_reaches_a_form_error(db: TestDb) {
         form
     }
     let long_name = "x".repeat(201);
-    let loan_path = format!("/prestamos/{}", loan.id);
+    let loan_path = format!("/prestamos/{}", loan);
     let pay = format!("{loan_path}/pagos");
-    let apply = format!("/clientes/{}/solicitud", loan.client);
+    let apply = format!("/clientes/{borrower}/solicitud");
     let flat = l.flat.to_string();
     let forms: Vec<(String, Vec<(&str, &str)>)> = vec![
         ("/clientes".into(), client(&[("phone", "12")])),
@@ -508,10 +511,7 @@ async fn no_english_word_reaches_a_form_error(db: TestDb) {
         ("/clientes".into(), client(&[("rfc", "GODE56")])),
         ("/clientes".into(), client(&[("rfc", "GODE561231AB")])),
         ("/clientes".into(), client(&[("birth_date", "31/12/1990")])),
-        (
-            format!("/clientes/{}", loan.client),
-            client(&[("phone", "12")]),
-        ),
+        (format!("/clientes/{borrower}"), client(&[("phone", "12")])),
         (pay.clone(), vec![("amount", "abc"), ("method", "cash")]),
         (pay.clone(), vec![("amount", "1.234"), ("method", "cash")]),
         (pay.clone(), vec![("amount", "0"), ("method", "cash")]),
@@ -698,7 +698,7 @@ async fn no_english_word_reaches_a_form_error(db: TestDb) {
         (format!("/usuarios/{MISSING}/desbloquear"), vec![]),
         (format!("/claves/{MISSING}/revocar"), vec![]),
         (
-            format!("/clientes/{}/pin", loan.client),
+            format!("/clientes/{borrower}/pin"),
             vec![("pin", "48a1"), ("action", "guardar")],
         ),
         (
