@@ -119,7 +119,28 @@ impl Phone {
     pub fn is_mexican(&self) -> bool {
         self.0.starts_with("+52")
     }
+
+    /// The number as people read it on a page: a Mexican one grouped by its area code —
+    /// «+52 55 1234 5678» in Mexico City, Guadalajara and Monterrey (the two-digit codes 55, 33, 81),
+    /// «+52 222 123 4567» elsewhere; another country's as stored (its grouping is that country's).
+    /// Only for display: `/v1`, exports and matching keep the E.164 form of `as_str`.
+    pub fn grouped(&self) -> String {
+        let Some(ten) = self.0.strip_prefix("+52").filter(|t| t.len() == 10) else {
+            return self.0.clone();
+        };
+        let area = if TWO_DIGIT_AREAS.iter().any(|a| ten.starts_with(a)) {
+            2
+        } else {
+            3
+        };
+        let (code, rest) = ten.split_at(area);
+        let (first, last) = rest.split_at(rest.len() - 4);
+        format!("+52 {code} {first} {last}")
+    }
 }
+
+/// The area codes of two digits (Mexico City, Guadalajara, Monterrey); every other one has three.
+const TWO_DIGIT_AREAS: [&str; 3] = ["55", "33", "81"];
 
 /// Mexico's numbering plan: 10 digits, the first (area code) never 0 or 1.
 fn is_mexican_ten(ten: &str) -> bool {
@@ -300,7 +321,42 @@ mod tests {
         assert!(serde_json::from_str::<Phone>("\"hola\"").is_err());
     }
 
+    #[test]
+    fn a_mexican_number_is_grouped_by_its_area_code_for_pages() {
+        for (raw, shown) in [
+            ("55 1234 5678", "+52 55 1234 5678"),
+            ("33 9876 5432", "+52 33 9876 5432"),
+            ("81 2345 6789", "+52 81 2345 6789"),
+            ("222 123 4567", "+52 222 123 4567"),
+            ("5215512345678", "+52 55 1234 5678"),
+            ("998 765 4321", "+52 998 765 4321"),
+            ("56 1234 5678", "+52 561 234 5678"),
+        ] {
+            assert_eq!(Phone::parse(raw).unwrap().grouped(), shown, "{raw}");
+        }
+        let madrid = Phone::parse("+34 612 345 678").unwrap();
+        assert_eq!(
+            madrid.grouped(),
+            "+34612345678",
+            "another country's as stored"
+        );
+        assert_eq!(
+            Phone::parse("55 1234 5678").unwrap().to_string(),
+            CDMX_MOBILE,
+            "Display stays E.164"
+        );
+    }
+
     proptest! {
+        #[test]
+        fn a_grouped_number_parses_back_to_the_same_phone(area in 2u8..=9, rest in "[0-9]{9}") {
+            let phone = Phone::parse(&format!("{area}{rest}")).unwrap();
+            let shown = phone.grouped();
+            prop_assert_eq!(Phone::parse(&shown), Ok(phone.clone()));
+            prop_assert_eq!(shown.len(), "+52 55 1234 5678".len());
+            prop_assert_eq!(shown.matches(' ').count(), 3);
+        }
+
         #[test]
         fn any_ten_digit_mexican_number_normalizes_the_same_in_every_form(
             area in 2u8..=9, rest in "[0-9]{9}"

@@ -78,11 +78,13 @@ fn parse(text: &str, zone: &Zone) -> Parsed {
 }
 
 /// A field's value, with the stored codes that have a Spanish name given it (a role, a loan's status,
-/// each component of an allocation order).
+/// each component of an allocation order) and a phone grouped as every page shows it.
 fn field_value(key: &str, v: &Value, zone: &Zone) -> String {
     match v {
         Value::String(code) => match labels::code(key, code) {
             Some(label) => label.to_string(),
+            None if key == "phone" => credinet_core::phone::Phone::parse(code)
+                .map_or_else(|_| text(code, zone), |phone| phone.grouped()),
             None => text(code, zone),
         },
         Value::Array(items) => items
@@ -190,5 +192,16 @@ mod tests {
                 "Orden de aplicación: Cargo por atraso, Intereses, Capital",
             ]
         );
+    }
+
+    #[test]
+    fn a_changed_phone_reads_grouped_as_on_the_client_page() {
+        let lines = changes(
+            Some(r#"{"phone":"+525512345678"}"#),
+            Some(r#"{"phone":"+522221234567"}"#),
+            &zone(),
+        );
+        assert_eq!(lines[0].before, "+52 55 1234 5678");
+        assert_eq!(lines[0].after, "+52 222 123 4567");
     }
 }

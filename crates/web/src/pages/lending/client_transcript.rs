@@ -9,6 +9,7 @@ use crate::state::AppState;
 use chrono::{DateTime, Offset, Utc};
 use credinet_assistant::{AssistantError, session, transcripts};
 use credinet_core::ids::ClientId;
+use credinet_core::phone::Phone;
 use credinet_core::zone::utc_offset_label;
 
 /// Messages shown per conversation: the newest ones.
@@ -37,6 +38,15 @@ pub struct MessageView {
 }
 
 /// How the page names the zone its times are in: «America/Mexico_City, UTC−06:00».
+/// A session's sender as a page shows it: the phone grouped (`+52 55 1234 5678`), or the name the
+/// AutoResponder app saw (its key is `name:` and the name).
+fn sender_shown(key: &str) -> String {
+    match key.strip_prefix("name:") {
+        Some(name) => name.to_string(),
+        None => Phone::parse(key).map_or_else(|_| key.to_string(), |p| p.grouped()),
+    }
+}
+
 pub fn zone_note(staff: &Staff, now: DateTime<Utc>) -> String {
     let zone = &staff.tenant.zone;
     let offset = now
@@ -93,11 +103,7 @@ pub async fn conversations(
             };
             ConversationView {
                 channel: catalogue::assistant_channel(&s.channel),
-                sender: s
-                    .sender_key
-                    .strip_prefix("name:")
-                    .unwrap_or(&s.sender_key)
-                    .to_string(),
+                sender: sender_shown(&s.sender_key),
                 state,
                 last: at(s.last_message_at),
                 earlier: c.earlier,

@@ -148,7 +148,7 @@ fn row(staff: &Staff, c: Client) -> Row {
     Row {
         id: c.id.get(),
         name: c.full_name,
-        phone: c.phone.as_str().to_string(),
+        phone: c.phone.grouped(),
         curp: c.curp.map(|v| v.as_str().to_string()).unwrap_or_default(),
         created: local(staff, c.created_at),
     }
@@ -192,7 +192,7 @@ impl ClientForm {
     fn of(client: &Client) -> Form {
         Form::with([
             ("full_name", client.full_name.clone()),
-            ("phone", client.phone.as_str().to_string()),
+            ("phone", client.phone.grouped()),
             (
                 "curp",
                 client

@@ -15,6 +15,7 @@ mod loan_preview;
 mod notification_forms;
 mod notifications;
 mod payments_list;
+mod phones;
 mod post_redirect_get;
 mod product_limits;
 mod roles;
