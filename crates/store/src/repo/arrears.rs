@@ -1,9 +1,10 @@
 //! What active loans still owe on installments already due, read set-based for the arrears the loans
 //! list and the dashboard show between cuts (the rule itself is `core::lending::delinquency`).
 
+use super::installment_sums::{col, of_loans, owed};
 use super::portfolio::summed;
 use crate::StoreError;
-use crate::entities::{installment, loan};
+use crate::entities::installment;
 use chrono::NaiveDate;
 use credinet_core::ids::TenantId;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
@@ -17,41 +18,9 @@ pub struct OwedInstallment {
     pub owed: i64,
 }
 
-fn col(c: installment::Column) -> Expr {
-    Expr::col((installment::Entity, c))
-}
-
-/// Σ due − Σ paid over every component of an installment.
-fn owed() -> Expr {
-    use installment::Column as C;
-    col(C::Principal)
-        .add(col(C::Interest))
-        .add(col(C::InterestIva))
-        .add(col(C::LateFee))
-        .add(col(C::LateFeeIva))
-        .sub(col(C::PaidPrincipal))
-        .sub(col(C::PaidInterest))
-        .sub(col(C::PaidInterestIva))
-        .sub(col(C::PaidLateFee))
-        .sub(col(C::PaidLateFeeIva))
-}
-
 /// Installments of the tenant's disbursed loans, joined on the loan of the same tenant.
 fn of_active_loans(tenant: TenantId) -> SelectStatement {
-    Query::select()
-        .from(installment::Entity)
-        .inner_join(
-            loan::Entity,
-            Expr::col((loan::Entity, loan::Column::Id))
-                .equals((installment::Entity, installment::Column::LoanId))
-                .and(
-                    Expr::col((loan::Entity, loan::Column::TenantId))
-                        .equals((installment::Entity, installment::Column::TenantId)),
-                ),
-        )
-        .and_where(col(installment::Column::TenantId).eq(tenant.get()))
-        .and_where(Expr::col((loan::Entity, loan::Column::Status)).eq("disbursed"))
-        .to_owned()
+    of_loans(tenant, &["disbursed"])
 }
 
 /// The installments of disbursed loans still owed whose *nominal* due date is before `before`, by loan

@@ -17,6 +17,7 @@ pub mod cut_reports;
 pub mod cuts;
 pub mod events;
 pub mod holidays;
+mod installment_sums;
 pub mod job_leases;
 pub mod job_runs;
 pub mod loans;

@@ -1,6 +1,7 @@
 //! Aggregates for dashboards and reports: set-based statements built with SeaQuery, one round trip
 //! each, scoped by tenant.
 
+use super::installment_sums::{col, due, of_loans};
 use crate::StoreError;
 use crate::entities::{installment, loan, payment};
 use chrono::NaiveDate;
@@ -107,33 +108,12 @@ pub async fn due_by_day<C: ConnectionTrait>(
     to: NaiveDate,
 ) -> Result<Vec<DayAmount>, StoreError> {
     let b = db.get_database_backend();
-    let i = |c: installment::Column| Expr::col((installment::Entity, c));
-    let due = i(installment::Column::Principal)
-        .add(i(installment::Column::Interest))
-        .add(i(installment::Column::InterestIva))
-        .add(i(installment::Column::LateFee))
-        .add(i(installment::Column::LateFeeIva));
-    let select = Query::select()
-        .expr_as(i(installment::Column::DueDate), Alias::new("day"))
-        .expr_as(summed(b, due), Alias::new("amount"))
-        .from(installment::Entity)
-        .inner_join(
-            loan::Entity,
-            Expr::col((loan::Entity, loan::Column::Id))
-                .equals((installment::Entity, installment::Column::LoanId))
-                .and(
-                    Expr::col((loan::Entity, loan::Column::TenantId))
-                        .equals((installment::Entity, installment::Column::TenantId)),
-                ),
-        )
-        .and_where(i(installment::Column::TenantId).eq(tenant.get()))
-        .and_where(i(installment::Column::DueDate).gte(from))
-        .and_where(i(installment::Column::DueDate).lte(to))
-        .and_where(Expr::col((loan::Entity, loan::Column::Status)).is_in([
-            "disbursed",
-            "paid",
-            "written_off",
-        ]))
+    let due_date = || col(installment::Column::DueDate);
+    let select = of_loans(tenant, &["disbursed", "paid", "written_off"])
+        .expr_as(due_date(), Alias::new("day"))
+        .expr_as(summed(b, due()), Alias::new("amount"))
+        .and_where(due_date().gte(from))
+        .and_where(due_date().lte(to))
         .group_by_col((installment::Entity, installment::Column::DueDate))
         .order_by(
             (installment::Entity, installment::Column::DueDate),

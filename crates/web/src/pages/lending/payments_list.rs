@@ -41,6 +41,13 @@ pub fn method_es(method: PaymentMethod) -> &'static str {
         .map_or("Otro", |(_, label)| label)
 }
 
+/// The list filtered to one local day, and to one cashier's payments when given: the day's cash count
+/// (the dashboard's collections cards link here too).
+pub fn day_href(day: NaiveDate, cashier: Option<i64>) -> String {
+    let cashier = cashier.map(|c| c.to_string()).unwrap_or_default();
+    format!("/pagos?desde={day}&hasta={day}&cajero={cashier}&forma=")
+}
+
 pub struct Row {
     pub id: i64,
     pub loan_id: i64,
@@ -239,7 +246,7 @@ pub async fn list(
         by_method,
         applied,
         show_totals,
-        my_day: format!("/pagos?desde={today}&hasta={today}&cajero={me}&forma="),
+        my_day: day_href(today, Some(me)),
     };
     render(&view)
 }

@@ -7,6 +7,7 @@ mod assistant_client;
 mod audit_log;
 mod backups;
 mod cashier_tools;
+mod dashboards;
 mod duplicates;
 mod forms;
 mod jobs;
