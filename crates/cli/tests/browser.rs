@@ -83,14 +83,22 @@ async fn the_demo_admin_signs_in_and_sees_the_dashboard() {
     server.kill().ok();
     server.wait().ok();
     result.unwrap();
-    let shot = out.join("dashboard.png");
-    assert!(
-        std::fs::metadata(&shot)
-            .map(|m| m.len() > 10_000)
-            .unwrap_or(false),
-        "{} was saved",
-        shot.display()
-    );
+    // The panel, and the lists its cards open (ADR 35).
+    for name in [
+        "dashboard.png",
+        "panel-prestamos-activos.png",
+        "panel-cobrado-hoy.png",
+        "panel-cajero-mis-cobros.png",
+    ] {
+        let shot = out.join(name);
+        assert!(
+            std::fs::metadata(&shot)
+                .map(|m| m.len() > 10_000)
+                .unwrap_or(false),
+            "{} was saved",
+            shot.display()
+        );
+    }
 }
 
 #[tokio::test]
