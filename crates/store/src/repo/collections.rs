@@ -8,7 +8,19 @@ use crate::entities::payment;
 use chrono::NaiveDate;
 use credinet_core::ids::TenantId;
 use sea_orm::ConnectionTrait;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement};
+
+/// The tenant's payments of local dates in `[from, to]`, reversed or not: what every collections
+/// aggregate (these and the dashboard's days) selects from.
+pub(crate) fn paid_between(tenant: TenantId, from: NaiveDate, to: NaiveDate) -> SelectStatement {
+    let day = || Expr::col(payment::Column::PaidOn);
+    Query::select()
+        .from(payment::Entity)
+        .and_where(Expr::col(payment::Column::TenantId).eq(tenant.get()))
+        .and_where(day().gte(from))
+        .and_where(day().lte(to))
+        .to_owned()
+}
 
 /// Payments of one local day that were (or were not) reversed later: how many and how much (centavos).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,9 +49,8 @@ pub async fn by_day<C: ConnectionTrait>(
     to: NaiveDate,
 ) -> Result<Vec<DayCollections>, StoreError> {
     let b = db.get_database_backend();
-    let day = Expr::col(payment::Column::PaidOn);
-    let select = Query::select()
-        .expr_as(day.clone(), Alias::new("day"))
+    let select = paid_between(tenant, from, to)
+        .expr_as(Expr::col(payment::Column::PaidOn), Alias::new("day"))
         .column(payment::Column::Reversed)
         .expr_as(
             Func::count(Expr::col(payment::Column::Id)),
@@ -49,10 +60,6 @@ pub async fn by_day<C: ConnectionTrait>(
             summed(b, Expr::col(payment::Column::Amount)),
             Alias::new("amount"),
         )
-        .from(payment::Entity)
-        .and_where(Expr::col(payment::Column::TenantId).eq(tenant.get()))
-        .and_where(day.clone().gte(from))
-        .and_where(day.lte(to))
         .group_by_col(payment::Column::PaidOn)
         .group_by_col(payment::Column::Reversed)
         .order_by(payment::Column::PaidOn, Order::Asc)
@@ -78,8 +85,7 @@ pub async fn by_collector<C: ConnectionTrait>(
     to: NaiveDate,
 ) -> Result<Vec<CollectorCollections>, StoreError> {
     let b = db.get_database_backend();
-    let day = Expr::col(payment::Column::PaidOn);
-    let select = Query::select()
+    let select = paid_between(tenant, from, to)
         .columns([
             payment::Column::RegisteredByKind,
             payment::Column::RegisteredById,
@@ -94,10 +100,6 @@ pub async fn by_collector<C: ConnectionTrait>(
             summed(b, Expr::col(payment::Column::Amount)),
             Alias::new("amount"),
         )
-        .from(payment::Entity)
-        .and_where(Expr::col(payment::Column::TenantId).eq(tenant.get()))
-        .and_where(day.clone().gte(from))
-        .and_where(day.lte(to))
         .group_by_columns([
             payment::Column::RegisteredByKind,
             payment::Column::RegisteredById,

@@ -1,6 +1,7 @@
 //! Aggregates for dashboards and reports: set-based statements built with SeaQuery, one round trip
 //! each, scoped by tenant.
 
+use super::collections::paid_between;
 use super::installment_sums::{col, due, of_loans};
 use crate::StoreError;
 use crate::entities::{installment, loan, payment};
@@ -82,17 +83,12 @@ pub async fn collected_by_day<C: ConnectionTrait>(
     to: NaiveDate,
 ) -> Result<Vec<DayAmount>, StoreError> {
     let b = db.get_database_backend();
-    let day = Expr::col(payment::Column::PaidOn);
-    let select = Query::select()
-        .expr_as(day.clone(), Alias::new("day"))
+    let select = paid_between(tenant, from, to)
+        .expr_as(Expr::col(payment::Column::PaidOn), Alias::new("day"))
         .expr_as(
             summed(b, Expr::col(payment::Column::Amount)),
             Alias::new("amount"),
         )
-        .from(payment::Entity)
-        .and_where(Expr::col(payment::Column::TenantId).eq(tenant.get()))
-        .and_where(day.clone().gte(from))
-        .and_where(day.lte(to))
         .and_where(Expr::col(payment::Column::Reversed).eq(false))
         .group_by_col(payment::Column::PaidOn)
         .order_by(payment::Column::PaidOn, Order::Asc)
