@@ -13,7 +13,9 @@
 //! The comparison is not like for like, on purpose: the baseline only copies and compresses, while
 //! `verify` also restores the copy into a scratch database and checks its rows and audit chains. The
 //! table shows `backup run` alone against the baseline as well. The baseline's gzip runs at its
-//! default level 6, ours at 3 (ADR 24).
+//! default level 6, ours at 3 (ADR 24). With `--keep` the loaded database and the work directory (the
+//! backup and its manifest) stay, and their names are printed: to try `pg_restore` by hand on the
+//! same dump.
 
 #[path = "../common/mod.rs"]
 // The cut's checks and arguments in `common` are not used here.
@@ -22,7 +24,7 @@ mod common;
 
 use anyhow::{Context, ensure};
 use clap::Parser;
-use common::{Backend, BookArgs, child, last_cut_day, load_book};
+use common::{Backend, BookArgs, Books, child, last_cut_day, load_average, measure_books};
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
@@ -31,12 +33,8 @@ use std::time::Duration;
 #[derive(Debug, Parser)]
 #[command(name = "backup")]
 struct Args {
-    /// Backends to measure, comma-separated.
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "sqlite")]
-    backend: Vec<Backend>,
-    /// Book sizes to measure, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "10000")]
-    loans: Vec<usize>,
+    #[command(flatten)]
+    books: Books,
     #[command(flatten)]
     book: BookArgs,
 }
@@ -66,39 +64,41 @@ impl Row {
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let rt = common::runtime()?;
     // Any book will do; the cut bench's (in arrears at the last cut day) has every table filled.
     let date = last_cut_day();
     println!("book in arrears at {date}, seed {}", args.book.seed);
-    let mut rows = Vec::new();
-    for &backend in &args.backend {
-        for &loans in &args.loans {
-            eprintln!("{backend:?}, {loans} loans: loading");
-            let loaded = rt.block_on(load_book(
-                backend,
-                &args.book.postgres_url,
-                loans,
-                args.book.seed,
-                date,
-            ))?;
-            let measured = measure(backend, loans, &loaded);
-            rt.block_on(loaded.db.drop_it())?;
-            let row = measured?;
-            print_row(&row, rows.is_empty());
-            rows.push(row);
-        }
+    let rows = measure_books(
+        &rt,
+        &args.books,
+        &args.book,
+        date,
+        |backend, loans, loaded| measure(backend, loans, loaded, args.books.keep),
+    )?;
+    for r in &rows {
+        println!(
+            "{} {}: backup + verify took {:.2}× the baseline (target ≤ 1.3×): {}",
+            r.backend.scratch().name(),
+            r.loans,
+            r.ratio(),
+            if r.ratio() <= 1.3 { "met" } else { "missed" }
+        );
     }
-    println!();
-    print_table(&rows);
     Ok(())
 }
 
-fn measure(backend: Backend, loans: usize, loaded: &common::Loaded) -> anyhow::Result<Row> {
+fn measure(
+    backend: Backend,
+    loans: usize,
+    loaded: &common::Loaded,
+    keep: bool,
+) -> anyhow::Result<Row> {
     eprintln!("  loaded in {:.1} s", loaded.took.as_secs_f64());
-    let work = tempfile::tempdir().context("creating the work directory")?;
+    let mut work = tempfile::tempdir().context("creating the work directory")?;
+    if keep {
+        work.disable_cleanup(true);
+        eprintln!("  keeping the work directory {}", work.path().display());
+    }
     let load_avg = load_average();
 
     eprintln!("  baseline");
@@ -201,57 +201,28 @@ fn size(path: &Path) -> anyhow::Result<u64> {
         .len())
 }
 
-const HEADER: &str = "| backend | loans | load (s) | baseline (s) | backup run (s) | verify (s) | run + verify (s) | × baseline | run × baseline | CPU baseline / run / verify (s) | MiB baseline / ours | load avg |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+impl common::Row for Row {
+    const HEADER: &'static str = "| backend | loans | load (s) | baseline (s) | backup run (s) | verify (s) | run + verify (s) | × baseline | run × baseline | CPU baseline / run / verify (s) | MiB baseline / ours | load avg |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
 
-fn line(r: &Row) -> String {
-    let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
-    format!(
-        "| {} | {} | {:.1} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.1} / {:.1} / {:.1} | {:.1} / {:.1} | {:.1} |",
-        r.backend.scratch().name(),
-        r.loans,
-        r.load.as_secs_f64(),
-        r.baseline.wall.as_secs_f64(),
-        r.backup.wall.as_secs_f64(),
-        r.verify.wall.as_secs_f64(),
-        r.ours().as_secs_f64(),
-        r.ratio(),
-        r.backup.wall.as_secs_f64() / r.baseline.wall.as_secs_f64(),
-        r.baseline.cpu.as_secs_f64(),
-        r.backup.cpu.as_secs_f64(),
-        r.verify.cpu.as_secs_f64(),
-        mib(r.baseline_bytes),
-        mib(r.backup_bytes),
-        r.load_avg
-    )
-}
-
-fn print_row(r: &Row, first: bool) {
-    if first {
-        eprintln!("{HEADER}");
+    fn line(&self) -> String {
+        let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+        format!(
+            "| {} | {} | {:.1} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.1} / {:.1} / {:.1} | {:.1} / {:.1} | {:.1} |",
+            self.backend.scratch().name(),
+            self.loans,
+            self.load.as_secs_f64(),
+            self.baseline.wall.as_secs_f64(),
+            self.backup.wall.as_secs_f64(),
+            self.verify.wall.as_secs_f64(),
+            self.ours().as_secs_f64(),
+            self.ratio(),
+            self.backup.wall.as_secs_f64() / self.baseline.wall.as_secs_f64(),
+            self.baseline.cpu.as_secs_f64(),
+            self.backup.cpu.as_secs_f64(),
+            self.verify.cpu.as_secs_f64(),
+            mib(self.baseline_bytes),
+            mib(self.backup_bytes),
+            self.load_avg
+        )
     }
-    eprintln!("{}", line(r));
-}
-
-fn print_table(rows: &[Row]) {
-    println!("{HEADER}");
-    for r in rows {
-        println!("{}", line(r));
-    }
-    for r in rows {
-        println!(
-            "{} {}: backup + verify took {:.2}× the baseline (target ≤ 1.3×): {}",
-            r.backend.scratch().name(),
-            r.loans,
-            r.ratio(),
-            if r.ratio() <= 1.3 { "met" } else { "missed" }
-        );
-    }
-}
-
-/// The 1-minute load average (`/proc/loadavg`), or NaN where there is none.
-fn load_average() -> f64 {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|s| s.split_whitespace().next()?.parse().ok())
-        .unwrap_or(f64::NAN)
 }

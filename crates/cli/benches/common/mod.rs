@@ -1,6 +1,7 @@
-//! What the cut benchmark and the cut crash test share: the backends they take, the book they load
-//! (`credinet-portfolio-gen`, in arrears at the last cut day), the `credinet` child process they run
-//! and the checks of a finished cut.
+//! What the cut and backup benchmarks and the cut crash test share: the backends they take, the book
+//! they load (`credinet-portfolio-gen`, in arrears at the last cut day), the `credinet` child process
+//! they run, the checks of a finished cut, and the loop that loads, measures and tabulates each
+//! backend × size.
 
 pub mod child;
 pub mod state;
@@ -49,6 +50,86 @@ pub struct BookArgs {
     /// Passed by `cargo bench` to every bench target; ignored.
     #[arg(long, hide = true)]
     pub bench: bool,
+}
+
+/// The books a benchmark measures, one after the other: every backend × every size.
+#[derive(Debug, Args)]
+pub struct Books {
+    /// Backends to measure, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "sqlite")]
+    pub backend: Vec<Backend>,
+    /// Book sizes to measure, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "10000")]
+    pub loans: Vec<usize>,
+    /// Keeps each loaded database instead of dropping it (its URL is printed), to look at it by hand.
+    #[arg(long)]
+    pub keep: bool,
+}
+
+/// A line of a benchmark's Markdown table.
+pub trait Row {
+    /// The header and its alignment line.
+    const HEADER: &'static str;
+    fn line(&self) -> String;
+}
+
+/// The runtime the benchmarks drive the store with (the work itself runs in `credinet` children).
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?)
+}
+
+/// Loads each book of `books` in turn (backends outer, sizes inner), measures it with `measure`,
+/// drops it (unless `--keep`), prints each row on stderr as it comes and the whole table on stdout at
+/// the end; returns the rows.
+pub fn measure_books<R: Row>(
+    rt: &tokio::runtime::Runtime,
+    books: &Books,
+    book: &BookArgs,
+    as_of: NaiveDate,
+    mut measure: impl FnMut(Backend, usize, &Loaded) -> anyhow::Result<R>,
+) -> anyhow::Result<Vec<R>> {
+    let mut rows = Vec::new();
+    for &backend in &books.backend {
+        for &loans in &books.loans {
+            eprintln!("{backend:?}, {loans} loans: loading");
+            let loaded = rt.block_on(load_book(
+                backend,
+                &book.postgres_url,
+                loans,
+                book.seed,
+                as_of,
+            ))?;
+            let measured = measure(backend, loans, &loaded);
+            if books.keep {
+                eprintln!("  kept the database {}", loaded.db.url);
+            } else {
+                rt.block_on(loaded.db.drop_it())?;
+            }
+            let row = measured?;
+            if rows.is_empty() {
+                eprintln!("{}", R::HEADER);
+            }
+            eprintln!("{}", row.line());
+            rows.push(row);
+        }
+    }
+    println!("\n{}", R::HEADER);
+    for row in &rows {
+        println!("{}", row.line());
+    }
+    Ok(rows)
+}
+
+/// The 1-minute load average (`/proc/loadavg`), or NaN where there is none: how many others wanted
+/// the cores while a row was measured.
+pub fn load_average() -> f64 {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .unwrap_or(f64::NAN)
 }
 
 /// The latest cut day (the 8th or the 23rd, the tenant's default cut days) before today in Mexico

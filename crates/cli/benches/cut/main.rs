@@ -22,19 +22,18 @@ mod common;
 
 use anyhow::{Context, ensure};
 use clap::Parser;
-use common::{Backend, BookArgs, child, cut_args, last_cut_day, load_book, state::cut_state};
+use common::{
+    Backend, BookArgs, Books, child, cut_args, last_cut_day, load_average, measure_books,
+    state::cut_state,
+};
 use std::time::Duration;
 
 /// The period cut over a generated book in arrears (docs/benchmarks.md).
 #[derive(Debug, Parser)]
 #[command(name = "cut")]
 struct Args {
-    /// Backends to measure, comma-separated.
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "sqlite")]
-    backend: Vec<Backend>,
-    /// Book sizes to measure, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "10000")]
-    loans: Vec<usize>,
+    #[command(flatten)]
+    books: Books,
     #[command(flatten)]
     book: BookArgs,
 }
@@ -55,32 +54,16 @@ struct Row {
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let rt = common::runtime()?;
     let date = last_cut_day();
     println!("cut of {date}, seed {}", args.book.seed);
-    let mut rows = Vec::new();
-    for &backend in &args.backend {
-        for &loans in &args.loans {
-            eprintln!("{backend:?}, {loans} loans: loading");
-            let loaded = rt.block_on(load_book(
-                backend,
-                &args.book.postgres_url,
-                loans,
-                args.book.seed,
-                date,
-            ))?;
-            let measured = measure(&rt, &args, backend, loans, &loaded, date);
-            rt.block_on(loaded.db.drop_it())?;
-            let row = measured?;
-            print_row(&row, rows.is_empty());
-            rows.push(row);
-        }
-    }
-    println!();
-    print_table(&rows);
+    let rows = measure_books(
+        &rt,
+        &args.books,
+        &args.book,
+        date,
+        |backend, loans, loaded| measure(&rt, &args, backend, loans, loaded, date),
+    )?;
     print_growth(&rows);
     Ok(())
 }
@@ -138,44 +121,24 @@ fn measure(
     })
 }
 
-const HEADER: &str = "| backend | loans | load (s) | cut (s) | loans/s | cut CPU (s) | peak RSS (MiB) | statements | past due | load avg |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+impl common::Row for Row {
+    const HEADER: &'static str = "| backend | loans | load (s) | cut (s) | loans/s | cut CPU (s) | peak RSS (MiB) | statements | past due | load avg |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
 
-fn line(r: &Row) -> String {
-    format!(
-        "| {} | {} | {:.1} | {:.2} | {:.0} | {:.2} | {:.0} | {} | {} | {:.1} |",
-        r.backend.scratch().name(),
-        r.loans,
-        r.load.as_secs_f64(),
-        r.cut.as_secs_f64(),
-        r.loans as f64 / r.cut.as_secs_f64(),
-        r.cpu.as_secs_f64(),
-        r.rss_kib as f64 / 1024.0,
-        r.statements,
-        r.past_due,
-        r.load_avg
-    )
-}
-
-fn print_row(r: &Row, first: bool) {
-    if first {
-        eprintln!("{HEADER}");
+    fn line(&self) -> String {
+        format!(
+            "| {} | {} | {:.1} | {:.2} | {:.0} | {:.2} | {:.0} | {} | {} | {:.1} |",
+            self.backend.scratch().name(),
+            self.loans,
+            self.load.as_secs_f64(),
+            self.cut.as_secs_f64(),
+            self.loans as f64 / self.cut.as_secs_f64(),
+            self.cpu.as_secs_f64(),
+            self.rss_kib as f64 / 1024.0,
+            self.statements,
+            self.past_due,
+            self.load_avg
+        )
     }
-    eprintln!("{}", line(r));
-}
-
-fn print_table(rows: &[Row]) {
-    println!("{HEADER}");
-    for r in rows {
-        println!("{}", line(r));
-    }
-}
-
-/// The 1-minute load average (`/proc/loadavg`), or NaN where there is none.
-fn load_average() -> f64 {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|s| s.split_whitespace().next()?.parse().ok())
-        .unwrap_or(f64::NAN)
 }
 
 /// Time per loan from the smallest to the largest book of each backend: 1.0 is linear.

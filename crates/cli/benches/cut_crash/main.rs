@@ -16,6 +16,8 @@
 //! replays the same delays.
 
 #[path = "../common/mod.rs"]
+// The benchmarks' table loop and book sizes in `common` are not used here.
+#[allow(dead_code)]
 mod common;
 mod compare;
 
@@ -59,10 +61,7 @@ struct Outcome {
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let rt = common::runtime()?;
     let date = last_cut_day();
     println!(
         "cut of {date}, {} loans, at least {} kills per backend, seed {}",

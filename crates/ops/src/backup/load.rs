@@ -1,15 +1,28 @@
 //! Loads a backup file into a database: what `verify` does into a scratch database and `restore` into
 //! the real one. The file is decompressed as it streams into the tool (or into the SQLite file), so a
 //! truncated or corrupted file fails here with what broke.
+//!
+//! `verify`'s PostgreSQL scratch database is loaded differently ([`postgres_scratch`], ADR 36): the
+//! database is thrown away after the check, so it need not survive a crash, and its tables are made
+//! `UNLOGGED` between the schema and the rows — no write-ahead log for the rows or the indexes.
 
-use super::atomic::{AtomicFile, sync_dir};
+use super::atomic::{AtomicFile, TempPath, sync_dir};
 use super::codec;
 use super::database::{DatabaseKind, DatabaseTarget};
 use super::tools::{self, Pipe, Tool};
 use super::{BackupError, Progress};
+use credinet_store::Store;
+use credinet_store::sea_orm::ConnectionTrait;
 use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::Arc;
+
+/// `pg_restore` jobs for the rows and indexes of a scratch database (ADR 36).
+const SCRATCH_JOBS: usize = 2;
+
+/// The scratch restore's sessions: index builds sort in memory; a commit does not wait for its log
+/// record (ADR 36).
+const SCRATCH_PGOPTIONS: &str = "-c maintenance_work_mem=256MB -c synchronous_commit=off";
 
 /// Loads `file` (a backup of a `kind` database) into `target`, which must be empty (a server
 /// database) or is replaced (a SQLite file, which no process may have open).
@@ -55,6 +68,120 @@ pub(crate) async fn load(
     })
     .await
     .map_err(|e| BackupError::Invalid(format!("the restoring thread stopped: {e}")))?
+}
+
+/// Loads a PostgreSQL `file` into `scratch`, an empty database `verify` checks and drops: decompressed
+/// to a hidden file in `dir` (`pg_restore` needs a file it can seek in for sections and jobs), the
+/// schema restored, every table made `UNLOGGED`, then the rows, indexes and constraints restored by
+/// [`SCRATCH_JOBS`] jobs. The same archive items as [`load`]'s single transaction, in the same order
+/// of sections; only the scratch database's durability differs.
+pub(crate) async fn postgres_scratch(
+    file: &Path,
+    scratch: &DatabaseTarget,
+    dir: &Path,
+    progress: Arc<dyn Progress>,
+) -> Result<(), BackupError> {
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let raw = TempPath(dir.join(format!(".{name}.verifying")));
+    {
+        let (file, raw, progress) = (file.to_path_buf(), raw.0.clone(), progress.clone());
+        tokio::task::spawn_blocking(move || decompress_to(&file, &raw, progress.as_ref()))
+            .await
+            .map_err(|e| {
+                BackupError::Invalid(format!("the decompressing thread stopped: {e}"))
+            })??;
+    }
+    progress.stage("restoring", None);
+    pg_restore_file(
+        &raw.0,
+        scratch,
+        &["--section=pre-data", "--single-transaction"],
+    )
+    .await?;
+    unlogged(scratch).await?;
+    let jobs = format!("--jobs={SCRATCH_JOBS}");
+    let result = pg_restore_file(
+        &raw.0,
+        scratch,
+        &["--section=data", "--section=post-data", &jobs],
+    )
+    .await;
+    progress.finish();
+    result
+}
+
+/// Decompresses `file` into `raw` (a truncated or corrupted file fails here, as in [`load`]).
+fn decompress_to(file: &Path, raw: &Path, progress: &dyn Progress) -> Result<(), BackupError> {
+    let size = std::fs::metadata(file).map(|m| m.len()).ok();
+    progress.stage("decompressing", size);
+    let mut input = Counting {
+        inner: codec::decompress(file).map_err(|e| BackupError::io("cannot read", file, e))?,
+        progress,
+    };
+    let mut out = std::io::BufWriter::with_capacity(
+        256 * 1024,
+        std::fs::File::create(raw).map_err(|e| BackupError::io("cannot create", raw, e))?,
+    );
+    std::io::copy(&mut input, &mut out).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::StorageFull {
+            BackupError::io("cannot write", raw, e)
+        } else {
+            damaged(file, e)
+        }
+    })?;
+    out.flush()
+        .map_err(|e| BackupError::io("cannot write", raw, e))?;
+    progress.finish();
+    Ok(())
+}
+
+/// `pg_restore` of the archive `raw` into `target` with `extra` arguments, in the scratch sessions'
+/// settings.
+async fn pg_restore_file(
+    raw: &Path,
+    target: &DatabaseTarget,
+    extra: &[&str],
+) -> Result<(), BackupError> {
+    let mut args: Vec<String> = ["--no-owner", "--no-privileges", "--exit-on-error"]
+        .iter()
+        .chain(extra)
+        .map(|a| a.to_string())
+        .collect();
+    args.push(format!("--dbname={}", target.url_without_password()));
+    args.push(raw.display().to_string());
+    let mut env = target.tool_env();
+    env.push(("PGOPTIONS", SCRATCH_PGOPTIONS.to_string()));
+    tokio::task::spawn_blocking(move || {
+        tools::spawn(Tool::PgRestore, &args, &env, Pipe::Stdin)?
+            .wait()
+            .map(|_| ())
+    })
+    .await
+    .map_err(|e| BackupError::Invalid(format!("the restoring thread stopped: {e}")))?
+}
+
+/// Makes every table of the scratch database `UNLOGGED`, before it has rows or foreign keys.
+async fn unlogged(target: &DatabaseTarget) -> Result<(), BackupError> {
+    let store = Store::connect(target.url()).await?;
+    let result = async {
+        for table in super::database::tables(store.db()).await? {
+            store
+                .db()
+                .execute_unprepared(&format!(
+                    "ALTER TABLE \"{}\" SET UNLOGGED",
+                    table.replace('"', "\"\"")
+                ))
+                .await
+                .map_err(credinet_store::StoreError::from)?;
+        }
+        Ok::<(), BackupError>(())
+    }
+    .await;
+    let _ = store.close().await;
+    result
 }
 
 fn damaged(file: &Path, e: std::io::Error) -> BackupError {

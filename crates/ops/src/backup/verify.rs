@@ -6,7 +6,7 @@ use super::atomic::TempPath;
 use super::codec;
 use super::database::{self, DatabaseKind, DatabaseTarget};
 use super::list::find;
-use super::load::load;
+use super::load::{load, postgres_scratch};
 use super::manifest::Manifest;
 use super::{BackupError, Progress};
 use credinet_store::repo::{audit, tenants};
@@ -77,7 +77,11 @@ pub async fn verify(
         return Ok(verification);
     }
     let scratch = Scratch::create(store, target, dir, manifest.database_kind).await?;
-    let checked = match load(&path, manifest.database_kind, &scratch.target, progress).await {
+    let loaded = match manifest.database_kind {
+        DatabaseKind::Postgres => postgres_scratch(&path, &scratch.target, dir, progress).await,
+        kind => load(&path, kind, &scratch.target, progress).await,
+    };
+    let checked = match loaded {
         Ok(()) => check_restored(&scratch.target, &mut verification).await,
         Err(BackupError::Damaged { reason, .. }) => {
             verification.problems.push(reason);
