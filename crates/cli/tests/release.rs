@@ -261,6 +261,26 @@ async fn kept_state(db_url: &str) -> (String, i64) {
     (secret, tenants)
 }
 
+/// The releases of the `release_rolled_back` events.
+async fn rolled_back_events(db_url: &str) -> Vec<String> {
+    let store = Store::connect(db_url).await.unwrap();
+    let db = store.db();
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT entity_id FROM system_event WHERE kind = 'release_rolled_back' ORDER BY id"
+                .to_string(),
+        ))
+        .await
+        .unwrap();
+    let events = rows
+        .iter()
+        .map(|r| r.try_get_by_index::<String>(0).unwrap())
+        .collect();
+    store.close().await.unwrap();
+    events
+}
+
 async fn a_release_switches_and_a_broken_one_rolls_back(db: TestDb) {
     let drill = drill_binary();
     let credinet = PathBuf::from(env!("CARGO_BIN_EXE_credinet"));
@@ -327,6 +347,11 @@ async fn a_release_switches_and_a_broken_one_rolls_back(db: TestDb) {
         "the database is the pre-release backup: the renamed table is back with its row"
     );
     assert_eq!(site.releases(), ["v1", "v2"], "the failed build is gone");
+    assert_eq!(
+        rolled_back_events(&db.url).await,
+        ["v3"],
+        "the rollback is announced once, as an installation event"
+    );
     let stdout = String::from_utf8_lossy(&broken.stdout);
     let safety = stdout
         .rsplit("the database as the failed release left it is in ")

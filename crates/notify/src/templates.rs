@@ -31,6 +31,7 @@ pub fn title(kind: &str) -> String {
         "backup_completed" => "Respaldo completado",
         "backup_failed" => "Respaldo fallido",
         "offsite_sync_failed" => "Copia externa fallida",
+        "release_rolled_back" => "Actualización revertida",
         "service_down" => "Servicio caído",
         "service_recovered" => "Servicio recuperado",
         "error_500" => "Error del servidor (500)",
@@ -70,6 +71,8 @@ fn label(field: &str) -> &str {
         "job" => "Tarea",
         "duration_ms" => "Duración (ms)",
         "channel" => "Canal",
+        "release" => "Versión",
+        "previous" => "Versión anterior",
         other => other,
     }
 }

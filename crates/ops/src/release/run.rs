@@ -12,8 +12,12 @@ use super::switch::switch;
 use super::{ReleaseError, ReleaseSettings};
 use crate::backup::{self, BackupSettings, DatabaseTarget, Progress};
 use credinet_store::Store;
+use credinet_store::repo::notify::system_events::{self, NewSystemEvent};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// The installation event a rollback records (routed to the admins' channels like `backup_failed`).
+pub const RELEASE_ROLLED_BACK: &str = "release_rolled_back";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -123,6 +127,7 @@ pub async fn release(
             // The failed build goes: it is not a release to return to, and its name may be used again.
             let _ = std::fs::remove_dir_all(layout.release_dir(&name));
             tracing::info!(previous = %previous, "rolled back");
+            rolled_back_event(target, &name, &previous, &failure).await;
             Outcome::RolledBack {
                 failure,
                 safety_backup: safety,
@@ -136,4 +141,26 @@ pub async fn release(
         migrated,
         outcome,
     })
+}
+
+/// Records `release_rolled_back` in the restored database. A failure to record it is logged and does
+/// not hide the rollback's own outcome.
+async fn rolled_back_event(target: &DatabaseTarget, name: &str, previous: &str, failure: &str) {
+    let event = NewSystemEvent {
+        kind: RELEASE_ROLLED_BACK.to_string(),
+        entity: "release".to_string(),
+        entity_id: Some(name.to_string()),
+        payload: serde_json::json!({"release": name, "previous": previous, "reason": failure}),
+    };
+    let result = async {
+        let store = Store::connect(target.url()).await?;
+        let tx = store.write().await?;
+        system_events::append(&tx, event, store.now()).await?;
+        tx.commit().await?;
+        store.close().await
+    }
+    .await;
+    if let Err(e) = result {
+        tracing::error!(error = %e, "could not record the release_rolled_back event");
+    }
 }
